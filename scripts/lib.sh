@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Common paths and helpers for khcl scripts. Sourced, not run.
+
+KHCL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KHCL_CACHE=${KHCL_CACHE:-$HOME/.cache/khcl}
+KHCL_OUT=${KHCL_OUT:-$KHCL_ROOT/out}
+KHCL_JOBS=${KHCL_JOBS:-$(nproc)}
+KHCL_ROLES_ALL="vtl2 rig debug testguest"
+
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Debian's linux-source-6.12 package version, e.g. 6.12.117-1~deb12u1.
+khcl_src_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
+		die "linux-source-6.12 is not installed (run scripts/setup.sh)"
+}
+
+khcl_src_dir() {
+	echo "$KHCL_CACHE/src/$(khcl_src_version)/linux-source-6.12"
+}
+
+# Config fragments of a role, in merge order.
+khcl_role_frags() {
+	case "$1" in
+	vtl2)		echo "configs/vtl2.config" ;;
+	rig)		echo "configs/vtl2.config configs/rig.config" ;;
+	debug)		echo "configs/vtl2.config configs/rig.config configs/debug.config" ;;
+	testguest)	echo "configs/testguest.config" ;;
+	*)		die "unknown role '$1' (roles: $KHCL_ROLES_ALL)" ;;
+	esac
+}
+
+# Build directory of a role: keyed by source version and config hash.
+khcl_obj_dir() {
+	local role=$1 frags hash
+	frags=$(khcl_role_frags "$role")
+	# shellcheck disable=SC2086
+	hash=$(cd "$KHCL_ROOT" && cat $frags Kconfig | sha256sum | cut -c1-12)
+	echo "$KHCL_CACHE/build/$(khcl_src_version)/$role-$hash"
+}
+
+khcl_kernelrelease() {
+	make -s -C "$(khcl_src_dir)" O="$1" kernelrelease 2>/dev/null
+}
