@@ -1,2 +1,49 @@
 #!/bin/bash
-exit 0
+# Build out/<role>/initramfs.img with dracut (busybox + our 90khcl module).
+#   scripts/mkinitramfs.sh vtl2|rig|debug|testguest
+# Extra binaries for the test guest: KHCL_GUEST_EXTRA="/usr/bin/foo ..."
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+role=$1
+obj=$(khcl_obj_dir "$role")
+kver=$(cat "$KHCL_OUT/$role/kernelrelease")
+kmoddir="$obj/staging/lib/modules/$kver"
+[ -d "$kmoddir" ] || die "no modules for $role at $kmoddir (build the kernel first)"
+
+case "$role" in
+vtl2)
+	mods="khcl_vtl2" ;;
+rig)
+	mods="khcl_vtl2 khcl_ivshmem khcl_dmaproof" ;;
+debug)
+	mods="khcl_vtl2 khcl_ivshmem khcl_dmaproof $(cd "$kmoddir" &&
+		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g')" ;;
+testguest)
+	mods="hv_storvsc hv_netvsc"
+	bins="/usr/bin/fio /sbin/mke2fs /sbin/e2fsck /usr/bin/sg_inq
+		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
+		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"
+	;;
+*) die "unknown role $role" ;;
+esac
+
+# dracut finds modules only in its base dir: a private copy made of
+# symlinks, plus ours.
+base=$(mktemp -d)
+trap 'rm -rf "$base"' EXIT
+cp -as /usr/lib/dracut/. "$base/"
+ln -s "$KHCL_ROOT/initramfs/dracut/90khcl" "$base/modules.d/90khcl"
+mkdir -p "$base/conf.d"
+
+t0=$(date +%s)
+KHCL_ROLE=$role KHCL_INIT="$KHCL_ROOT/initramfs/khcl-init.sh" \
+KHCL_MODULES=$mods KHCL_BINARIES="${bins:-}" dracutbasedir=$base \
+	dracut --force --quiet --no-hostonly --no-hostonly-cmdline \
+	--modules "busybox khcl" --no-early-microcode \
+	--kver "$kver" --kmoddir "$kmoddir" --fwdir /nonexistent \
+	--compress "zstd -19 -q" --conf /dev/null --confdir "$base/conf.d" \
+	--tmpdir "$base" "$KHCL_OUT/$role/initramfs.img" >"$base/dracut.log" 2>&1 ||
+	{ cat "$base/dracut.log" >&2; die "dracut failed for $role"; }
+log "[$role] initramfs $(stat -c %s "$KHCL_OUT/$role/initramfs.img") bytes in $(($(date +%s) - t0)) s (modules: $mods)"

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl rig backend: QEMU ivshmem devices.
+ *
+ * The rig gives the VTL2 VM two ivshmem devices (PCI 1af4:1110):
+ *  - ivshmem-plain: BAR2 is the test guest's whole RAM (a shared file), so
+ *    VTL0 GPA == BAR2 offset. It is declared to the platform core as VTL0
+ *    RAM; chunks become ZONE_DEVICE pages on first use.
+ *  - ivshmem-doorbell (has MSI-X, BAR1): the SynIC mailbox, shared with the
+ *    test guest through the rig's ivshmem server. Mapped here; the message
+ *    transport on top of it comes with the VMBus server.
+ */
+#define pr_fmt(fmt) "khcl_ivshmem: " fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/io.h>
+#include "../../vtl2/khcl_vtl2.h"
+
+#define IVSHMEM_IVPOSITION	8	/* BAR0 register: our peer id */
+
+struct khcl_ivshmem {
+	struct pci_dev *pdev;
+	bool mailbox;
+	void __iomem *regs;
+	void *shm;		/* mailbox only */
+	resource_size_t shm_len;
+};
+
+static int khcl_ivshmem_probe(struct pci_dev *pdev,
+			      const struct pci_device_id *id)
+{
+	struct khcl_ivshmem *iv;
+	resource_size_t start, len;
+	int ret;
+
+	iv = devm_kzalloc(&pdev->dev, sizeof(*iv), GFP_KERNEL);
+	if (!iv)
+		return -ENOMEM;
+	iv->pdev = pdev;
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+
+	start = pci_resource_start(pdev, 2);
+	len = pci_resource_len(pdev, 2);
+	if (!len || !(pci_resource_flags(pdev, 2) & IORESOURCE_MEM)) {
+		dev_err(&pdev->dev, "no shared memory BAR\n");
+		return -ENODEV;
+	}
+	iv->mailbox = pci_resource_len(pdev, 1) != 0;
+	iv->regs = pcim_iomap(pdev, 0, 0);
+	if (!iv->regs)
+		return -ENOMEM;
+
+	if (iv->mailbox) {
+		iv->shm = devm_memremap(&pdev->dev, start, len, MEMREMAP_WB);
+		if (IS_ERR(iv->shm))
+			return PTR_ERR(iv->shm);
+		iv->shm_len = len;
+		dev_info(&pdev->dev, "mailbox: %pa bytes, peer id %u\n", &len,
+			 readl(iv->regs + IVSHMEM_IVPOSITION));
+	} else {
+		ret = khcl_vtl0mem_add(0, len, start);
+		if (ret) {
+			dev_err(&pdev->dev, "VTL0 RAM registration: %d\n", ret);
+			return ret;
+		}
+		dev_info(&pdev->dev, "VTL0 RAM: %pa bytes at %pa\n", &len,
+			 &start);
+	}
+	pci_set_drvdata(pdev, iv);
+	return 0;
+}
+
+static void khcl_ivshmem_remove(struct pci_dev *pdev)
+{
+	struct khcl_ivshmem *iv = pci_get_drvdata(pdev);
+
+	if (!iv->mailbox)
+		khcl_vtl0mem_remove_all();
+}
+
+static const struct pci_device_id khcl_ivshmem_ids[] = {
+	{ PCI_DEVICE(0x1af4, 0x1110) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, khcl_ivshmem_ids);
+
+static struct pci_driver khcl_ivshmem_driver = {
+	.name = "khcl_ivshmem",
+	.id_table = khcl_ivshmem_ids,
+	.probe = khcl_ivshmem_probe,
+	.remove = khcl_ivshmem_remove,
+};
+module_pci_driver(khcl_ivshmem_driver);
+
+MODULE_DESCRIPTION("khcl rig backend: VTL0 RAM and mailbox over ivshmem");
+MODULE_LICENSE("GPL");

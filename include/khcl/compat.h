@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types and helpers shared by khcl's pure-C protocol cores, so the same
+ * file builds in the kernel (KUnit) and in user space (tests, libFuzzer).
+ */
+#ifndef KHCL_COMPAT_H
+#define KHCL_COMPAT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/overflow.h>
+#include <linux/errno.h>
+#include <linux/compiler.h>
+#else
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <errno.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
+#define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#endif /* KHCL_COMPAT_H */

@@ -1,0 +1,32 @@
+#!/bin/bash
+# dracut module: khcl's init, role files and (for the test guest) tools.
+# Environment from scripts/mkinitramfs.sh: KHCL_ROLE, KHCL_INIT,
+# KHCL_MODULES (kernel modules to carry), KHCL_BINARIES (host binaries).
+
+check() {
+	return 255
+}
+
+depends() {
+	echo busybox
+	return 0
+}
+
+installkernel() {
+	local m
+	for m in $KHCL_MODULES; do
+		instmods "$m"
+	done
+}
+
+install() {
+	local b
+	inst_simple "$KHCL_INIT" /khcl-init
+	chmod 0755 "${initdir}/khcl-init"
+	mkdir -p "${initdir}/etc"
+	echo "$KHCL_ROLE" >"${initdir}/etc/khcl-role"
+	echo "$KHCL_MODULES" >"${initdir}/etc/khcl-modules"
+	for b in $KHCL_BINARIES; do
+		inst_binary "$b" || return 1
+	done
+}
