@@ -17,6 +17,7 @@ mount -t tmpfs tmpfs /tmp 2>/dev/null
 role=$(cat /etc/khcl-role)
 knobs=""
 [ -f /etc/khcl.conf ] && knobs=$(grep -v '^#' /etc/khcl.conf)
+# shellcheck disable=SC2013  # words, not lines
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	khcl.*.*=*) knobs="$knobs ${w#khcl.}" ;;
@@ -34,6 +35,7 @@ params_for() {
 }
 
 rc=0
+# shellcheck disable=SC2013
 for m in $(cat /etc/khcl-modules); do
 	case "$m" in
 	khcl_*)

@@ -38,8 +38,10 @@ graft() {
 		grep -q 'drivers/khcl/Kconfig' "$src/drivers/Kconfig" ||
 			die "could not graft into drivers/Kconfig"
 	fi
-	grep -q 'khcl/' "$src/drivers/Makefile" ||
+	if ! grep -q 'khcl/' "$src/drivers/Makefile"; then
+		# shellcheck disable=SC2016  # a make variable, not a shell one
 		echo 'obj-$(CONFIG_KHCL)		+= khcl/' >>"$src/drivers/Makefile"
+	fi
 }
 
 # Every symbol a fragment sets must hold in the final .config: merge_config
@@ -64,7 +66,7 @@ check_config() {
 				bad=1
 			fi
 		elif ! grep -qxF "$sym=${want[$sym]}" "$obj/.config"; then
-			log "config: $sym=${want[$sym]} requested, .config has: $(grep -E "^(# )?$sym[= ]" "$obj/.config" || echo 'nothing (unmet dependency?)')"
+			log "config: $sym=${want[$sym]} requested, .config has: $(grep -E "^(# )?${sym}[= ]" "$obj/.config" || echo 'nothing (unmet dependency?)')"
 			bad=1
 		fi
 	done

@@ -21,6 +21,7 @@ debug)
 	mods="khcl_vtl2 khcl_ivshmem khcl_dmaproof $(cd "$kmoddir" &&
 		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g')" ;;
 testguest)
+	KHCL_ZSTD_LEVEL=3
 	mods="hv_storvsc hv_netvsc"
 	bins="/usr/bin/fio /sbin/mke2fs /sbin/e2fsck /usr/bin/sg_inq
 		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
@@ -43,7 +44,7 @@ KHCL_MODULES=$mods KHCL_BINARIES="${bins:-}" dracutbasedir=$base \
 	dracut --force --quiet --no-hostonly --no-hostonly-cmdline \
 	--modules "busybox khcl" --no-early-microcode \
 	--kver "$kver" --kmoddir "$kmoddir" --fwdir /nonexistent \
-	--compress "zstd -19 -q" --conf /dev/null --confdir "$base/conf.d" \
+	--compress "zstd -${KHCL_ZSTD_LEVEL:-19} -q" --conf /dev/null --confdir "$base/conf.d" \
 	--tmpdir "$base" "$KHCL_OUT/$role/initramfs.img" >"$base/dracut.log" 2>&1 ||
 	{ cat "$base/dracut.log" >&2; die "dracut failed for $role"; }
 log "[$role] initramfs $(stat -c %s "$KHCL_OUT/$role/initramfs.img") bytes in $(($(date +%s) - t0)) s (modules: $mods)"

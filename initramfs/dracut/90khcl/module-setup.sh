@@ -19,6 +19,8 @@ installkernel() {
 	done
 }
 
+# initdir, instmods, inst_* come from dracut
+# shellcheck disable=SC2154
 install() {
 	local b
 	inst_simple "$KHCL_INIT" /khcl-init

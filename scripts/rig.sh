@@ -1,0 +1,186 @@
+#!/bin/bash
+# The two-VM rig of DESIGN.md under TCG:
+#   vtl0: the test guest, its 1 GiB RAM a shared file;
+#   vtl2: the paravisor, seeing that file as an ivshmem-plain BAR, the
+#         mailbox region, an NVMe disk (sparse file) and a virtio-net NIC.
+#
+#   scripts/rig.sh [options]
+#     --vtl2-role rig|debug   vtl2 kernel/initramfs (default rig)
+#     --guest-script F        run F inside the test guest (output + status back)
+#     --vtl2-script F         run F inside vtl2
+#     --vtl2-after REGEX      start vtl2 only once the guest's script output
+#                             matches REGEX (default: start both at once)
+#     --guest-append ARGS     extra test guest kernel command line
+#     --vtl2-append ARGS      extra vtl2 kernel command line
+#     --disk F                NVMe backing file (default: a new sparse 1 GiB)
+#     --timeout S             whole-run timeout (default 300)
+#     --only-vtl2             boot vtl2 alone (no test guest)
+# Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
+# Exit status: 0 when every script exited 0 and no VM timed out.
+# Teardown (also on failure and Ctrl-C) kills both QEMUs and removes the
+# temp files.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
+guest_append='' vtl2_append='' timeout=300 only_vtl2=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--vtl2-role) vtl2_role=$2; shift ;;
+	--guest-script) guest_script=$(realpath "$2"); shift ;;
+	--vtl2-script) vtl2_script=$(realpath "$2"); shift ;;
+	--vtl2-after) vtl2_after=$2; shift ;;
+	--guest-append) guest_append=$2; shift ;;
+	--vtl2-append) vtl2_append=$2; shift ;;
+	--disk) disk=$(realpath "$2"); shift ;;
+	--timeout) timeout=$2; shift ;;
+	--only-vtl2) only_vtl2=1 ;;
+	*) die "unknown option $1 (see the header of $0)" ;;
+	esac
+	shift
+done
+
+for r in "$vtl2_role" testguest; do
+	if [ ! -f "$KHCL_OUT/$r/bzImage" ] || [ ! -f "$KHCL_OUT/$r/initramfs.img" ]; then
+		die "out/$r is not built (make)"
+	fi
+done
+
+run=$(date +%Y%m%d-%H%M%S)-$$
+logs="$KHCL_OUT/logs/$run"
+mkdir -p "$logs"
+shmdir=/dev/shm
+[ -w "$shmdir" ] || shmdir=${TMPDIR:-/tmp}
+tmp=$(mktemp -d "$shmdir/khcl-rig.XXXXXX")
+pids=()
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+teardown() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap teardown EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# initrd + an appended cpio holding /khcl/run.sh (the kernel unpacks
+# concatenated archives in order)
+mkinitrd() {
+	local role=$1 script=$2 out=$3
+	cp "$KHCL_OUT/$role/initramfs.img" "$out"
+	if [ -n "$script" ]; then
+		mkdir -p "$tmp/cpio-$role/khcl"
+		install -m 0755 "$script" "$tmp/cpio-$role/khcl/run.sh"
+		(cd "$tmp/cpio-$role" && find . | cpio -o -H newc --quiet) >>"$out"
+	fi
+}
+
+ram="$tmp/vtl0-ram"
+mailbox="$tmp/mailbox"
+truncate -s 1G "$ram"
+truncate -s 2M "$mailbox"
+if [ -z "$disk" ]; then
+	disk="$tmp/nvme.raw"
+	truncate -s 1G "$disk"
+fi
+# Fixed drive options, identical for every path (DESIGN.md)
+drive_opts="cache=none,aio=threads"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -nographic -no-reboot
+	-nodefaults -display none)
+
+start_vtl0() {
+	mkinitrd testguest "$guest_script" "$tmp/vtl0-initrd"
+	"${qemu[@]}" -m 1G \
+		-object memory-backend-file,id=ram0,size=1G,mem-path="$ram",share=on \
+		-machine q35,memory-backend=ram0 \
+		-kernel "$KHCL_OUT/testguest/bzImage" -initrd "$tmp/vtl0-initrd" \
+		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $guest_append" \
+		-object memory-backend-file,id=mbox,size=2M,mem-path="$mailbox",share=on \
+		-device ivshmem-plain,memdev=mbox \
+		-serial file:"$logs/vtl0.console" -serial file:"$logs/vtl0.out" \
+		</dev/null &
+	pids+=($!)
+	vtl0_pid=$!
+}
+
+start_vtl2() {
+	mkinitrd "$vtl2_role" "$vtl2_script" "$tmp/vtl2-initrd"
+	local mem=64M
+	[ "$vtl2_role" = debug ] && mem=512M
+	"${qemu[@]}" -m "$mem" -machine q35 \
+		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
+		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $vtl2_append" \
+		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
+		-device ivshmem-plain,memdev=vtl0 \
+		-object memory-backend-file,id=mbox,size=2M,mem-path="$mailbox",share=on \
+		-device ivshmem-plain,memdev=mbox \
+		-drive file="$disk",if=none,id=nvm,format=raw,$drive_opts \
+		-device nvme,drive=nvm,serial=khcl0 \
+		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0 \
+		-serial file:"$logs/vtl2.console" -serial file:"$logs/vtl2.out" \
+		</dev/null &
+	pids+=($!)
+	vtl2_pid=$!
+}
+
+touch "$logs/vtl0.out" "$logs/vtl2.out" "$logs/vtl0.console" "$logs/vtl2.console"
+deadline=$(($(date +%s) + timeout))
+vtl0_pid='' vtl2_pid=''
+log "run $run: logs in $logs"
+[ $only_vtl2 -eq 1 ] || start_vtl0
+if [ -z "$vtl2_after" ] || [ $only_vtl2 -eq 1 ]; then
+	start_vtl2
+fi
+
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+timed_out=0
+while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$vtl2_after" ]; }; do
+	if [ -z "$vtl2_pid" ] && [ -n "$vtl2_after" ]; then
+		if grep -qE "$vtl2_after" "$logs/vtl0.out"; then
+			log "guest output matched '$vtl2_after': starting vtl2"
+			start_vtl2
+		elif ! alive "$vtl0_pid"; then
+			log "guest ended before '$vtl2_after'"
+			break
+		fi
+	fi
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		log "timeout after $timeout s"
+		timed_out=1
+		break
+	fi
+	# a VM without a script stays up: stop when the scripted ones ended
+	if [ -z "$guest_script" ] && [ -n "$vtl2_pid" ] && ! alive "$vtl2_pid"; then
+		break
+	fi
+	if [ -z "$vtl2_script" ] && [ -n "$vtl0_pid" ] && ! alive "$vtl0_pid" && [ -n "$vtl2_pid" ]; then
+		break
+	fi
+	sleep 0.5
+done
+
+status=0
+[ $timed_out -eq 0 ] || status=1
+for vm in vtl0 vtl2; do
+	[ -s "$logs/$vm.console" ] || continue
+	grep -m1 '^khcl: ' "$logs/$vm.console" | sed "s/^/$vm: /" >&2 || true
+	if grep -qE 'BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic' "$logs/$vm.console"; then
+		log "$vm: kernel report on the console (see $logs/$vm.console)"
+		status=1
+	fi
+done
+for pair in "vtl0:$guest_script" "vtl2:$vtl2_script"; do
+	vm=${pair%%:*}
+	[ -n "${pair#*:}" ] || continue
+	rc=$(sed -n 's/^KHCL_EXIT \([0-9]*\).*/\1/p' "$logs/$vm.out" | tail -1)
+	log "$vm script exit status: ${rc:-none}"
+	[ "${rc:-1}" = 0 ] || status=1
+done
+echo "$logs" >"$KHCL_OUT/logs/last"
+exit $status
