@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# khcl front door. (The kernel build reads Kbuild, not this file.)
+#   make            build every role: kernels, modules, initramfs images
+#   make run        boot the two-VM rig (setup and build when needed)
+#   make test       every test; ends with "N passed, N failed"
+#   make setup      install host packages (apt)
+ROLES ?= vtl2 rig debug testguest
+
+all: build
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	bash scripts/build.sh $(ROLES)
+
+run: setup
+	@for r in rig testguest; do [ -f out/$$r/initramfs.img ] || \
+		bash scripts/build.sh $$r || exit 1; done
+	bash scripts/rig.sh $(RIG_ARGS)
+
+test: build
+	bash scripts/test.sh
+
+clean:
+	rm -rf out kunit/userspace/build
+
+.PHONY: all setup build run test clean

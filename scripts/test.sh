@@ -1,0 +1,110 @@
+#!/bin/bash
+# khcl test suite: user-space suites, lint, rig checks, KUnit on the debug
+# kernel. Prints PASS/FAIL <suite> <case> lines and ends with
+# "N passed, N failed" (DESIGN.md test-output contract); exits non-zero on
+# any failure.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$KHCL_ROOT"
+
+passed=0 failed=0
+res() {	# res PASS|FAIL suite case [detail]
+	echo "$1 $2 $3${4:+  ($4)}"
+	if [ "$1" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+ktap() {	# count the PASS/FAIL lines of ktap.awk
+	local line
+	while read -r line; do
+		case "$line" in
+		PASS*|FAIL*) read -r v s c <<<"$line"; res "$v" "$s" "$c" ;;
+		esac
+	done < <(awk -f scripts/ktap.awk "$@")
+}
+
+# 1. user-space builds of the test suites (ASan + UBSan)
+if make -s -C kunit/userspace >/tmp/khcl-us-build.log 2>&1; then
+	for t in kunit/userspace/build/*; do
+		out=$(mktemp)
+		"$t" >"$out" 2>&1 || true
+		ktap "$out"
+		if grep -q 'Sanitizer' "$out"; then
+			res FAIL userspace "${t##*/}-sanitizer"
+			cat "$out"
+		fi
+		rm -f "$out"
+	done
+else
+	cat /tmp/khcl-us-build.log
+	res FAIL userspace build
+fi
+
+# 2. lint
+if shellcheck scripts/*.sh scripts/tests/*.sh initramfs/khcl-init.sh \
+	initramfs/dracut/90khcl/module-setup.sh .ci/run; then
+	res PASS lint shellcheck
+else
+	res FAIL lint shellcheck
+fi
+cp_out=$(mktemp)
+if "$(khcl_src_dir)/scripts/checkpatch.pl" --no-tree --quiet --terse \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+	-f $(git ls-files '*.c' '*.h' | grep -v '^kunit/userspace/') >"$cp_out" 2>&1; then
+	res PASS lint checkpatch
+else
+	cat "$cp_out"
+	res FAIL lint checkpatch
+fi
+rm -f "$cp_out"
+
+# 3. rig: vtl2 boots to the ready line
+if scripts/rig.sh --only-vtl2 --vtl2-script scripts/tests/ready-vtl2.sh --timeout 120; then
+	logs=$(cat out/logs/last)
+	res PASS rig vtl2_ready "$(grep -m1 '^khcl: ready' "$logs/vtl2.console"), $(grep MemTotal "$logs/vtl2.out" | tr -s ' ')"
+else
+	res FAIL rig vtl2_ready "logs: $(cat out/logs/last)"
+fi
+
+# 4. rig: NVMe DMA straight into the test guest's RAM, both ways
+disk=$(mktemp "${TMPDIR:-/tmp}/khcl-disk.XXXXXX")
+truncate -s 1G "$disk"
+yes 'khcl-dmaproof-pattern-A-0123456789' | head -c 4096 |
+	dd of="$disk" bs=4096 seek=256 conv=notrunc status=none
+yes 'khcl-dmaproof-pattern-B-9876543210' | head -c 4096 >"$disk.B"
+scripts/rig.sh --disk "$disk" --timeout 400 \
+	--guest-append 'memmap=16M$0x30000000' \
+	--guest-script scripts/tests/dmaproof-guest.sh \
+	--vtl2-script scripts/tests/dmaproof-vtl2.sh \
+	--vtl2-after '^B written' || true
+logs=$(cat out/logs/last)
+if grep -q '^PASS' "$logs/vtl0.out"; then
+	res PASS rig dma_read_into_vtl0 "$(grep '^PASS' "$logs/vtl0.out")"
+else
+	res FAIL rig dma_read_into_vtl0 "logs: $logs"
+fi
+if dd if="$disk" bs=4096 skip=512 count=1 status=none | cmp -s - "$disk.B" &&
+	grep -q '^KHCL_EXIT 0' "$logs/vtl2.out"; then
+	res PASS rig dma_write_from_vtl0 "$(tr '\n' ' ' <"$logs/vtl2.out")"
+else
+	res FAIL rig dma_write_from_vtl0 "logs: $logs"
+fi
+rm -f "$disk" "$disk.B"
+
+# 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
+if [ -f out/debug/bzImage ]; then
+	ok=1
+	scripts/rig.sh --only-vtl2 --vtl2-role debug --timeout 600 \
+		--vtl2-script scripts/tests/kunit-vtl2.sh || ok=0
+	logs=$(cat out/logs/last)
+	ktap "$logs/vtl2.console"
+	if [ $ok -eq 1 ]; then
+		res PASS debug clean_console_and_kmemleak
+	else
+		res FAIL debug clean_console_and_kmemleak "logs: $logs"
+	fi
+else
+	res FAIL debug kernel_built "out/debug missing: scripts/build.sh debug"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,17 @@
+#!/bin/sh
+# VTL2 half of the DMA proof: NVMe sector 2048 -> GPA 0x30000000 (read),
+# GPA 0x30001000 -> NVMe sector 4096 (write), through bios whose page is
+# the ZONE_DEVICE page of that GPA.
+set -e
+d=/sys/kernel/khcl/dmaproof
+echo "2048 30000000" >$d/read
+echo "4096 30001000" >$d/write
+# a GPA outside VTL0 RAM (1 GiB) must be refused, and counted
+if echo "2048 40000000" >$d/read 2>/dev/null; then
+	echo "FAIL: GPA 0x40000000 (outside VTL0 RAM) was accepted"
+	exit 1
+fi
+echo "bad_gpa=$(cat /sys/kernel/khcl/vtl0mem/bad_gpa)"
+echo "chunks_registered=$(cat /sys/kernel/khcl/vtl0mem/chunks_registered)"
+echo "memmap_bytes=$(cat /sys/kernel/khcl/vtl0mem/memmap_bytes)"
+[ "$(cat /sys/kernel/khcl/vtl0mem/bad_gpa)" -ge 1 ]
