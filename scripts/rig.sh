@@ -101,8 +101,8 @@ start_vtl0() {
 		-machine q35,memory-backend=ram0 \
 		-kernel "$KHCL_OUT/testguest/bzImage" -initrd "$tmp/vtl0-initrd" \
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $guest_append" \
-		-object memory-backend-file,id=mbox,size=2M,mem-path="$mailbox",share=on \
-		-device ivshmem-plain,memdev=mbox \
+		-chardev socket,path="$tmp/ivshmem.sock",id=mbox \
+		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
 		-serial file:"$logs/vtl0.console" -serial file:"$logs/vtl0.out" \
 		</dev/null &
 	pids+=($!)
@@ -118,8 +118,8 @@ start_vtl2() {
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
 		-device ivshmem-plain,memdev=vtl0 \
-		-object memory-backend-file,id=mbox,size=2M,mem-path="$mailbox",share=on \
-		-device ivshmem-plain,memdev=mbox \
+		-chardev socket,path="$tmp/ivshmem.sock",id=mbox \
+		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
 		-drive file="$disk",if=none,id=nvm,format=raw,$drive_opts \
 		-device nvme,drive=nvm,serial=khcl0 \
 		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0 \
@@ -128,6 +128,16 @@ start_vtl2() {
 	pids+=($!)
 	vtl2_pid=$!
 }
+
+# the mailbox (2 MiB): shared memory + doorbells through our ivshmem server
+python3 "$KHCL_ROOT/scripts/ivshmem-server.py" "$tmp/ivshmem.sock" "$mailbox" 1 \
+	>"$logs/ivshmem-server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+	[ -S "$tmp/ivshmem.sock" ] && break
+	sleep 0.1
+done
+[ -S "$tmp/ivshmem.sock" ] || die "ivshmem server did not start (see $logs/ivshmem-server.log)"
 
 touch "$logs/vtl0.out" "$logs/vtl2.out" "$logs/vtl0.console" "$logs/vtl2.console"
 deadline=$(($(date +%s) + timeout))

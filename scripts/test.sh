@@ -40,7 +40,7 @@ else
 fi
 
 # 2. lint
-if shellcheck scripts/*.sh scripts/tests/*.sh initramfs/khcl-init.sh \
+if shellcheck -x scripts/*.sh scripts/tests/*.sh initramfs/khcl-init.sh \
 	initramfs/dracut/90khcl/module-setup.sh .ci/run; then
 	res PASS lint shellcheck
 else
