@@ -69,16 +69,18 @@ teardown() {
 trap teardown EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-# initrd + an appended cpio holding /khcl/run.sh (the kernel unpacks
-# concatenated archives in order)
+# initrd: an uncompressed cpio holding /khcl/run.sh, then the role's
+# image (the kernel unpacks concatenated archives in order; an uncompressed
+# one first is what early microcode does, so every kernel handles it)
 mkinitrd() {
 	local role=$1 script=$2 out=$3
-	cp "$KHCL_OUT/$role/initramfs.img" "$out"
+	: >"$out"
 	if [ -n "$script" ]; then
 		mkdir -p "$tmp/cpio-$role/khcl"
 		install -m 0755 "$script" "$tmp/cpio-$role/khcl/run.sh"
-		(cd "$tmp/cpio-$role" && find . | cpio -o -H newc --quiet) >>"$out"
+		(cd "$tmp/cpio-$role" && find . | cpio -o -H newc --quiet) >"$out"
 	fi
+	cat "$KHCL_OUT/$role/initramfs.img" >>"$out"
 }
 
 ram="$tmp/vtl0-ram"
