@@ -47,9 +47,10 @@ else
 	res FAIL lint shellcheck
 fi
 cp_out=$(mktemp)
+mapfile -t csrc < <(git ls-files '*.c' '*.h' | grep -v '^kunit/userspace/')
 if "$(khcl_src_dir)/scripts/checkpatch.pl" --no-tree --quiet --terse \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-	-f $(git ls-files '*.c' '*.h' | grep -v '^kunit/userspace/') >"$cp_out" 2>&1; then
+	-f "${csrc[@]}" >"$cp_out" 2>&1; then
 	res PASS lint checkpatch
 else
 	cat "$cp_out"
@@ -68,11 +69,11 @@ fi
 # 4. rig: NVMe DMA straight into the test guest's RAM, both ways
 disk=$(mktemp "${TMPDIR:-/tmp}/khcl-disk.XXXXXX")
 truncate -s 1G "$disk"
-yes 'khcl-dmaproof-pattern-A-0123456789' | head -c 4096 |
+head -c 4096 < <(yes 'khcl-dmaproof-pattern-A-0123456789') |
 	dd of="$disk" bs=4096 seek=256 conv=notrunc status=none
-yes 'khcl-dmaproof-pattern-B-9876543210' | head -c 4096 >"$disk.B"
+head -c 4096 < <(yes 'khcl-dmaproof-pattern-B-9876543210') >"$disk.B"
 scripts/rig.sh --disk "$disk" --timeout 400 \
-	--guest-append 'memmap=16M$0x30000000' \
+	--guest-append "memmap=16M\$0x30000000" \
 	--guest-script scripts/tests/dmaproof-guest.sh \
 	--vtl2-script scripts/tests/dmaproof-vtl2.sh \
 	--vtl2-after '^B written' || true
