@@ -16,6 +16,7 @@
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
+# Without scripts the run ends once every VM printed its ready line.
 # Exit status: 0 when every script exited 0 and no VM timed out.
 # Teardown (also on failure and Ctrl-C) kills both QEMUs and removes the
 # temp files.
@@ -165,6 +166,12 @@ while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$v
 	if [ "$(date +%s)" -ge "$deadline" ]; then
 		log "timeout after $timeout s"
 		timed_out=1
+		break
+	fi
+	# no script at all: the run is the boot; done when every VM is ready
+	if [ -z "$guest_script$vtl2_script" ] && [ -n "$vtl2_pid" ] &&
+		grep -q '^khcl: ready' "$logs/vtl2.console" &&
+		{ [ $only_vtl2 -eq 1 ] || grep -q '^khcl: ready' "$logs/vtl0.console"; }; then
 		break
 	fi
 	# a VM without a script stays up: stop when the scripted ones ended
