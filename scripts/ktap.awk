@@ -4,6 +4,7 @@
 # timestamps ("[    1.234] ") are stripped. A suite that ended without
 # results for all its planned cases counts its missing cases as failed.
 {
+	sub(/\r$/, "")
 	sub(/^\[[ 0-9.]*\] /, "")
 }
 /^    # Subtest: / {
