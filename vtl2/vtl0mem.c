@@ -52,13 +52,18 @@ static u64 chunk_bytes(void)
 
 int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
 {
+	struct vtl0_chunk *chunks;
+	unsigned int idx, nr_chunks;
 	struct vtl0_range *r;
-	unsigned int idx;
 	u64 cb = chunk_bytes();
 	int ret;
 
 	if (cb < SZ_2M || (cb & (cb - 1)) || (gpa | len | phys) & (SZ_2M - 1))
 		return -EINVAL;
+	nr_chunks = DIV_ROUND_UP_ULL(len, cb);
+	chunks = kcalloc(nr_chunks, sizeof(*chunks), GFP_KERNEL);
+	if (!chunks)
+		return -ENOMEM;
 
 	mutex_lock(&vtl0_lock);
 	ret = khcl_gpa_map_add(&vtl0_map, gpa, len);
@@ -74,22 +79,14 @@ int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
 	r->gpa = gpa;
 	r->len = len;
 	r->phys = phys;
-	r->nr_chunks = DIV_ROUND_UP_ULL(len, cb);
-	r->chunks = kcalloc(r->nr_chunks, sizeof(*r->chunks), GFP_KERNEL);
-	if (!r->chunks) {
-		/* undo: rebuild the map without this range */
-		memmove(&vtl0_ranges[idx], &vtl0_ranges[idx + 1],
-			(vtl0_map.nr - 1 - idx) * sizeof(vtl0_ranges[0]));
-		memmove(&vtl0_map.r[idx], &vtl0_map.r[idx + 1],
-			(vtl0_map.nr - 1 - idx) * sizeof(vtl0_map.r[0]));
-		vtl0_map.nr--;
-		ret = -ENOMEM;
-		goto out;
-	}
+	r->nr_chunks = nr_chunks;
+	r->chunks = chunks;
+	chunks = NULL;
 	pr_info("VTL0 RAM gpa %#llx-%#llx at phys %pa, %u chunks of %u MiB\n",
-		gpa, gpa + len - 1, &phys, r->nr_chunks, chunk_mb);
+		gpa, gpa + len - 1, &phys, nr_chunks, chunk_mb);
 out:
 	mutex_unlock(&vtl0_lock);
+	kfree(chunks);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_add);
