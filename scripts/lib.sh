@@ -31,12 +31,14 @@ khcl_role_frags() {
 	esac
 }
 
-# Build directory of a role: keyed by source version and config hash.
+# Build directory of a role: keyed by source version and the hash of the
+# role's config fragments. A change of our Kconfig stays incremental:
+# olddefconfig folds it into the same tree.
 khcl_obj_dir() {
 	local role=$1 frags hash
 	frags=$(khcl_role_frags "$role")
 	# shellcheck disable=SC2086
-	hash=$(cd "$KHCL_ROOT" && cat $frags Kconfig | sha256sum | cut -c1-12)
+	hash=$(cd "$KHCL_ROOT" && cat $frags | sha256sum | cut -c1-12)
 	echo "$KHCL_CACHE/build/$(khcl_src_version)/$role-$hash"
 }
 
