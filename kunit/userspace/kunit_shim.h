@@ -51,6 +51,9 @@ struct kunit_suite {
 #define KUNIT_ASSERT_EQ(t, a, b)	KHCL_KUNIT_CMP(t, a, ==, b, 1)
 #define KUNIT_ASSERT_TRUE(t, c)		KHCL_KUNIT_CMP(t, !!(c), ==, 1, 1)
 
+#define kunit_info(test, fmt, ...) \
+	printf("    # %s: " fmt, (test)->name, ##__VA_ARGS__)
+
 #define MODULE_DESCRIPTION(s)
 #define MODULE_LICENSE(s)
 

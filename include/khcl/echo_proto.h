@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The echo channel (test only): khcl's echo VSP offers it, the test
+ * guest's echo client drives it.
+ *
+ * Every VM_PKT_DATA_INBAND packet the guest sends is answered with one
+ * VM_PKT_COMP packet carrying the same transaction id and the same payload
+ * bytes (when the guest set VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+ * otherwise the packet is consumed silently). Payloads are 1..KHCL_ECHO_MAX
+ * bytes; the sender pads to 8 as VMBus does, the echo repeats the padded
+ * payload.
+ */
+#ifndef KHCL_ECHO_PROTO_H
+#define KHCL_ECHO_PROTO_H
+
+/* {6c9b3c3e-8f3b-4a4e-9d1a-6b686c000001}: khcl echo channel class */
+#define KHCL_ECHO_CLASS_GUID_BYTES					\
+	0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,			\
+	0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x00, 0x01
+/* {6c9b3c3e-8f3b-4a4e-9d1a-6b686c0000aa}: its one instance */
+#define KHCL_ECHO_INSTANCE_GUID_BYTES					\
+	0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,			\
+	0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x00, 0xaa
+
+#define KHCL_ECHO_MAX		4000	/* payload bytes per packet */
+
+#endif /* KHCL_ECHO_PROTO_H */

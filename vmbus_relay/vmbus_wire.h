@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VMBus wire formats as Linux 6.12's hv_vmbus client speaks them
+ * (include/linux/hyperv.h), written from that header's layout for the
+ * server side. Plain C: shared by the kernel module, KUnit, the user-space
+ * tests and the fuzzers. Every struct is packed and its size is asserted.
+ */
+#ifndef KHCL_VMBUS_WIRE_H
+#define KHCL_VMBUS_WIRE_H
+
+#include "../include/khcl/compat.h"
+
+#ifdef __KERNEL__
+#include <linux/build_bug.h>
+#else
+#include <assert.h>
+#ifndef static_assert
+#define static_assert _Static_assert
+#endif
+#endif
+
+#define KHCL_PACKED __attribute__((packed))
+
+#define KHCL_VMB_VERSION(major, minor)	(((u32)(major) << 16) | (minor))
+#define KHCL_VMB_WIN8		KHCL_VMB_VERSION(2, 4)
+#define KHCL_VMB_WIN8_1		KHCL_VMB_VERSION(3, 0)
+#define KHCL_VMB_WIN10		KHCL_VMB_VERSION(4, 0)
+#define KHCL_VMB_V4_1		KHCL_VMB_VERSION(4, 1)
+#define KHCL_VMB_V5_0		KHCL_VMB_VERSION(5, 0)
+#define KHCL_VMB_V5_1		KHCL_VMB_VERSION(5, 1)
+#define KHCL_VMB_V5_2		KHCL_VMB_VERSION(5, 2)
+#define KHCL_VMB_V5_3		KHCL_VMB_VERSION(5, 3)
+
+enum khcl_vmb_msgtype {
+	KHCL_CHMSG_INVALID = 0,
+	KHCL_CHMSG_OFFERCHANNEL = 1,
+	KHCL_CHMSG_RESCIND_CHANNELOFFER = 2,
+	KHCL_CHMSG_REQUESTOFFERS = 3,
+	KHCL_CHMSG_ALLOFFERS_DELIVERED = 4,
+	KHCL_CHMSG_OPENCHANNEL = 5,
+	KHCL_CHMSG_OPENCHANNEL_RESULT = 6,
+	KHCL_CHMSG_CLOSECHANNEL = 7,
+	KHCL_CHMSG_GPADL_HEADER = 8,
+	KHCL_CHMSG_GPADL_BODY = 9,
+	KHCL_CHMSG_GPADL_CREATED = 10,
+	KHCL_CHMSG_GPADL_TEARDOWN = 11,
+	KHCL_CHMSG_GPADL_TORNDOWN = 12,
+	KHCL_CHMSG_RELID_RELEASED = 13,
+	KHCL_CHMSG_INITIATE_CONTACT = 14,
+	KHCL_CHMSG_VERSION_RESPONSE = 15,
+	KHCL_CHMSG_UNLOAD = 16,
+	KHCL_CHMSG_UNLOAD_RESPONSE = 17,
+	KHCL_CHMSG_TL_CONNECT_REQUEST = 21,
+	KHCL_CHMSG_MODIFYCHANNEL = 22,
+	KHCL_CHMSG_TL_CONNECT_RESULT = 23,
+	KHCL_CHMSG_MODIFYCHANNEL_RESPONSE = 24,
+	KHCL_CHMSG_COUNT
+};
+
+struct khcl_guid {
+	u8 b[16];
+};
+
+struct khcl_vmb_hdr {
+	u32 msgtype;
+	u32 padding;
+} KHCL_PACKED;
+
+#define KHCL_VMB_USER_DEFINED_BYTES	120
+
+struct khcl_vmb_offer {
+	struct khcl_guid if_type;
+	struct khcl_guid if_instance;
+	u64 reserved1;
+	u64 reserved2;
+	u16 chn_flags;
+	u16 mmio_megabytes;
+	u8 user_def[KHCL_VMB_USER_DEFINED_BYTES];
+	u16 sub_channel_index;
+	u16 reserved3;
+} KHCL_PACKED;
+
+struct khcl_vmb_offer_channel {
+	struct khcl_vmb_hdr hdr;
+	struct khcl_vmb_offer offer;
+	u32 child_relid;
+	u8 monitorid;
+	u8 monitor_allocated;		/* bit 0 */
+	u16 is_dedicated_interrupt;	/* bit 0 */
+	u32 connection_id;
+} KHCL_PACKED;
+
+struct khcl_vmb_relid_msg {		/* RESCIND, CLOSECHANNEL, RELID_RELEASED */
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+} KHCL_PACKED;
+
+struct khcl_vmb_open_channel {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 openid;
+	u32 ringbuffer_gpadl;
+	u32 target_vp;
+	u32 downstream_ring_pageoffset;
+	u8 userdata[KHCL_VMB_USER_DEFINED_BYTES];
+} KHCL_PACKED;
+
+struct khcl_vmb_open_result {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 openid;
+	u32 status;
+} KHCL_PACKED;
+
+struct khcl_vmb_gpa_range {
+	u32 byte_count;
+	u32 byte_offset;
+	/* u64 pfn_array[] follows */
+} KHCL_PACKED;
+
+struct khcl_vmb_gpadl_header {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+	u16 range_buflen;
+	u16 rangecount;
+	/* struct khcl_vmb_gpa_range + pfns follow */
+} KHCL_PACKED;
+
+struct khcl_vmb_gpadl_body {
+	struct khcl_vmb_hdr hdr;
+	u32 msgnumber;
+	u32 gpadl;
+	/* u64 pfn[] follows */
+} KHCL_PACKED;
+
+struct khcl_vmb_gpadl_created {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+	u32 creation_status;
+} KHCL_PACKED;
+
+struct khcl_vmb_gpadl_teardown {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+} KHCL_PACKED;
+
+struct khcl_vmb_gpadl_torndown {
+	struct khcl_vmb_hdr hdr;
+	u32 gpadl;
+} KHCL_PACKED;
+
+struct khcl_vmb_initiate_contact {
+	struct khcl_vmb_hdr hdr;
+	u32 version_requested;
+	u32 target_vcpu;
+	union {
+		u64 interrupt_page;	/* before V5 */
+		struct {
+			u8 msg_sint;	/* V5 and later */
+			u8 msg_vtl;
+			u8 reserved[6];
+		} KHCL_PACKED;
+	} KHCL_PACKED;
+	u64 monitor_page1;
+	u64 monitor_page2;
+} KHCL_PACKED;
+
+struct khcl_vmb_version_response {
+	struct khcl_vmb_hdr hdr;
+	u8 version_supported;
+	u8 connection_state;
+	u16 padding;
+	u32 msg_conn_id;
+} KHCL_PACKED;
+
+struct khcl_vmb_modifychannel {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 target_vp;
+} KHCL_PACKED;
+
+struct khcl_vmb_modifychannel_response {
+	struct khcl_vmb_hdr hdr;
+	u32 child_relid;
+	u32 status;
+} KHCL_PACKED;
+
+static_assert(sizeof(struct khcl_vmb_offer) == 176, "offer");
+static_assert(sizeof(struct khcl_vmb_offer_channel) == 196, "offerchannel");
+static_assert(sizeof(struct khcl_vmb_open_channel) == 148, "openchannel");
+static_assert(sizeof(struct khcl_vmb_open_result) == 20, "open result");
+static_assert(sizeof(struct khcl_vmb_gpadl_header) == 20, "gpadl header");
+static_assert(sizeof(struct khcl_vmb_gpadl_body) == 16, "gpadl body");
+static_assert(sizeof(struct khcl_vmb_gpadl_created) == 20, "gpadl created");
+static_assert(sizeof(struct khcl_vmb_initiate_contact) == 40, "initiate");
+static_assert(sizeof(struct khcl_vmb_version_response) == 16, "version rsp");
+
+/* Ring buffer: one 4 KiB header page, then the data area. */
+#define KHCL_RING_HDR_SIZE	4096
+
+struct khcl_ring_hdr {
+	u32 write_index;	/* byte offset into the data area */
+	u32 read_index;
+	u32 interrupt_mask;
+	u32 pending_send_sz;
+	u32 reserved1[12];
+	u32 feature_bits;	/* bit 0: pending_send_sz honoured */
+};
+
+#define KHCL_RING_FEAT_PENDING_SEND_SZ	1u
+
+/* VMBus packet descriptor (struct vmpacket_descriptor). */
+struct khcl_vmpkt_desc {
+	u16 type;
+	u16 offset8;
+	u16 len8;
+	u16 flags;
+	u64 trans_id;
+};
+
+static_assert(sizeof(struct khcl_ring_hdr) == 68, "ring header");
+static_assert(sizeof(struct khcl_vmpkt_desc) == 16, "packet descriptor");
+
+enum khcl_vmpkt_type {
+	KHCL_VMPKT_DATA_INBAND = 0x6,
+	KHCL_VMPKT_DATA_USING_XFER_PAGES = 0x7,
+	KHCL_VMPKT_DATA_USING_GPA_DIRECT = 0x9,
+	KHCL_VMPKT_COMP = 0xb,
+};
+
+#define KHCL_VMPKT_FLAG_COMPLETION_REQUESTED	1
+#define KHCL_VMPKT_TRAILER	8	/* u64 prev indices after each packet */
+
+#define KHCL_HV_PAGE_SHIFT	12
+#define KHCL_HV_PAGE_SIZE	4096u
+
+#endif /* KHCL_VMBUS_WIRE_H */
