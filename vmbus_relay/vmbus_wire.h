@@ -31,6 +31,9 @@
 #define KHCL_VMB_V5_2		KHCL_VMB_VERSION(5, 2)
 #define KHCL_VMB_V5_3		KHCL_VMB_VERSION(5, 3)
 
+#define KHCL_VMB_MSG_MAX	240	/* SynIC message payload */
+#define KHCL_VMB_MSG_CONN_ID	4	/* VMBUS_MESSAGE_CONNECTION_ID_4 */
+
 enum khcl_vmb_msgtype {
 	KHCL_CHMSG_INVALID = 0,
 	KHCL_CHMSG_OFFERCHANNEL = 1,

@@ -14,6 +14,10 @@
 #include <linux/string.h>
 #include <asm/barrier.h>
 
+#include <linux/slab.h>
+
+#define khcl_zalloc(n, size)		kvcalloc(n, size, GFP_KERNEL)
+#define khcl_free(p)			kvfree(p)
 #define khcl_load_acquire(p)		smp_load_acquire(p)
 #define khcl_store_release(p, v)	smp_store_release(p, v)
 #define khcl_mb()			smp_mb()
@@ -34,6 +38,9 @@ typedef uint64_t u64;
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include <stdlib.h>
+#define khcl_zalloc(n, size)		calloc(n, size)
+#define khcl_free(p)			free(p)
 #define khcl_load_acquire(p)		__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define khcl_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define khcl_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)

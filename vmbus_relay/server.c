@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host side of the VMBus control protocol. See server.h.
+ *
+ * Every handler first has a message whose length was checked against its
+ * type (khcl_vmb_minlen), works on a private copy (the caller copied the
+ * mailbox slot out once), and either changes state and replies, or counts
+ * the reason and drops the message. Nothing the guest sends can make this
+ * code allocate beyond the limits in struct khcl_vmb_limits.
+ */
+#include "server.h"
+
+static const u32 khcl_vmb_versions[] = {
+	KHCL_VMB_V5_3, KHCL_VMB_V5_2, KHCL_VMB_V5_1, KHCL_VMB_V5_0,
+	KHCL_VMB_V4_1, KHCL_VMB_WIN10, KHCL_VMB_WIN8_1, KHCL_VMB_WIN8,
+};
+
+static const char *const khcl_vmb_err_names[KHCL_VMB_NERR] = {
+	[KHCL_VMB_ERR_SHORT] = "short",
+	[KHCL_VMB_ERR_TYPE] = "type",
+	[KHCL_VMB_ERR_STATE] = "state",
+	[KHCL_VMB_ERR_CONN_ID] = "conn_id",
+	[KHCL_VMB_ERR_RELID] = "relid",
+	[KHCL_VMB_ERR_GPADL] = "gpadl",
+	[KHCL_VMB_ERR_LIMIT] = "limit",
+	[KHCL_VMB_ERR_OPEN] = "open",
+};
+
+const char *khcl_vmb_err_name(enum khcl_vmb_err e)
+{
+	return e < KHCL_VMB_NERR ? khcl_vmb_err_names[e] : "?";
+}
+
+bool khcl_vmb_version_known(u32 version)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(khcl_vmb_versions); i++)
+		if (khcl_vmb_versions[i] == version)
+			return true;
+	return false;
+}
+
+/* Minimum length of each guest->host message type; 0: not accepted. */
+static u32 khcl_vmb_minlen(u32 type)
+{
+	switch (type) {
+	case KHCL_CHMSG_REQUESTOFFERS:
+	case KHCL_CHMSG_UNLOAD:
+		return sizeof(struct khcl_vmb_hdr);
+	case KHCL_CHMSG_OPENCHANNEL:
+		return sizeof(struct khcl_vmb_open_channel);
+	case KHCL_CHMSG_CLOSECHANNEL:
+	case KHCL_CHMSG_RELID_RELEASED:
+		return sizeof(struct khcl_vmb_relid_msg);
+	case KHCL_CHMSG_GPADL_HEADER:
+		return sizeof(struct khcl_vmb_gpadl_header) +
+		       sizeof(struct khcl_vmb_gpa_range);
+	case KHCL_CHMSG_GPADL_BODY:
+		return sizeof(struct khcl_vmb_gpadl_body) + sizeof(u64);
+	case KHCL_CHMSG_GPADL_TEARDOWN:
+		return sizeof(struct khcl_vmb_gpadl_teardown);
+	case KHCL_CHMSG_INITIATE_CONTACT:
+		return sizeof(struct khcl_vmb_initiate_contact);
+	case KHCL_CHMSG_MODIFYCHANNEL:
+		return sizeof(struct khcl_vmb_modifychannel);
+	default:
+		return 0;
+	}
+}
+
+static int vmb_err(struct khcl_vmb_server *s, enum khcl_vmb_err e)
+{
+	s->errors[e]++;
+	return -(int)e - 1;
+}
+
+static void vmb_send(struct khcl_vmb_server *s, void *msg, u32 len, u32 type)
+{
+	((struct khcl_vmb_hdr *)msg)->msgtype = type;
+	s->tx_msgs++;
+	s->ops->send(s, msg, len);
+}
+
+struct khcl_vmb_chan *khcl_vmb_server_chan(struct khcl_vmb_server *s,
+					   u32 relid)
+{
+	if (relid < 1 || relid > KHCL_VMB_MAX_CHANNELS)
+		return NULL;
+	if (s->chan[relid - 1].state == KHCL_CHAN_FREE)
+		return NULL;
+	return &s->chan[relid - 1];
+}
+
+struct khcl_vmb_gpadl *khcl_vmb_server_gpadl(struct khcl_vmb_server *s,
+					     u32 handle)
+{
+	u32 i;
+
+	for (i = 0; i < s->ngpadls; i++)
+		if (s->gpadl[i].handle == handle)
+			return &s->gpadl[i];
+	return NULL;
+}
+
+static void vmb_gpadl_free(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
+{
+	if (g->state == KHCL_GPADL_CREATED)
+		s->ops->gpadl_unmap(s, g);
+	s->total_pages -= g->npfns;
+	khcl_free(g->pfns);
+	/* keep the table dense: move the last entry into the hole */
+	*g = s->gpadl[--s->ngpadls];
+	memset(&s->gpadl[s->ngpadls], 0, sizeof(*g));
+}
+
+static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	struct khcl_vmb_gpadl *g;
+
+	if (c->state != KHCL_CHAN_OPEN)
+		return;
+	s->ops->chan_close(s, c);
+	g = khcl_vmb_server_gpadl(s, c->ring_gpadl);
+	if (g && g->users)
+		g->users--;
+	c->state = KHCL_CHAN_OFFERED;
+}
+
+/* Forget the guest: channels closed, GPADLs gone, offers to be resent. */
+static void vmb_reset(struct khcl_vmb_server *s)
+{
+	u32 i;
+
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		struct khcl_vmb_chan *c = &s->chan[i];
+
+		vmb_chan_close(s, c);
+		c->offer_sent = false;
+		if (c->state == KHCL_CHAN_RESCINDED)
+			memset(c, 0, sizeof(*c));
+	}
+	while (s->ngpadls)
+		vmb_gpadl_free(s, &s->gpadl[s->ngpadls - 1]);
+	s->state = KHCL_CONN_DISCONNECTED;
+	s->version = 0;
+}
+
+static void vmb_send_offer(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	struct khcl_vmb_offer_channel m;
+
+	memset(&m, 0, sizeof(m));
+	m.offer = c->offer;
+	m.child_relid = c->relid;
+	m.monitorid = 0xff;		/* monitor_allocated = 0: no monitor */
+	m.connection_id = c->connection_id;
+	vmb_send(s, &m, sizeof(m), KHCL_CHMSG_OFFERCHANNEL);
+	c->offer_sent = true;
+}
+
+static int vmb_initiate_contact(struct khcl_vmb_server *s,
+				const struct khcl_vmb_initiate_contact *m)
+{
+	struct khcl_vmb_version_response r;
+	u32 v = m->version_requested;
+	bool ok;
+
+	if (s->state != KHCL_CONN_DISCONNECTED) {
+		/* a rebooted or reloaded client: start over */
+		vmb_reset(s);
+	}
+	ok = khcl_vmb_version_known(v) && v <= s->lim.max_version;
+	if (ok && v >= KHCL_VMB_V5_0 && (m->msg_sint >= 16 || m->msg_vtl))
+		ok = false;
+	memset(&r, 0, sizeof(r));
+	r.version_supported = ok;
+	if (ok) {
+		s->state = KHCL_CONN_CONNECTED;
+		s->version = v;
+		s->target_vcpu = m->target_vcpu;
+		s->msg_sint = v >= KHCL_VMB_V5_0 ? m->msg_sint : 2;
+		s->connects++;
+		r.connection_state = 1;	/* connected */
+		/* V5+ clients post to the id we name; older ones always to 1 */
+		s->msg_conn_id = v >= KHCL_VMB_V5_0 ? KHCL_VMB_MSG_CONN_ID : 1;
+		r.msg_conn_id = s->msg_conn_id;
+	}
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_VERSION_RESPONSE);
+	return 0;
+}
+
+static int vmb_request_offers(struct khcl_vmb_server *s)
+{
+	struct khcl_vmb_hdr done = { 0 };
+	u32 i;
+
+	if (s->state != KHCL_CONN_CONNECTED)
+		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++)
+		if (s->chan[i].state == KHCL_CHAN_OFFERED)
+			vmb_send_offer(s, &s->chan[i]);
+	s->state = KHCL_CONN_OFFERS_REQUESTED;
+	vmb_send(s, &done, sizeof(done), KHCL_CHMSG_ALLOFFERS_DELIVERED);
+	return 0;
+}
+
+static void vmb_gpadl_reply(struct khcl_vmb_server *s, u32 relid, u32 handle,
+			    u32 status)
+{
+	struct khcl_vmb_gpadl_created r;
+
+	memset(&r, 0, sizeof(r));
+	r.child_relid = relid;
+	r.gpadl = handle;
+	r.creation_status = status;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_GPADL_CREATED);
+}
+
+/* All PFNs are in: let the ops check and map them, then answer. */
+static int vmb_gpadl_complete(struct khcl_vmb_server *s,
+			      struct khcl_vmb_gpadl *g)
+{
+	u32 relid = g->relid, handle = g->handle;
+	int ret = s->ops->gpadl_map(s, g);
+
+	if (ret) {
+		vmb_gpadl_free(s, g);
+		vmb_gpadl_reply(s, relid, handle, 0xc0000001); /* unsuccessful */
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	}
+	g->state = KHCL_GPADL_CREATED;
+	vmb_gpadl_reply(s, relid, handle, 0);
+	return 0;
+}
+
+static u32 vmb_take_pfns(struct khcl_vmb_gpadl *g, const u8 *p, u32 bytes)
+{
+	u32 n = bytes / sizeof(u64);
+
+	if (n > g->npfns - g->have)
+		n = g->npfns - g->have;
+	memcpy(&g->pfns[g->have], p, n * sizeof(u64));
+	g->have += n;
+	return n;
+}
+
+static int vmb_gpadl_header(struct khcl_vmb_server *s, const u8 *msg, u32 len)
+{
+	const struct khcl_vmb_gpadl_header *m = (const void *)msg;
+	const struct khcl_vmb_gpa_range *rg = (const void *)(m + 1);
+	struct khcl_vmb_gpadl *g;
+	u64 end, npfns, buflen;
+
+	if (s->state == KHCL_CONN_DISCONNECTED)
+		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	if (!khcl_vmb_server_chan(s, m->child_relid))
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	/* Linux describes one range; more would be a client we don't know. */
+	if (m->rangecount != 1 || !rg->byte_count ||
+	    rg->byte_offset >= KHCL_HV_PAGE_SIZE ||
+	    khcl_vmb_server_gpadl(s, m->gpadl))
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	end = (u64)rg->byte_offset + rg->byte_count;
+	npfns = (end + KHCL_HV_PAGE_SIZE - 1) >> KHCL_HV_PAGE_SHIFT;
+	buflen = sizeof(*rg) + npfns * sizeof(u64);
+	if (m->range_buflen != buflen)
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	if (npfns > s->lim.max_gpadl_pages || s->ngpadls >= s->lim.max_gpadls ||
+	    s->total_pages + npfns > s->lim.max_total_pages)
+		return vmb_err(s, KHCL_VMB_ERR_LIMIT);
+
+	g = &s->gpadl[s->ngpadls];
+	memset(g, 0, sizeof(*g));
+	g->pfns = khcl_zalloc(npfns, sizeof(u64));
+	if (!g->pfns)
+		return vmb_err(s, KHCL_VMB_ERR_LIMIT);
+	s->ngpadls++;
+	s->total_pages += npfns;
+	g->handle = m->gpadl;
+	g->relid = m->child_relid;
+	g->state = KHCL_GPADL_BUILDING;
+	g->byte_count = rg->byte_count;
+	g->byte_offset = rg->byte_offset;
+	g->npfns = npfns;
+	g->next_msgnumber = 1;
+	vmb_take_pfns(g, (const u8 *)(rg + 1), len - sizeof(*m) - sizeof(*rg));
+	if (g->have == g->npfns)
+		return vmb_gpadl_complete(s, g);
+	return 0;
+}
+
+static int vmb_gpadl_body(struct khcl_vmb_server *s, const u8 *msg, u32 len)
+{
+	const struct khcl_vmb_gpadl_body *m = (const void *)msg;
+	struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, m->gpadl);
+	u32 bytes = len - sizeof(*m);
+
+	if (!g || g->state != KHCL_GPADL_BUILDING)
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	if (m->msgnumber != g->next_msgnumber ||
+	    bytes / sizeof(u64) > g->npfns - g->have) {
+		/* out of sequence or too many PFNs: the GPADL is void */
+		u32 relid = g->relid, handle = g->handle;
+
+		vmb_gpadl_free(s, g);
+		vmb_gpadl_reply(s, relid, handle, 0xc0000001);
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	}
+	g->next_msgnumber++;
+	vmb_take_pfns(g, msg + sizeof(*m), bytes);
+	if (g->have == g->npfns)
+		return vmb_gpadl_complete(s, g);
+	return 0;
+}
+
+static int vmb_gpadl_teardown(struct khcl_vmb_server *s,
+			      const struct khcl_vmb_gpadl_teardown *m)
+{
+	struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, m->gpadl);
+	struct khcl_vmb_gpadl_torndown r;
+
+	if (!g || g->state != KHCL_GPADL_CREATED)
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	if (g->users)		/* a ring in use: the guest must close first */
+		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	vmb_gpadl_free(s, g);
+	memset(&r, 0, sizeof(r));
+	r.gpadl = m->gpadl;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_GPADL_TORNDOWN);
+	return 0;
+}
+
+static int vmb_open(struct khcl_vmb_server *s,
+		    const struct khcl_vmb_open_channel *m)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
+	struct khcl_vmb_gpadl *g;
+	struct khcl_vmb_open_result r;
+	int ret = -1;
+
+	if (s->state != KHCL_CONN_OFFERS_REQUESTED)
+		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	if (!c || c->state != KHCL_CHAN_OFFERED || !c->offer_sent)
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	memset(&r, 0, sizeof(r));
+	r.child_relid = m->child_relid;
+	r.openid = m->openid;
+	g = khcl_vmb_server_gpadl(s, m->ringbuffer_gpadl);
+	/* ring GPADL: whole pages, each ring a header page plus data */
+	if (!g || g->state != KHCL_GPADL_CREATED || g->relid != c->relid ||
+	    g->byte_offset || g->byte_count % KHCL_HV_PAGE_SIZE || g->npfns < 4 ||
+	    m->downstream_ring_pageoffset < 2 ||
+	    m->downstream_ring_pageoffset > g->npfns - 2) {
+		s->errors[KHCL_VMB_ERR_GPADL]++;
+	} else {
+		c->ring_gpadl = g->handle;
+		c->downstream_pageoffset = m->downstream_ring_pageoffset;
+		c->target_vp = m->target_vp;
+		c->openid = m->openid;
+		ret = s->ops->chan_open(s, c, g, m->userdata);
+		if (!ret) {
+			g->users++;
+			c->state = KHCL_CHAN_OPEN;
+		}
+	}
+	r.status = ret ? 0xc0000001 : 0;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_OPENCHANNEL_RESULT);
+	return ret ? vmb_err(s, KHCL_VMB_ERR_OPEN) : 0;
+}
+
+static int vmb_close(struct khcl_vmb_server *s,
+		     const struct khcl_vmb_relid_msg *m)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
+
+	if (!c || c->state != KHCL_CHAN_OPEN)
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	vmb_chan_close(s, c);
+	return 0;
+}
+
+static int vmb_relid_released(struct khcl_vmb_server *s,
+			      const struct khcl_vmb_relid_msg *m)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
+
+	if (!c || c->state != KHCL_CHAN_RESCINDED)
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	memset(c, 0, sizeof(*c));
+	return 0;
+}
+
+static int vmb_modify(struct khcl_vmb_server *s,
+		      const struct khcl_vmb_modifychannel *m)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
+	struct khcl_vmb_modifychannel_response r;
+
+	if (!c || c->state != KHCL_CHAN_OPEN)
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	c->target_vp = m->target_vp;
+	if (s->version < KHCL_VMB_V5_3)
+		return 0;	/* older clients expect no answer */
+	memset(&r, 0, sizeof(r));
+	r.child_relid = m->child_relid;
+	r.status = 0;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_MODIFYCHANNEL_RESPONSE);
+	return 0;
+}
+
+static int vmb_unload(struct khcl_vmb_server *s)
+{
+	struct khcl_vmb_hdr r = { 0 };
+
+	vmb_reset(s);
+	s->unloads++;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_UNLOAD_RESPONSE);
+	return 0;
+}
+
+int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
+		       const void *msg, u32 len)
+{
+	u32 type, min;
+
+	if (len < sizeof(struct khcl_vmb_hdr) || len > KHCL_VMB_MSG_MAX)
+		return vmb_err(s, KHCL_VMB_ERR_SHORT);
+	type = ((const struct khcl_vmb_hdr *)msg)->msgtype;
+	min = khcl_vmb_minlen(type);
+	if (!min)
+		return vmb_err(s, KHCL_VMB_ERR_TYPE);
+	if (len < min)
+		return vmb_err(s, KHCL_VMB_ERR_SHORT);
+	s->rx_msgs[type]++;
+	/* Before a version is agreed only INITIATE_CONTACT makes sense. */
+	if (type == KHCL_CHMSG_INITIATE_CONTACT)
+		return vmb_initiate_contact(s, msg);
+	if (s->state == KHCL_CONN_DISCONNECTED)
+		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	if (conn_id != s->msg_conn_id)
+		return vmb_err(s, KHCL_VMB_ERR_CONN_ID);
+
+	switch (type) {
+	case KHCL_CHMSG_REQUESTOFFERS:
+		return vmb_request_offers(s);
+	case KHCL_CHMSG_GPADL_HEADER:
+		return vmb_gpadl_header(s, msg, len);
+	case KHCL_CHMSG_GPADL_BODY:
+		return vmb_gpadl_body(s, msg, len);
+	case KHCL_CHMSG_GPADL_TEARDOWN:
+		return vmb_gpadl_teardown(s, msg);
+	case KHCL_CHMSG_OPENCHANNEL:
+		return vmb_open(s, msg);
+	case KHCL_CHMSG_CLOSECHANNEL:
+		return vmb_close(s, msg);
+	case KHCL_CHMSG_RELID_RELEASED:
+		return vmb_relid_released(s, msg);
+	case KHCL_CHMSG_MODIFYCHANNEL:
+		return vmb_modify(s, msg);
+	case KHCL_CHMSG_UNLOAD:
+		return vmb_unload(s);
+	}
+	return vmb_err(s, KHCL_VMB_ERR_TYPE);
+}
+
+int khcl_vmb_server_offer(struct khcl_vmb_server *s,
+			  const struct khcl_vmb_offer *offer, void *vsp)
+{
+	struct khcl_vmb_chan *c = NULL;
+	u32 i;
+
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		if (s->chan[i].state == KHCL_CHAN_FREE) {
+			c = &s->chan[i];
+			break;
+		}
+	}
+	if (!c)
+		return -ENOSPC;
+	memset(c, 0, sizeof(*c));
+	c->relid = i + 1;
+	c->connection_id = c->relid;	/* event flag index towards us */
+	c->offer = *offer;
+	c->vsp = vsp;
+	c->state = KHCL_CHAN_OFFERED;
+	if (s->state == KHCL_CONN_OFFERS_REQUESTED)
+		vmb_send_offer(s, c);
+	return c->relid;
+}
+
+void khcl_vmb_server_rescind(struct khcl_vmb_server *s, u32 relid)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, relid);
+	struct khcl_vmb_relid_msg m;
+
+	if (!c || c->state == KHCL_CHAN_RESCINDED)
+		return;
+	vmb_chan_close(s, c);
+	c->vsp = NULL;
+	if (!c->offer_sent) {
+		memset(c, 0, sizeof(*c));
+		return;
+	}
+	c->state = KHCL_CHAN_RESCINDED;
+	memset(&m, 0, sizeof(m));
+	m.child_relid = relid;
+	vmb_send(s, &m, sizeof(m), KHCL_CHMSG_RESCIND_CHANNELOFFER);
+}
+
+void khcl_vmb_server_chan_reset(struct khcl_vmb_server *s, u32 relid)
+{
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, relid);
+
+	if (c)
+		vmb_chan_close(s, c);
+}
+
+int khcl_vmb_server_init(struct khcl_vmb_server *s,
+			 const struct khcl_vmb_ops *ops,
+			 const struct khcl_vmb_limits *lim, void *priv)
+{
+	memset(s, 0, sizeof(*s));
+	if (!lim->max_gpadls || !lim->max_gpadl_pages)
+		return -EINVAL;
+	s->ops = ops;
+	s->priv = priv;
+	s->lim = *lim;
+	s->msg_conn_id = KHCL_VMB_MSG_CONN_ID;
+	s->gpadl = khcl_zalloc(lim->max_gpadls, sizeof(*s->gpadl));
+	return s->gpadl ? 0 : -ENOMEM;
+}
+
+void khcl_vmb_server_destroy(struct khcl_vmb_server *s)
+{
+	if (!s->gpadl)
+		return;
+	vmb_reset(s);
+	khcl_free(s->gpadl);
+	s->gpadl = NULL;
+}
