@@ -4,6 +4,7 @@
 #   make run        boot the two-VM rig (setup and build when needed)
 #   make test       every test; ends with "N passed, N failed"
 #   make setup      install host packages (apt)
+#   make fuzz       libFuzzer campaign over the protocol cores
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -22,7 +23,12 @@ run: setup
 test: build
 	bash scripts/test.sh
 
-clean:
-	rm -rf out kunit/userspace/build
+# libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	$(MAKE) -C kunit/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-.PHONY: all setup build run test clean
+clean:
+	rm -rf out kunit/userspace/build kunit/fuzz/build
+
+.PHONY: all setup build run test fuzz clean

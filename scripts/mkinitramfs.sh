@@ -14,11 +14,11 @@ kmoddir="$obj/staging/lib/modules/$kver"
 
 case "$role" in
 vtl2)
-	mods="khcl_vtl2" ;;
+	mods="khcl_vtl2 khcl_vmbus" ;;
 rig)
-	mods="khcl_vtl2 khcl_ivshmem khcl_dmaproof" ;;
+	mods="khcl_vtl2 khcl_vmbus khcl_ivshmem khcl_echo_vsp khcl_dmaproof" ;;
 debug)
-	mods="khcl_vtl2 khcl_ivshmem khcl_dmaproof $(cd "$kmoddir" &&
+	mods="khcl_vtl2 khcl_vmbus khcl_ivshmem khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
 		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g')" ;;
 testguest)
 	KHCL_ZSTD_LEVEL=3

@@ -13,11 +13,13 @@ res() {	# res PASS|FAIL suite case [detail]
 	echo "$1 $2 $3${4:+  ($4)}"
 	if [ "$1" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
-ktap() {	# count the PASS/FAIL lines of ktap.awk
+ktap() {	# ktap PREFIX FILE...: count the PASS/FAIL lines of ktap.awk
+	local pfx=$1
+	shift
 	local line
 	while read -r line; do
 		case "$line" in
-		PASS*|FAIL*) read -r v s c <<<"$line"; res "$v" "$s" "$c" ;;
+		PASS*|FAIL*) read -r v s c <<<"$line"; res "$v" "$pfx$s" "$c" ;;
 		esac
 	done < <(awk -f scripts/ktap.awk "$@")
 }
@@ -27,7 +29,7 @@ if make -s -C kunit/userspace >/tmp/khcl-us-build.log 2>&1; then
 	for t in kunit/userspace/build/*; do
 		out=$(mktemp)
 		"$t" >"$out" 2>&1 || true
-		ktap "$out"
+		ktap us. "$out"
 		if grep -q 'Sanitizer' "$out"; then
 			res FAIL userspace "${t##*/}-sanitizer"
 			cat "$out"
@@ -38,6 +40,20 @@ else
 	cat /tmp/khcl-us-build.log
 	res FAIL userspace build
 fi
+
+# 1b. a short libFuzzer pass over each protocol-core harness (make fuzz
+# runs them longer)
+fz_out=$(mktemp)
+if make -s -C kunit/fuzz run FUZZ_SECONDS="${KHCL_FUZZ_SECONDS:-10}" >"$fz_out" 2>&1; then
+	while read -r v _ t detail; do
+		res "$v" fuzz "$t" "$detail"
+	done < <(grep -E '^(PASS|FAIL) fuzz ' "$fz_out")
+	grep -q '^FAIL' "$fz_out" && cat "$fz_out"
+else
+	cat "$fz_out"
+	res FAIL fuzz build
+fi
+rm -f "$fz_out"
 
 # 2. lint
 if shellcheck -x scripts/*.sh scripts/tests/*.sh initramfs/khcl-init.sh \
@@ -97,7 +113,7 @@ if [ -f out/debug/bzImage ]; then
 	scripts/rig.sh --only-vtl2 --vtl2-role debug --timeout 600 \
 		--vtl2-script scripts/tests/kunit-vtl2.sh || ok=0
 	logs=$(cat out/logs/last)
-	ktap "$logs/vtl2.console"
+	ktap "" "$logs/vtl2.console"
 	if [ $ok -eq 1 ]; then
 		res PASS debug clean_console_and_kmemleak
 	else

@@ -155,10 +155,18 @@ enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 		return KHCL_RING_TOO_BIG;
 	/* Full when the free space does not exceed the packet (never fill). */
 	if (r->size - ring_used(r->priv, read, r->size) <= total) {
-		if (READ_ONCE(r->hdr->feature_bits) &
-		    KHCL_RING_FEAT_PENDING_SEND_SZ)
-			WRITE_ONCE(r->hdr->pending_send_sz, total);
-		return KHCL_RING_FULL;
+		if (!(READ_ONCE(r->hdr->feature_bits) &
+		      KHCL_RING_FEAT_PENDING_SEND_SZ))
+			return KHCL_RING_FULL;
+		/* ask for a signal, then look again: the reader may have
+		 * made room before it could see the request
+		 */
+		WRITE_ONCE(r->hdr->pending_send_sz, total);
+		khcl_mb();
+		if (!ring_guest_index(r, &read, false))
+			return KHCL_RING_BAD_INDEX;
+		if (r->size - ring_used(r->priv, read, r->size) <= total)
+			return KHCL_RING_FULL;
 	}
 	desc.len8 = (sizeof(desc) + padded) >> 3;
 

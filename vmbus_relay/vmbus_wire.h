@@ -19,8 +19,6 @@
 #endif
 #endif
 
-#define KHCL_PACKED __attribute__((packed))
-
 #define KHCL_VMB_VERSION(major, minor)	(((u32)(major) << 16) | (minor))
 #define KHCL_VMB_WIN8		KHCL_VMB_VERSION(2, 4)
 #define KHCL_VMB_WIN8_1		KHCL_VMB_VERSION(3, 0)
@@ -67,7 +65,7 @@ struct khcl_guid {
 struct khcl_vmb_hdr {
 	u32 msgtype;
 	u32 padding;
-} KHCL_PACKED;
+} __packed;
 
 #define KHCL_VMB_USER_DEFINED_BYTES	120
 
@@ -81,7 +79,7 @@ struct khcl_vmb_offer {
 	u8 user_def[KHCL_VMB_USER_DEFINED_BYTES];
 	u16 sub_channel_index;
 	u16 reserved3;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_offer_channel {
 	struct khcl_vmb_hdr hdr;
@@ -91,12 +89,12 @@ struct khcl_vmb_offer_channel {
 	u8 monitor_allocated;		/* bit 0 */
 	u16 is_dedicated_interrupt;	/* bit 0 */
 	u32 connection_id;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_relid_msg {		/* RESCIND, CLOSECHANNEL, RELID_RELEASED */
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_open_channel {
 	struct khcl_vmb_hdr hdr;
@@ -106,20 +104,20 @@ struct khcl_vmb_open_channel {
 	u32 target_vp;
 	u32 downstream_ring_pageoffset;
 	u8 userdata[KHCL_VMB_USER_DEFINED_BYTES];
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_open_result {
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
 	u32 openid;
 	u32 status;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpa_range {
 	u32 byte_count;
 	u32 byte_offset;
 	/* u64 pfn_array[] follows */
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpadl_header {
 	struct khcl_vmb_hdr hdr;
@@ -128,32 +126,32 @@ struct khcl_vmb_gpadl_header {
 	u16 range_buflen;
 	u16 rangecount;
 	/* struct khcl_vmb_gpa_range + pfns follow */
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpadl_body {
 	struct khcl_vmb_hdr hdr;
 	u32 msgnumber;
 	u32 gpadl;
 	/* u64 pfn[] follows */
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpadl_created {
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
 	u32 gpadl;
 	u32 creation_status;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpadl_teardown {
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
 	u32 gpadl;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_gpadl_torndown {
 	struct khcl_vmb_hdr hdr;
 	u32 gpadl;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_initiate_contact {
 	struct khcl_vmb_hdr hdr;
@@ -165,11 +163,11 @@ struct khcl_vmb_initiate_contact {
 			u8 msg_sint;	/* V5 and later */
 			u8 msg_vtl;
 			u8 reserved[6];
-		} KHCL_PACKED;
-	} KHCL_PACKED;
+		} __packed;
+	} __packed;
 	u64 monitor_page1;
 	u64 monitor_page2;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_version_response {
 	struct khcl_vmb_hdr hdr;
@@ -177,19 +175,19 @@ struct khcl_vmb_version_response {
 	u8 connection_state;
 	u16 padding;
 	u32 msg_conn_id;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_modifychannel {
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
 	u32 target_vp;
-} KHCL_PACKED;
+} __packed;
 
 struct khcl_vmb_modifychannel_response {
 	struct khcl_vmb_hdr hdr;
 	u32 child_relid;
 	u32 status;
-} KHCL_PACKED;
+} __packed;
 
 static_assert(sizeof(struct khcl_vmb_offer) == 176, "offer");
 static_assert(sizeof(struct khcl_vmb_offer_channel) == 196, "offerchannel");

@@ -38,4 +38,65 @@ int khcl_vtl0mem_prepare(u64 gpa, u64 len);
 struct page *khcl_vtl0mem_get_page(u64 gpa);
 void khcl_vtl0mem_put_page(struct page *page);
 
+/*
+ * Message/event transport towards VTL0, shaped on the SynIC so the Hyper-V
+ * backend fits unchanged. A backend (drivers/ivshmem in the rig, the
+ * hypercall/intercept code on Hyper-V, a loopback in KUnit) registers a
+ * struct khcl_transport; the VMBus server attaches as its one client.
+ *
+ * Messages: up to 240 payload bytes with a type, posted to a VP and SINT;
+ * one pending per slot, so post() may return -EAGAIN and the sender
+ * retries. Events: flags per connection id (towards VTL2) or per channel
+ * (towards VTL0). Client callbacks may run in atomic context (on Hyper-V
+ * they come from the intercepted VP's CPU): they copy and queue, nothing
+ * more.
+ */
+#define KHCL_SYNIC_PAYLOAD	240
+
+struct khcl_synic_msg {
+	u32 type;		/* SynIC message type, never 0 */
+	u32 conn_id;		/* port the guest posted to */
+	u32 vp;			/* VP that posted it */
+	u8 sint;
+	u8 len;			/* <= KHCL_SYNIC_PAYLOAD */
+	u8 payload[KHCL_SYNIC_PAYLOAD];
+};
+
+struct khcl_transport;
+
+struct khcl_transport_ops {
+	int (*post)(struct khcl_transport *t, u32 vp, u8 sint, u32 type,
+		    const void *payload, u32 len);
+	void (*signal)(struct khcl_transport *t, u32 vp, u8 sint, u32 flag);
+};
+
+struct khcl_transport {
+	const char *name;
+	const struct khcl_transport_ops *ops;
+	void *priv;
+};
+
+struct khcl_transport_client {
+	void (*msg)(struct khcl_transport_client *c,
+		    const struct khcl_synic_msg *m);
+	void (*event)(struct khcl_transport_client *c, u32 conn_id);
+	/* a backend (re)appeared: the guest may have restarted */
+	void (*up)(struct khcl_transport_client *c);
+};
+
+/* Backends. */
+int khcl_transport_register(struct khcl_transport *t);
+void khcl_transport_unregister(struct khcl_transport *t);
+void khcl_transport_deliver_msg(struct khcl_transport *t,
+				const struct khcl_synic_msg *m);
+void khcl_transport_deliver_event(struct khcl_transport *t, u32 conn_id);
+
+/* The client (the VMBus server). */
+int khcl_transport_attach(struct khcl_transport_client *c);
+void khcl_transport_detach(struct khcl_transport_client *c);
+/* -ENODEV without a backend, -EAGAIN when the slot is busy. */
+int khcl_transport_post(u32 vp, u8 sint, u32 type, const void *payload,
+			u32 len);
+void khcl_transport_signal(u32 vp, u8 sint, u32 flag);
+
 #endif /* KHCL_VTL2_H */

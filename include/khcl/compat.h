@@ -18,9 +18,13 @@
 
 #define khcl_zalloc(n, size)		kvcalloc(n, size, GFP_KERNEL)
 #define khcl_free(p)			kvfree(p)
-#define khcl_load_acquire(p)		smp_load_acquire(p)
-#define khcl_store_release(p, v)	smp_store_release(p, v)
-#define khcl_mb()			smp_mb()
+/*
+ * Barriers of the ring cores: the guest is the other party, on another
+ * CPU (or in another VM); callers comment what each one pairs with.
+ */
+#define khcl_load_acquire(p)		smp_load_acquire(p)	/* see above */
+#define khcl_store_release(p, v)	smp_store_release(p, v)	/* see above */
+#define khcl_mb()			smp_mb()		/* see above */
 #else
 #include <string.h>
 #include <stdint.h>
@@ -38,6 +42,8 @@ typedef uint64_t u64;
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define KHCL_ATTR(a) __attribute__((a))
+#define __packed KHCL_ATTR(packed)
 #include <stdlib.h>
 #define khcl_zalloc(n, size)		calloc(n, size)
 #define khcl_free(p)			free(p)

@@ -7,25 +7,15 @@
  *    VTL0 GPA == BAR2 offset. It is declared to the platform core as VTL0
  *    RAM; chunks become ZONE_DEVICE pages on first use.
  *  - ivshmem-doorbell (has MSI-X, BAR1): the SynIC mailbox, shared with the
- *    test guest through the rig's ivshmem server. Mapped here; the message
- *    transport on top of it comes with the VMBus server.
+ *    test guest through the rig's ivshmem server; mbox.c makes it the
+ *    platform core's message/event transport.
  */
 #define pr_fmt(fmt) "khcl_ivshmem: " fmt
 
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/io.h>
-#include "../../vtl2/khcl_vtl2.h"
-
-#define IVSHMEM_IVPOSITION	8	/* BAR0 register: our peer id */
-
-struct khcl_ivshmem {
-	struct pci_dev *pdev;
-	bool mailbox;
-	void __iomem *regs;
-	void *shm;		/* mailbox only */
-	resource_size_t shm_len;
-};
+#include "ivshmem.h"
 
 static int khcl_ivshmem_probe(struct pci_dev *pdev,
 			      const struct pci_device_id *id)
@@ -59,8 +49,11 @@ static int khcl_ivshmem_probe(struct pci_dev *pdev,
 		if (IS_ERR(iv->shm))
 			return PTR_ERR(iv->shm);
 		iv->shm_len = len;
-		dev_info(&pdev->dev, "mailbox: %pa bytes, peer id %u\n", &len,
-			 readl(iv->regs + IVSHMEM_IVPOSITION));
+		ret = khcl_mbox_start(iv);
+		if (ret) {
+			dev_err(&pdev->dev, "mailbox: %d\n", ret);
+			return ret;
+		}
 	} else {
 		ret = khcl_vtl0mem_add(0, len, start);
 		if (ret) {
@@ -78,7 +71,9 @@ static void khcl_ivshmem_remove(struct pci_dev *pdev)
 {
 	struct khcl_ivshmem *iv = pci_get_drvdata(pdev);
 
-	if (!iv->mailbox)
+	if (iv->mailbox)
+		khcl_mbox_stop(iv);
+	else
 		khcl_vtl0mem_remove_all();
 }
 

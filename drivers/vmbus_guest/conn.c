@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMBus connection: version negotiation, channel offers and
+ * rescinds, matching responses to the requests waiting for them, unload.
+ *
+ * Messages arrive in the mailbox rx work (process context, in order).
+ * Responses only complete a waiter there, so they are never stuck
+ * behind a blocked handler. Offers, rescinds and ALLOFFERS_DELIVERED go
+ * in order to chan_wq; device registration runs on pri_wq, sub-channel
+ * callbacks on sub_wq and rescind handling on rescind_wq, because those
+ * call into drivers that may wait for later messages.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+
+#include "khcl_vmbus.h"
+
+static const u32 khcl_versions[] = {
+	VERSION_WIN10_V5_3,
+	VERSION_WIN10_V5_2,
+	VERSION_WIN10_V5_1,
+	VERSION_WIN10_V5,
+	VERSION_WIN10_V4_1,
+	VERSION_WIN10,
+	VERSION_WIN8_1,
+	VERSION_WIN8,
+};
+
+/* A message handed from the rx work to chan_wq. */
+struct khcl_chan_msg {
+	struct work_struct work;
+	struct khcl_vmbus *vb;
+	u32 len;
+	u8 buf[KHCL_MSG_PAYLOAD_MAX];
+};
+
+struct khcl_rescind_work {
+	struct work_struct work;
+	struct khcl_vmbus *vb;
+	u32 relid;
+};
+
+const char *khcl_conn_state_name(enum khcl_conn_state state)
+{
+	static const char * const names[] = {
+		[KHCL_CONN_IDLE] = "idle",
+		[KHCL_CONN_WAITING] = "waiting",
+		[KHCL_CONN_NEGOTIATING] = "negotiating",
+		[KHCL_CONN_CONNECTED] = "connected",
+		[KHCL_CONN_FAILED] = "failed",
+		[KHCL_CONN_UNLOADING] = "unloading",
+		[KHCL_CONN_DISCONNECTED] = "disconnected",
+	};
+
+	if (state >= ARRAY_SIZE(names) || !names[state])
+		return "?";
+	return names[state];
+}
+
+/* Requests ------------------------------------------------------------ */
+
+void khcl_req_init(struct khcl_req *req, u32 resp_type,
+		   struct vmbus_channel *channel)
+{
+	memset(req, 0, sizeof(*req));
+	INIT_LIST_HEAD(&req->node);
+	req->resp_type = resp_type;
+	req->channel = channel;
+	init_completion(&req->done);
+}
+
+/* Queue @req before posting the message it waits on. */
+void khcl_req_add(struct khcl_vmbus *vb, struct khcl_req *req)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->req_lock, flags);
+	list_add_tail(&req->node, &vb->reqs);
+	spin_unlock_irqrestore(&vb->req_lock, flags);
+}
+
+void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->req_lock, flags);
+	list_del_init(&req->node);
+	spin_unlock_irqrestore(&vb->req_lock, flags);
+}
+
+/*
+ * Wait for the response (req_timeout_ms) and unqueue @req. Returns 0
+ * with the response in req->resp, -ETIMEDOUT, -ENODEV if the channel was
+ * rescinded or -ESHUTDOWN on unload.
+ */
+int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req)
+{
+	unsigned long flags;
+	bool finished;
+
+	wait_for_completion_timeout(&req->done,
+				    msecs_to_jiffies(khcl_req_timeout_ms));
+
+	spin_lock_irqsave(&vb->req_lock, flags);
+	list_del_init(&req->node);
+	finished = req->finished;
+	spin_unlock_irqrestore(&vb->req_lock, flags);
+
+	if (!finished)
+		return -ETIMEDOUT;
+	return req->status;
+}
+
+static void khcl_req_finish(struct khcl_req *req, int status)
+{
+	req->status = status;
+	req->finished = true;
+	list_del_init(&req->node);
+	complete(&req->done);
+}
+
+/* Hand a response to the first request it matches. */
+static bool khcl_req_complete(struct khcl_vmbus *vb, u32 type, u32 relid,
+			      u32 key, const u8 *buf, u32 len)
+{
+	struct khcl_req *req;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&vb->req_lock, flags);
+	list_for_each_entry(req, &vb->reqs, node) {
+		if (req->resp_type != type || req->finished)
+			continue;
+		if (req->match_relid && req->relid != relid)
+			continue;
+		if (req->match_key && req->key != key)
+			continue;
+		memcpy(req->resp, buf, min_t(u32, len, sizeof(req->resp)));
+		khcl_req_finish(req, 0);
+		found = true;
+		break;
+	}
+	spin_unlock_irqrestore(&vb->req_lock, flags);
+	return found;
+}
+
+/* Fail the requests of @channel (NULL: the connection-level ones). */
+static void khcl_req_fail(struct khcl_vmbus *vb, struct vmbus_channel *channel,
+			  int status)
+{
+	struct khcl_req *req, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->req_lock, flags);
+	list_for_each_entry_safe(req, tmp, &vb->reqs, node) {
+		if (req->channel == channel && !req->finished)
+			khcl_req_finish(req, status);
+	}
+	spin_unlock_irqrestore(&vb->req_lock, flags);
+}
+
+void khcl_channel_rescinded(struct khcl_vmbus *vb,
+			    struct vmbus_channel *channel)
+{
+	khcl_req_fail(vb, channel, -ENODEV);
+}
+
+/* Offers ---------------------------------------------------------------- */
+
+static struct vmbus_channel *khcl_find_primary(struct khcl_vmbus *vb,
+					       const struct vmbus_channel_offer *o)
+{
+	struct vmbus_channel *ch;
+
+	list_for_each_entry(ch, &vb->channels, listentry) {
+		if (guid_equal(&ch->offermsg.offer.if_type, &o->if_type) &&
+		    guid_equal(&ch->offermsg.offer.if_instance,
+			       &o->if_instance))
+			return ch;
+	}
+	return NULL;
+}
+
+static void khcl_add_channel_work(struct work_struct *work)
+{
+	struct vmbus_channel *ch = container_of(work, struct vmbus_channel,
+						add_channel_work);
+	struct vmbus_channel *primary = ch->primary_channel;
+	void (*sc_cb)(struct vmbus_channel *new_sc);
+	int ret;
+
+	ch->state = CHANNEL_OPEN_STATE;
+
+	if (primary) {
+		sc_cb = READ_ONCE(primary->sc_creation_callback);
+		if (sc_cb)
+			sc_cb(ch);
+		else
+			pr_info("sub-channel relid %u: no sc_creation_callback\n",
+				ch->offermsg.child_relid);
+	} else {
+		ret = khcl_device_register(&khcl_vb, ch);
+		if (ret)
+			pr_err("relid %u: device registration failed: %d\n",
+			       ch->offermsg.child_relid, ret);
+	}
+	/* Pairs with the load in khcl_rescind_work(). */
+	smp_store_release(&ch->probe_done, true);
+}
+
+static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+{
+	struct vmbus_channel_offer_channel offer;
+	struct vmbus_channel *ch, *primary;
+	struct workqueue_struct *wq;
+	u32 relid;
+
+	if (len < sizeof(offer)) {
+		pr_warn_ratelimited("short offer (%u bytes)\n", len);
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	memcpy(&offer, buf, sizeof(offer));
+	relid = offer.child_relid;
+
+	if (!relid || relid >= KHCL_MAX_IDS ||
+	    offer.connection_id >= KHCL_MAX_IDS) {
+		pr_warn("offer %pUl: relid %u / connection id %u out of range\n",
+			&offer.offer.if_instance, relid, offer.connection_id);
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+
+	ch = khcl_channel_alloc(&offer);
+	if (!ch)
+		return;
+
+	mutex_lock(&vb->channel_mutex);
+	if (vb->stopping || READ_ONCE(vb->state) != KHCL_CONN_CONNECTED)
+		goto drop;
+	if (rcu_access_pointer(vb->relid_map[relid])) {
+		pr_warn("offer with relid %u already in use\n", relid);
+		goto drop;
+	}
+
+	primary = khcl_find_primary(vb, &offer.offer);
+	if (primary) {
+		if (!offer.offer.sub_channel_index) {
+			pr_warn("duplicate offer %pUl (relid %u)\n",
+				&offer.offer.if_instance, relid);
+			goto drop;
+		}
+		ch->primary_channel = primary;
+		list_add_tail(&ch->sc_list, &primary->sc_list);
+		wq = vb->sub_wq;
+	} else {
+		if (offer.offer.sub_channel_index) {
+			pr_warn("sub-channel offer %pUl without primary\n",
+				&offer.offer.if_instance);
+			goto drop;
+		}
+		list_add_tail(&ch->listentry, &vb->channels);
+		wq = vb->pri_wq;
+	}
+	rcu_assign_pointer(vb->relid_map[relid], ch);
+
+	pr_info("offer relid %u conn %u sub %u type %pUl inst %pUl\n", relid,
+		offer.connection_id, offer.offer.sub_channel_index,
+		&offer.offer.if_type, &offer.offer.if_instance);
+
+	INIT_WORK(&ch->add_channel_work, khcl_add_channel_work);
+	queue_work(wq, &ch->add_channel_work);
+	mutex_unlock(&vb->channel_mutex);
+	return;
+
+drop:
+	mutex_unlock(&vb->channel_mutex);
+	atomic64_inc(&vb->stats.msgs_dropped);
+	khcl_channel_free(ch);
+}
+
+/* Rescinds -------------------------------------------------------------- */
+
+/*
+ * Remove a primary channel: unregister its device (the driver's remove
+ * closes the channel), then free what is left of it and its
+ * sub-channels. No locks held.
+ */
+static void khcl_remove_primary(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+{
+	struct vmbus_channel *sc, *tmp;
+
+	if (ch->device_obj) {
+		khcl_device_unregister(ch->device_obj);
+		ch->device_obj = NULL;
+	}
+
+	mutex_lock(&vb->channel_mutex);
+	list_for_each_entry_safe(sc, tmp, &ch->sc_list, sc_list)
+		khcl_channel_destroy(vb, sc);
+	khcl_channel_destroy(vb, ch);
+	mutex_unlock(&vb->channel_mutex);
+}
+
+static void khcl_rescind_work(struct work_struct *work)
+{
+	struct khcl_rescind_work *rw = container_of(work, struct khcl_rescind_work,
+						    work);
+	struct khcl_vmbus *vb = rw->vb;
+	u32 relid = rw->relid;
+	struct vmbus_channel *ch;
+
+	kfree(rw);
+
+	mutex_lock(&vb->channel_mutex);
+	ch = rcu_dereference_protected(vb->relid_map[relid],
+				       lockdep_is_held(&vb->channel_mutex));
+	if (ch && ch->rescind_ref) {
+		/* A second rescind for the same channel. */
+		mutex_unlock(&vb->channel_mutex);
+		return;
+	}
+	if (ch)
+		ch->rescind_ref = true;
+	mutex_unlock(&vb->channel_mutex);
+
+	if (!ch) {
+		/* Already gone with its primary: release the relid anyway. */
+		pr_info("rescind of unknown relid %u\n", relid);
+		khcl_send_relid_released(vb, relid);
+		return;
+	}
+
+	pr_info("rescind relid %u\n", relid);
+	khcl_reset_channel_cb(ch);
+	WRITE_ONCE(ch->rescind, true);
+	virt_mb();
+	khcl_channel_rescinded(vb, ch);
+
+	/* The offer's add work must be done with the channel. */
+	while (!smp_load_acquire(&ch->probe_done))
+		msleep(1);
+
+	if (!ch->primary_channel) {
+		khcl_remove_primary(vb, ch);
+		return;
+	}
+
+	mutex_lock(&vb->channel_mutex);
+	if (ch->state == CHANNEL_OPENED_STATE)
+		/* Open: the primary's vmbus_close() destroys it. */
+		complete(&ch->rescind_event);
+	else
+		khcl_channel_destroy(vb, ch);
+	mutex_unlock(&vb->channel_mutex);
+}
+
+static void khcl_on_rescind(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+{
+	struct vmbus_channel_rescind_offer msg;
+	struct khcl_rescind_work *rw;
+
+	if (len < sizeof(msg)) {
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	memcpy(&msg, buf, sizeof(msg));
+	if (!msg.child_relid || msg.child_relid >= KHCL_MAX_IDS) {
+		pr_warn("rescind of bad relid %u\n", msg.child_relid);
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	if (READ_ONCE(vb->stopping))
+		return;
+
+	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
+	if (!rw)
+		return;
+	INIT_WORK(&rw->work, khcl_rescind_work);
+	rw->vb = vb;
+	rw->relid = msg.child_relid;
+	queue_work(vb->rescind_wq, &rw->work);
+}
+
+static void khcl_chan_msg_work(struct work_struct *work)
+{
+	struct khcl_chan_msg *cm = container_of(work, struct khcl_chan_msg, work);
+	struct khcl_vmbus *vb = cm->vb;
+	const struct vmbus_channel_message_header *hdr = (const void *)cm->buf;
+
+	switch (hdr->msgtype) {
+	case CHANNELMSG_OFFERCHANNEL:
+		khcl_on_offer(vb, cm->buf, cm->len);
+		break;
+	case CHANNELMSG_RESCIND_CHANNELOFFER:
+		khcl_on_rescind(vb, cm->buf, cm->len);
+		break;
+	case CHANNELMSG_ALLOFFERS_DELIVERED:
+		pr_info("all offers delivered\n");
+		complete_all(&vb->offers_done);
+		break;
+	default:
+		break;
+	}
+	kfree(cm);
+}
+
+static void khcl_queue_chan_msg(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+{
+	struct khcl_chan_msg *cm;
+
+	cm = kzalloc(sizeof(*cm), GFP_KERNEL);
+	if (!cm) {
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	INIT_WORK(&cm->work, khcl_chan_msg_work);
+	cm->vb = vb;
+	cm->len = len;
+	memcpy(cm->buf, buf, len);
+	queue_work(vb->chan_wq, &cm->work);
+}
+
+/* Dispatch of one message from VTL2 (rx work, in arrival order). */
+void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+{
+	const struct vmbus_channel_message_header *hdr = (const void *)buf;
+	u32 type, relid = 0, key = 0, min_len;
+	bool found;
+
+	if (len < sizeof(*hdr)) {
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	type = hdr->msgtype;
+
+	switch (type) {
+	case CHANNELMSG_OFFERCHANNEL:
+	case CHANNELMSG_RESCIND_CHANNELOFFER:
+	case CHANNELMSG_ALLOFFERS_DELIVERED:
+		khcl_queue_chan_msg(vb, buf, len);
+		return;
+	case CHANNELMSG_VERSION_RESPONSE:
+		/* version_supported is all that older hosts must send. */
+		min_len = offsetofend(struct vmbus_channel_version_response,
+				      version_supported);
+		break;
+	case CHANNELMSG_OPENCHANNEL_RESULT: {
+		const struct vmbus_channel_open_result *r = (const void *)buf;
+
+		min_len = sizeof(*r);
+		if (len >= min_len) {
+			relid = r->child_relid;
+			key = r->openid;
+		}
+		break;
+	}
+	case CHANNELMSG_GPADL_CREATED: {
+		const struct vmbus_channel_gpadl_created *r = (const void *)buf;
+
+		min_len = sizeof(*r);
+		if (len >= min_len) {
+			relid = r->child_relid;
+			key = r->gpadl;
+		}
+		break;
+	}
+	case CHANNELMSG_GPADL_TORNDOWN: {
+		const struct vmbus_channel_gpadl_torndown *r = (const void *)buf;
+
+		min_len = sizeof(*r);
+		if (len >= min_len)
+			key = r->gpadl;
+		break;
+	}
+	case CHANNELMSG_UNLOAD_RESPONSE:
+		min_len = sizeof(*hdr);
+		break;
+	case CHANNELMSG_MODIFYCHANNEL_RESPONSE:
+		/* We never move channels; nothing waits for this. */
+		return;
+	default:
+		pr_warn_ratelimited("unexpected message type %u\n", type);
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+
+	if (len < min_len) {
+		pr_warn_ratelimited("message type %u too short (%u)\n", type,
+				    len);
+		atomic64_inc(&vb->stats.msgs_dropped);
+		return;
+	}
+	found = khcl_req_complete(vb, type, relid, key, buf, len);
+	if (!found) {
+		pr_warn_ratelimited("unsolicited message type %u relid %u key %#x\n",
+				    type, relid, key);
+		atomic64_inc(&vb->stats.msgs_dropped);
+	}
+}
+
+/* Connecting ------------------------------------------------------------- */
+
+static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version)
+{
+	struct vmbus_channel_initiate_contact msg = {};
+	const struct vmbus_channel_version_response *resp;
+	struct khcl_req req;
+	int ret;
+
+	msg.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
+	msg.vmbus_version_requested = version;
+	msg.target_vcpu = 0;
+	if (version >= VERSION_WIN10_V5) {
+		msg.msg_sint = KHCL_VMBUS_SINT;
+		msg.msg_vtl = 0;
+	} else {
+		msg.interrupt_page = virt_to_phys(vb->int_page);
+	}
+	msg.monitor_page1 = virt_to_phys(vb->monitor_pages[0]);
+	msg.monitor_page2 = virt_to_phys(vb->monitor_pages[1]);
+
+	/* INITIATE_CONTACT always goes to the well-known connection id. */
+	vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
+
+	khcl_req_init(&req, CHANNELMSG_VERSION_RESPONSE, NULL);
+	khcl_req_add(vb, &req);
+	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	if (ret) {
+		khcl_req_cancel(vb, &req);
+		return ret;
+	}
+	ret = khcl_req_wait(vb, &req);
+	if (ret)
+		return ret;
+
+	resp = (const void *)req.resp;
+	if (!resp->version_supported)
+		return -ECONNREFUSED;
+
+	if (resp->msg_conn_id)
+		vb->msg_conn_id = resp->msg_conn_id;
+	return 0;
+}
+
+static int khcl_negotiate(struct khcl_vmbus *vb)
+{
+	unsigned int i;
+	u32 version;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(khcl_versions); i++) {
+		version = khcl_versions[i];
+		if (version > khcl_max_version)
+			continue;
+		ret = khcl_initiate_contact(vb, version);
+		if (!ret) {
+			vb->version = version;
+			vmbus_proto_version = version;
+			WRITE_ONCE(vb->state, KHCL_CONN_CONNECTED);
+			pr_info("VMBus version %u.%u, message connection id %u\n",
+				version >> 16, version & 0xffff,
+				vb->msg_conn_id);
+			return 0;
+		}
+		if (ret != -ECONNREFUSED) {
+			pr_err("INITIATE_CONTACT %u.%u: %d\n", version >> 16,
+			       version & 0xffff, ret);
+			return ret;
+		}
+		pr_info("VMBus version %u.%u refused\n", version >> 16,
+			version & 0xffff);
+	}
+	pr_err("no VMBus version agreed (max_version %#x)\n",
+	       khcl_max_version);
+	return -EPROTONOSUPPORT;
+}
+
+static void khcl_connect_work(struct work_struct *work)
+{
+	struct khcl_vmbus *vb = container_of(work, struct khcl_vmbus,
+					     connect_work);
+	struct vmbus_channel_message_header msg = {
+		.msgtype = CHANNELMSG_REQUESTOFFERS,
+	};
+	unsigned long left;
+	int ret;
+
+	WRITE_ONCE(vb->state, KHCL_CONN_WAITING);
+	ret = khcl_mbox_wait_peer(vb);
+	if (ret)
+		goto fail;
+
+	WRITE_ONCE(vb->state, KHCL_CONN_NEGOTIATING);
+	ret = khcl_negotiate(vb);
+	if (ret)
+		goto fail;
+
+	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	if (ret) {
+		pr_err("REQUESTOFFERS: %d\n", ret);
+		return;
+	}
+	left = wait_for_completion_timeout(&vb->offers_done,
+					   msecs_to_jiffies(khcl_req_timeout_ms));
+	if (!left)
+		pr_warn("no ALLOFFERS_DELIVERED after %u ms\n",
+			khcl_req_timeout_ms);
+	return;
+
+fail:
+	if (ret != -ESHUTDOWN)
+		WRITE_ONCE(vb->state, KHCL_CONN_FAILED);
+}
+
+static void khcl_unload(struct khcl_vmbus *vb)
+{
+	struct vmbus_channel_message_header msg = {
+		.msgtype = CHANNELMSG_UNLOAD,
+	};
+	struct khcl_req req;
+	int ret;
+
+	khcl_req_init(&req, CHANNELMSG_UNLOAD_RESPONSE, NULL);
+	khcl_req_add(vb, &req);
+	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	if (ret) {
+		khcl_req_cancel(vb, &req);
+		pr_warn("UNLOAD not sent: %d\n", ret);
+		return;
+	}
+	ret = khcl_req_wait(vb, &req);
+	if (ret)
+		pr_warn("no UNLOAD_RESPONSE: %d\n", ret);
+	else
+		pr_info("unloaded\n");
+}
+
+/* Lifecycle -------------------------------------------------------------- */
+
+/* One-time initialisation at module load. */
+void khcl_conn_init(struct khcl_vmbus *vb)
+{
+	mutex_init(&vb->tx_lock);
+	mutex_init(&vb->channel_mutex);
+	spin_lock_init(&vb->req_lock);
+	INIT_LIST_HEAD(&vb->reqs);
+	INIT_LIST_HEAD(&vb->channels);
+	atomic_set(&vb->gpadl_next, KHCL_GPADL_FIRST);
+	atomic_set(&vb->live_devices, 0);
+	init_waitqueue_head(&vb->dev_wq);
+	init_completion(&vb->offers_done);
+	INIT_WORK(&vb->connect_work, khcl_connect_work);
+	vb->state = KHCL_CONN_IDLE;
+}
+
+void khcl_conn_free(struct khcl_vmbus *vb)
+{
+	free_page((unsigned long)vb->int_page);
+	free_page((unsigned long)vb->monitor_pages[0]);
+	free_page((unsigned long)vb->monitor_pages[1]);
+	vb->int_page = NULL;
+	vb->monitor_pages[0] = NULL;
+	vb->monitor_pages[1] = NULL;
+	WRITE_ONCE(vb->state, KHCL_CONN_IDLE);
+}
+
+/* Start connecting in the background (mailbox probe). */
+int khcl_conn_start(struct khcl_vmbus *vb)
+{
+	vb->int_page = (void *)get_zeroed_page(GFP_KERNEL);
+	vb->monitor_pages[0] = (void *)get_zeroed_page(GFP_KERNEL);
+	vb->monitor_pages[1] = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1]) {
+		khcl_conn_free(vb);
+		return -ENOMEM;
+	}
+
+	vb->stopping = false;
+	vb->version = 0;
+	vmbus_proto_version = 0;
+	reinit_completion(&vb->offers_done);
+	WRITE_ONCE(vb->state, KHCL_CONN_WAITING);
+	queue_work(system_long_wq, &vb->connect_work);
+	return 0;
+}
+
+/* Remove all devices and channels, then UNLOAD (mailbox remove). */
+void khcl_conn_shutdown(struct khcl_vmbus *vb)
+{
+	struct vmbus_channel *ch;
+
+	mutex_lock(&vb->channel_mutex);
+	vb->stopping = true;
+	mutex_unlock(&vb->channel_mutex);
+
+	/* Wake a negotiation in progress and stop connecting. */
+	khcl_req_fail(vb, NULL, -ESHUTDOWN);
+	complete_all(&vb->offers_done);
+	cancel_work_sync(&vb->connect_work);
+
+	/* No new offers or rescinds get queued from here on. */
+	flush_workqueue(vb->chan_wq);
+	flush_workqueue(vb->pri_wq);
+	flush_workqueue(vb->sub_wq);
+	flush_workqueue(vb->rescind_wq);
+
+	for (;;) {
+		mutex_lock(&vb->channel_mutex);
+		ch = list_first_entry_or_null(&vb->channels,
+					      struct vmbus_channel, listentry);
+		mutex_unlock(&vb->channel_mutex);
+		if (!ch)
+			break;
+		khcl_remove_primary(vb, ch);
+	}
+
+	if (READ_ONCE(vb->state) == KHCL_CONN_CONNECTED) {
+		WRITE_ONCE(vb->state, KHCL_CONN_UNLOADING);
+		khcl_unload(vb);
+	}
+	WRITE_ONCE(vb->state, KHCL_CONN_DISCONNECTED);
+	vmbus_proto_version = 0;
+
+	/* hv_device release callbacks live in this module. */
+	wait_event(vb->dev_wq, !atomic_read(&vb->live_devices));
+}

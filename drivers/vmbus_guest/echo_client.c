@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl_echo_client: test client of khcl's echo channel
+ * (include/khcl/echo_proto.h), written only against the exported VMBus
+ * API, so it runs the same way on khcl_vmbus_guest.ko and hv_vmbus.ko.
+ *
+ * /sys/bus/vmbus/drivers/khcl_echo_client/
+ *   run     write N: send N inband packets requesting completions, at
+ *           most 32 in flight, sizes cycling over a mixed set, content
+ *           derived from the sequence number; check every completion's
+ *           transaction id and bytes; then N/100 (at least 1) packets
+ *           one at a time for the round-trip time. Prints and stores
+ *           "khcl_echo: N packets ok=X bad=Y elapsed_us=Z rtt_us=W".
+ *   result  the last run's line
+ *   reopen  write anything: close and reopen the channel
+ * Module parameter run=N runs a test once the channel is open.
+ */
+#define pr_fmt(fmt) "khcl_echo: " fmt
+
+#include <linux/delay.h>
+#include <linux/hyperv.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <khcl/echo_proto.h>
+
+#define ECHO_WINDOW	32			/* packets in flight */
+#define ECHO_RING	VMBUS_RING_SIZE(64 * 1024)
+#define ECHO_PKT_MAX	8192			/* descriptor + payload */
+#define ECHO_STALL	(10 * HZ)		/* no progress: give up */
+
+static unsigned int run;
+module_param(run, uint, 0444);
+MODULE_PARM_DESC(run, "Run a test of N packets as soon as the channel is open");
+
+static const u16 echo_sizes[] = {
+	8, 13, 64, 100, 257, 512, 1000, 1499, 2048, 3001, KHCL_ECHO_MAX,
+};
+
+struct echo_slot {
+	bool used;
+	u32 seq;
+};
+
+struct echo_dev {
+	struct hv_device *hdev;
+	struct vmbus_channel *chan;
+	bool open;
+	u8 *txbuf;
+	spinlock_t lock;		/* everything below */
+	u16 gen;			/* run generation, in the request id */
+	struct echo_slot slots[ECHO_WINDOW];
+	u32 in_flight;
+	u64 ok;
+	u64 bad;
+	u64 stale;			/* completions of an earlier run */
+	wait_queue_head_t wq;
+};
+
+static DEFINE_MUTEX(echo_mutex);	/* echo_current, runs, reopen */
+static struct echo_dev *echo_current;
+static char echo_result[160] = "none\n";
+static struct work_struct echo_run_work;
+
+static u32 echo_size(u32 seq)
+{
+	return echo_sizes[seq % ARRAY_SIZE(echo_sizes)];
+}
+
+static u32 echo_seed(u32 seq)
+{
+	u32 x = seq * 0x9e3779b9u ^ 0x6c9b3c3eu;
+
+	return x ? x : 1;
+}
+
+static u8 echo_next(u32 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static void echo_fill(u8 *buf, u32 seq, u32 len)
+{
+	u32 x = echo_seed(seq), i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = echo_next(&x);
+}
+
+/* The echo carries the payload padded to 8 with zeroes. */
+static bool echo_check(const u8 *data, u32 datalen, u32 seq)
+{
+	u32 len = echo_size(seq), x = echo_seed(seq), i;
+
+	if (datalen != ALIGN(len, 8))
+		return false;
+	for (i = 0; i < len; i++)
+		if (data[i] != echo_next(&x))
+			return false;
+	for (; i < datalen; i++)
+		if (data[i])
+			return false;
+	return true;
+}
+
+static u64 echo_rid(u16 gen, u32 seq, u32 slot)
+{
+	return (u64)gen << 48 | (u64)seq << 8 | slot;
+}
+
+static void echo_callback(void *context)
+{
+	struct echo_dev *ed = context;
+	struct vmpacket_descriptor *desc;
+	unsigned long flags;
+	u32 slot, seq;
+	bool good;
+	u64 rid;
+
+	foreach_vmbus_pkt(desc, ed->chan) {
+		if (desc->type != VM_PKT_COMP) {
+			pr_warn_ratelimited("unexpected packet type %u\n",
+					    desc->type);
+			continue;
+		}
+		rid = vmbus_request_addr(ed->chan, desc->trans_id);
+
+		spin_lock_irqsave(&ed->lock, flags);
+		if (rid == VMBUS_RQST_ERROR) {
+			pr_warn_ratelimited("unknown transaction id %llu\n",
+					    desc->trans_id);
+			ed->bad++;
+		} else if ((u16)(rid >> 48) != ed->gen) {
+			ed->stale++;
+		} else {
+			slot = rid & 0xff;
+			seq = (u32)(rid >> 8);
+			if (slot < ECHO_WINDOW && ed->slots[slot].used &&
+			    ed->slots[slot].seq == seq) {
+				ed->slots[slot].used = false;
+				ed->in_flight--;
+				good = echo_check(hv_pkt_data(desc),
+						  hv_pkt_datalen(desc), seq);
+				if (good)
+					ed->ok++;
+				else
+					ed->bad++;
+			} else {
+				ed->bad++;
+			}
+		}
+		spin_unlock_irqrestore(&ed->lock, flags);
+		wake_up(&ed->wq);
+	}
+}
+
+/* Send packet @seq into a free window slot. */
+static int echo_send(struct echo_dev *ed, u32 seq)
+{
+	unsigned long flags;
+	u32 slot, len = echo_size(seq);
+	u64 rid;
+	int ret;
+
+	spin_lock_irqsave(&ed->lock, flags);
+	for (slot = 0; slot < ECHO_WINDOW; slot++)
+		if (!ed->slots[slot].used)
+			break;
+	if (slot == ECHO_WINDOW) {
+		spin_unlock_irqrestore(&ed->lock, flags);
+		return -EBUSY;
+	}
+	ed->slots[slot].used = true;
+	ed->slots[slot].seq = seq;
+	ed->in_flight++;
+	rid = echo_rid(ed->gen, seq, slot);
+	spin_unlock_irqrestore(&ed->lock, flags);
+
+	echo_fill(ed->txbuf, seq, len);
+	ret = vmbus_sendpacket(ed->chan, ed->txbuf, len, rid,
+			       VM_PKT_DATA_INBAND,
+			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret) {
+		spin_lock_irqsave(&ed->lock, flags);
+		ed->slots[slot].used = false;
+		ed->in_flight--;
+		spin_unlock_irqrestore(&ed->lock, flags);
+	}
+	return ret;
+}
+
+static u32 echo_in_flight(struct echo_dev *ed)
+{
+	unsigned long flags;
+	u32 n;
+
+	spin_lock_irqsave(&ed->lock, flags);
+	n = ed->in_flight;
+	spin_unlock_irqrestore(&ed->lock, flags);
+	return n;
+}
+
+/* Send @seq, retrying while the ring is full; 0 or an error. */
+static int echo_send_wait(struct echo_dev *ed, u32 seq, u32 window)
+{
+	unsigned long deadline = jiffies + ECHO_STALL;
+	int ret;
+
+	for (;;) {
+		if (!wait_event_timeout(ed->wq, echo_in_flight(ed) < window,
+					ECHO_STALL))
+			return -ETIMEDOUT;
+		ret = echo_send(ed, seq);
+		if (ret != -EAGAIN && ret != -EBUSY)
+			return ret;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(50, 100);
+	}
+}
+
+static void echo_reset(struct echo_dev *ed)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ed->lock, flags);
+	ed->gen++;
+	memset(ed->slots, 0, sizeof(ed->slots));
+	ed->in_flight = 0;
+	ed->ok = 0;
+	ed->bad = 0;
+	ed->stale = 0;
+	spin_unlock_irqrestore(&ed->lock, flags);
+}
+
+/* echo_mutex held */
+static void echo_run(struct echo_dev *ed, u32 n)
+{
+	u32 seq, i, m, lost, rtt_n = 0;
+	s64 elapsed, rtt_sum = 0, rtt_us = -1;
+	unsigned long flags;
+	ktime_t t0, t1;
+	u64 ok, bad;
+	int ret = 0;
+
+	echo_reset(ed);
+	t0 = ktime_get();
+	for (seq = 0; seq < n; seq++) {
+		ret = echo_send_wait(ed, seq, ECHO_WINDOW);
+		if (ret)
+			break;
+	}
+	if (!wait_event_timeout(ed->wq, !echo_in_flight(ed), ECHO_STALL))
+		ret = ret ?: -ETIMEDOUT;
+	elapsed = ktime_us_delta(ktime_get(), t0);
+
+	/* Round trips, one packet at a time. */
+	m = max(n / 100, 1u);
+	for (i = 0; !ret && n && i < m; i++) {
+		t1 = ktime_get();
+		ret = echo_send_wait(ed, n + i, 1);
+		if (ret)
+			break;
+		if (!wait_event_timeout(ed->wq, !echo_in_flight(ed),
+					ECHO_STALL)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		rtt_sum += ktime_us_delta(ktime_get(), t1);
+		rtt_n++;
+	}
+	if (rtt_n)
+		rtt_us = div_s64(rtt_sum, rtt_n);
+
+	spin_lock_irqsave(&ed->lock, flags);
+	lost = ed->in_flight;
+	ok = ed->ok;
+	/* Whatever was not echoed correctly counts as bad. */
+	bad = ed->bad + lost + (n + rtt_n > ok + ed->bad + lost ?
+				n + rtt_n - (ok + ed->bad + lost) : 0);
+	ed->gen++;		/* late echoes of this run become stale */
+	spin_unlock_irqrestore(&ed->lock, flags);
+
+	if (ret)
+		pr_warn("run stopped early: %d\n", ret);
+	snprintf(echo_result, sizeof(echo_result),
+		 "khcl_echo: %u packets ok=%llu bad=%llu elapsed_us=%lld rtt_us=%lld\n",
+		 n, ok, bad, elapsed, rtt_us);
+	pr_info("%u packets ok=%llu bad=%llu elapsed_us=%lld rtt_us=%lld\n",
+		n, ok, bad, elapsed, rtt_us);
+}
+
+static int echo_open(struct echo_dev *ed)
+{
+	struct vmbus_channel *chan = ed->chan;
+	int ret;
+
+	chan->rqstor_size = 2 * ECHO_WINDOW;
+	chan->next_request_id_callback = vmbus_next_request_id;
+	chan->request_addr_callback = vmbus_request_addr;
+	chan->max_pkt_size = ECHO_PKT_MAX;
+
+	echo_reset(ed);
+	ret = vmbus_open(chan, ECHO_RING, ECHO_RING, NULL, 0, echo_callback,
+			 ed);
+	ed->open = !ret;
+	if (ret)
+		dev_err(&ed->hdev->device, "vmbus_open: %d\n", ret);
+	else
+		dev_info(&ed->hdev->device, "echo channel open (relid %u)\n",
+			 chan->offermsg.child_relid);
+	return ret;
+}
+
+static void echo_close(struct echo_dev *ed)
+{
+	if (ed->open)
+		vmbus_close(ed->chan);
+	ed->open = false;
+}
+
+static void echo_run_workfn(struct work_struct *work)
+{
+	mutex_lock(&echo_mutex);
+	if (echo_current && echo_current->open && run)
+		echo_run(echo_current, run);
+	mutex_unlock(&echo_mutex);
+}
+
+/* Driver attributes ---------------------------------------------------- */
+
+static ssize_t run_store(struct device_driver *drv, const char *buf,
+			 size_t count)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &n);
+	if (ret)
+		return ret;
+
+	mutex_lock(&echo_mutex);
+	if (!echo_current || !echo_current->open)
+		ret = -ENODEV;
+	else
+		echo_run(echo_current, n);
+	mutex_unlock(&echo_mutex);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(run);
+
+static ssize_t result_show(struct device_driver *drv, char *buf)
+{
+	ssize_t len;
+
+	mutex_lock(&echo_mutex);
+	len = sysfs_emit(buf, "%s", echo_result);
+	mutex_unlock(&echo_mutex);
+	return len;
+}
+static DRIVER_ATTR_RO(result);
+
+static ssize_t reopen_store(struct device_driver *drv, const char *buf,
+			    size_t count)
+{
+	int ret;
+
+	mutex_lock(&echo_mutex);
+	if (!echo_current) {
+		ret = -ENODEV;
+	} else {
+		echo_close(echo_current);
+		ret = echo_open(echo_current);
+	}
+	mutex_unlock(&echo_mutex);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(reopen);
+
+static struct attribute *echo_drv_attrs[] = {
+	&driver_attr_run.attr,
+	&driver_attr_result.attr,
+	&driver_attr_reopen.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(echo_drv);
+
+/* Driver ----------------------------------------------------------------- */
+
+static int echo_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
+{
+	struct echo_dev *ed;
+	int ret;
+
+	ed = kzalloc(sizeof(*ed), GFP_KERNEL);
+	if (!ed)
+		return -ENOMEM;
+	ed->txbuf = kmalloc(KHCL_ECHO_MAX, GFP_KERNEL);
+	if (!ed->txbuf) {
+		kfree(ed);
+		return -ENOMEM;
+	}
+	ed->hdev = hdev;
+	ed->chan = hdev->channel;
+	spin_lock_init(&ed->lock);
+	init_waitqueue_head(&ed->wq);
+	hv_set_drvdata(hdev, ed);
+
+	mutex_lock(&echo_mutex);
+	ret = echo_open(ed);
+	if (ret) {
+		mutex_unlock(&echo_mutex);
+		kfree(ed->txbuf);
+		kfree(ed);
+		return ret;
+	}
+	if (!echo_current)
+		echo_current = ed;
+	mutex_unlock(&echo_mutex);
+
+	if (run)
+		schedule_work(&echo_run_work);
+	return 0;
+}
+
+static void echo_remove(struct hv_device *hdev)
+{
+	struct echo_dev *ed = hv_get_drvdata(hdev);
+
+	mutex_lock(&echo_mutex);
+	if (echo_current == ed)
+		echo_current = NULL;
+	echo_close(ed);
+	mutex_unlock(&echo_mutex);
+
+	kfree(ed->txbuf);
+	kfree(ed);
+}
+
+static const struct hv_vmbus_device_id echo_ids[] = {
+	{ .guid = { .b = { KHCL_ECHO_CLASS_GUID_BYTES } } },
+	{ },
+};
+MODULE_DEVICE_TABLE(vmbus, echo_ids);
+
+static struct hv_driver echo_driver = {
+	.name = "khcl_echo_client",
+	.id_table = echo_ids,
+	.probe = echo_probe,
+	.remove = echo_remove,
+	.driver = {
+		.groups = echo_drv_groups,
+	},
+};
+
+static int __init echo_init(void)
+{
+	INIT_WORK(&echo_run_work, echo_run_workfn);
+	return vmbus_driver_register(&echo_driver);
+}
+
+static void __exit echo_exit(void)
+{
+	cancel_work_sync(&echo_run_work);
+	vmbus_driver_unregister(&echo_driver);
+}
+
+module_init(echo_init);
+module_exit(echo_exit);
+
+MODULE_DESCRIPTION("khcl echo channel test client");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl_vmbus_guest: the VTL0 test guest's VMBus client transport.
+ *
+ * Stands in for hv_vmbus.ko so the stock, unmodified hv_storvsc.ko and
+ * hv_netvsc.ko of Linux 6.12 load and probe in a QEMU VM that has no
+ * Hyper-V. It speaks the real VMBus channel-message protocol
+ * (include/linux/hyperv.h) with khcl's VMBus server in the VTL2 VM, but
+ * carries messages and events over the rig mailbox
+ * (include/khcl/mailbox.h, an ivshmem-doorbell BAR) instead of SynIC
+ * pages and hypercalls.
+ *
+ * Files:
+ *   main.c     this note, module parameters, init/exit
+ *   bus.c      the "vmbus" bus_type, hv_driver registration, hv_device
+ *              registration, sysfs
+ *   mbox.c     ivshmem-doorbell pci_driver: mailbox slots, event flags,
+ *              doorbells, MSI-X interrupt or polling
+ *   conn.c     connection: version negotiation, offers, rescinds,
+ *              request/response matching, unload
+ *   channel.c  vmbus_open/close, GPADLs, packet send, channel events
+ *   ring.c     ring buffer write and packet iteration
+ *   rqstor.c   request-id allocator (vmbus_next_request_id & co)
+ *   echo_client.c  separate module khcl_echo_client.ko (test client)
+ *
+ * Lifecycle: module init registers the bus and the pci_driver. Probe of
+ * the mailbox device (1af4:1110 with a BAR1) maps it, publishes our peer
+ * id and state UP, and queues the connect work, which waits up to
+ * wait_s seconds for VTL2, negotiates a version (newest first, capped by
+ * max_version) and requests offers. Every primary offer becomes an
+ * hv_device on /sys/bus/vmbus; sub-channel offers go to the primary's
+ * sc_creation_callback. rmmod removes the devices, sends UNLOAD, waits
+ * for UNLOAD_RESPONSE and publishes state DOWN; insmod again reconnects.
+ *
+ * Counters and state: /sys/bus/vmbus/khcl/.
+ *
+ * Loading: the stock clients were linked against hv_vmbus.ko, so their
+ * modinfo names it as a dependency. Load them with insmod after this
+ * module (modprobe would try hv_vmbus.ko, which fails without Hyper-V).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "khcl_vmbus.h"
+
+unsigned int khcl_wait_s = 120;
+module_param_named(wait_s, khcl_wait_s, uint, 0444);
+MODULE_PARM_DESC(wait_s,
+		 "Seconds to wait for the VTL2 VMBus server to come up (default 120)");
+
+unsigned int khcl_poll_ms;
+module_param_named(poll_ms, khcl_poll_ms, uint, 0444);
+MODULE_PARM_DESC(poll_ms,
+		 "Also poll the mailbox every N ms (0 = interrupts only; forced to 10 without MSI-X)");
+
+unsigned int khcl_max_version = VERSION_WIN10_V5_3;
+module_param_named(max_version, khcl_max_version, uint, 0444);
+MODULE_PARM_DESC(max_version,
+		 "Newest VMBus protocol version to offer, e.g. 0x50003 (5.3) or 0x30000 (8.1)");
+
+unsigned int khcl_req_timeout_ms = 30000;
+module_param_named(req_timeout_ms, khcl_req_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(req_timeout_ms,
+		 "Milliseconds to wait for a response message from VTL2 (default 30000)");
+
+unsigned int khcl_post_timeout_ms = 10000;
+module_param_named(post_timeout_ms, khcl_post_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(post_timeout_ms,
+		 "Milliseconds to retry posting into a busy mailbox slot (default 10000)");
+
+/* Negotiated protocol version; 0 until connected. */
+__u32 vmbus_proto_version;
+EXPORT_SYMBOL_GPL(vmbus_proto_version);
+
+struct khcl_vmbus khcl_vb;
+
+static int __init khcl_vmbus_init(void)
+{
+	int ret;
+
+	khcl_conn_init(&khcl_vb);
+
+	ret = khcl_bus_register();
+	if (ret)
+		return ret;
+
+	ret = khcl_mbox_register();
+	if (ret) {
+		khcl_bus_unregister();
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit khcl_vmbus_exit(void)
+{
+	khcl_mbox_unregister();
+	khcl_bus_unregister();
+}
+
+module_init(khcl_vmbus_init);
+module_exit(khcl_vmbus_exit);
+
+MODULE_DESCRIPTION("khcl test guest: VMBus client transport over the rig mailbox");
+MODULE_LICENSE("GPL");

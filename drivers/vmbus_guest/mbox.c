@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mailbox backend: the ivshmem-doorbell device shared with VTL2.
+ *
+ * BAR0 holds the ivshmem registers, BAR1 the MSI-X table, BAR2 the
+ * mailbox of include/khcl/mailbox.h. Messages travel in slot arrays
+ * (one per direction, each walked in order with a private cursor),
+ * channel events in byte flags (towards VTL2 indexed by connection id,
+ * towards VTL0 by relid). After posting, the sender rings the peer's
+ * doorbell. No read-modify-write touches the shared region.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/pci.h>
+#include <linux/sched.h>
+
+#include "khcl_vmbus.h"
+
+#define IVSHMEM_IVPOSITION	8	/* BAR0: our peer id */
+#define IVSHMEM_DOORBELL	12	/* BAR0: peer id << 16 | vector */
+
+#define KHCL_RX_BUDGET		KHCL_MBOX_SLOTS
+#define KHCL_DEFAULT_POLL_MS	10
+
+static void khcl_mbox_doorbell(struct khcl_vmbus *vb)
+{
+	writel((vb->vtl2_peer << 16) | 0, vb->regs + IVSHMEM_DOORBELL);
+	atomic64_inc(&vb->stats.doorbells);
+}
+
+static bool khcl_mbox_peer_up(struct khcl_vmbus *vb)
+{
+	return READ_ONCE(vb->hdr->magic) == KHCL_MBOX_MAGIC &&
+	       smp_load_acquire(&vb->hdr->vtl2.state) == KHCL_MBOX_STATE_UP;
+}
+
+/*
+ * Wait for VTL2 to publish the magic and state UP, logging every 10 s.
+ * Returns -ETIMEDOUT after wait_s seconds, -ESHUTDOWN on unload.
+ */
+int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
+{
+	unsigned long start = jiffies;
+	unsigned int next_log = 10;
+	unsigned int waited;
+
+	for (;;) {
+		if (READ_ONCE(vb->stopping))
+			return -ESHUTDOWN;
+		if (khcl_mbox_peer_up(vb))
+			break;
+		waited = jiffies_to_msecs(jiffies - start) / 1000;
+		if (waited >= khcl_wait_s) {
+			pr_warn("no VTL2 VMBus server after %u s, giving up (magic %#x state %u)\n",
+				waited, READ_ONCE(vb->hdr->magic),
+				READ_ONCE(vb->hdr->vtl2.state));
+			return -ETIMEDOUT;
+		}
+		if (waited >= next_log) {
+			pr_info("waiting for VTL2: %u s of %u s\n", waited,
+				khcl_wait_s);
+			next_log += 10;
+		}
+		msleep(100);
+	}
+
+	vb->vtl2_peer = READ_ONCE(vb->hdr->vtl2.peer_id) & 0xffff;
+	vb->vtl2_generation = READ_ONCE(vb->hdr->vtl2.generation);
+	vb->vtl2_known = true;
+	pr_info("VTL2 is up: peer id %u generation %u (mailbox version %u)\n",
+		vb->vtl2_peer, vb->vtl2_generation,
+		READ_ONCE(vb->hdr->version));
+	return 0;
+}
+
+/*
+ * Post one message into the next slot towards VTL2; the caller holds
+ * tx_lock. A busy slot is retried with growing back-off for at most
+ * post_timeout_ms. Process context only.
+ */
+int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
+{
+	struct khcl_mbox_msg *slot;
+	unsigned long deadline;
+	unsigned int tries;
+
+	lockdep_assert_held(&vb->tx_lock);
+	might_sleep();
+
+	if (WARN_ON_ONCE(len > KHCL_MSG_PAYLOAD_MAX))
+		return -EINVAL;
+	if (!vb->present)
+		return -ENODEV;
+	if (!vb->vtl2_known || !khcl_mbox_peer_up(vb))
+		return -ENOTCONN;
+	if (READ_ONCE(vb->hdr->vtl2.generation) != vb->vtl2_generation)
+		pr_warn_once("VTL2 generation changed under a live connection\n");
+
+	slot = &vb->tx_slots[vb->tx_cursor];
+	deadline = jiffies + msecs_to_jiffies(khcl_post_timeout_ms);
+	for (tries = 0; smp_load_acquire(&slot->message_type); tries++) {
+		if (!tries) {
+			atomic64_inc(&vb->stats.post_busy);
+			/* Make sure VTL2 knows there is work waiting. */
+			khcl_mbox_doorbell(vb);
+		}
+		if (time_after(jiffies, deadline)) {
+			atomic64_inc(&vb->stats.post_timeouts);
+			pr_err_ratelimited("slot %u towards VTL2 busy for %u ms\n",
+					   vb->tx_cursor, khcl_post_timeout_ms);
+			return -ETIMEDOUT;
+		}
+		if (tries < 8)
+			udelay(1 << tries);
+		else if (tries < 64)
+			usleep_range(100, 200);
+		else
+			msleep(2);
+	}
+
+	/* The slot is ours: payload first, message_type last. */
+	memcpy(slot->payload, msg, len);
+	memset(slot->payload + len, 0, KHCL_MSG_PAYLOAD_MAX - len);
+	slot->payload_size = len;
+	slot->message_flags = 0;
+	slot->sint = KHCL_VMBUS_SINT;
+	slot->reserved = 0;
+	slot->connection_id = vb->msg_conn_id;
+	slot->vp = 0;
+	smp_store_release(&slot->message_type, KHCL_MSGTYPE_VMBUS);
+
+	vb->tx_cursor = (vb->tx_cursor + 1) % KHCL_MBOX_SLOTS;
+	atomic64_inc(&vb->stats.msgs_sent);
+	khcl_mbox_doorbell(vb);
+	return 0;
+}
+
+int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
+{
+	int ret;
+
+	mutex_lock(&vb->tx_lock);
+	ret = __khcl_mbox_post(vb, msg, len);
+	mutex_unlock(&vb->tx_lock);
+	return ret;
+}
+
+/* Raise the event flag of @connection_id towards VTL2 (any context). */
+void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id)
+{
+	if (unlikely(!vb->present || connection_id >= KHCL_MAX_IDS))
+		return;
+	/* The ring update is published before the flag. */
+	smp_store_release(&vb->tx_events[connection_id], 1);
+	atomic64_inc(&vb->stats.events_sent);
+	khcl_mbox_doorbell(vb);
+}
+
+/* Copy messages out of the VTL0 slots, free the slots, then handle them. */
+static void khcl_mbox_rx_work(struct work_struct *work)
+{
+	struct khcl_vmbus *vb = container_of(work, struct khcl_vmbus, rx_work);
+	struct khcl_mbox_msg *slot, *copy = &vb->rx_copy;
+	unsigned int n;
+	u32 type, len;
+
+	for (n = 0; n < KHCL_RX_BUDGET; n++) {
+		slot = &vb->rx_slots[vb->rx_cursor];
+		type = smp_load_acquire(&slot->message_type);
+		if (type == KHCL_MSGTYPE_NONE)
+			break;
+		memcpy(copy, slot, sizeof(*copy));
+		smp_store_release(&slot->message_type, KHCL_MSGTYPE_NONE);
+		vb->rx_cursor = (vb->rx_cursor + 1) % KHCL_MBOX_SLOTS;
+		atomic64_inc(&vb->stats.msgs_recv);
+
+		len = copy->payload_size;
+		if (type != KHCL_MSGTYPE_VMBUS || len > KHCL_MSG_PAYLOAD_MAX) {
+			atomic64_inc(&vb->stats.msgs_dropped);
+			pr_warn_ratelimited("dropped message type %u size %u\n",
+					    type, len);
+			continue;
+		}
+		khcl_conn_on_message(vb, copy->payload, len);
+	}
+
+	/* Budget used up with more pending: come back later. */
+	if (n == KHCL_RX_BUDGET)
+		queue_work(vb->rx_wq, &vb->rx_work);
+}
+
+/* Scan the event flags towards VTL0 and kick the channels. */
+static void khcl_mbox_scan_events(struct khcl_vmbus *vb)
+{
+	const u64 *words = (const u64 *)vb->rx_events;
+	unsigned int w, b;
+	u32 relid;
+	u64 v;
+
+	for (w = 0; w < KHCL_MAX_IDS / sizeof(u64); w++) {
+		v = READ_ONCE(words[w]);
+		if (!v)
+			continue;
+		for (b = 0; b < sizeof(u64); b++) {
+			relid = w * sizeof(u64) + b;
+			if (!READ_ONCE(vb->rx_events[relid]))
+				continue;
+			/* Clear first, then look at the work. */
+			WRITE_ONCE(vb->rx_events[relid], 0);
+			virt_mb();
+			atomic64_inc(&vb->stats.events_recv);
+			if (relid)
+				khcl_channel_event(vb, relid);
+		}
+	}
+}
+
+/* Interrupt (or poll) service; runs with interrupts disabled. */
+static void khcl_mbox_service(struct khcl_vmbus *vb)
+{
+	khcl_mbox_scan_events(vb);
+	if (smp_load_acquire(&vb->rx_slots[READ_ONCE(vb->rx_cursor)].message_type))
+		queue_work(vb->rx_wq, &vb->rx_work);
+}
+
+static irqreturn_t khcl_mbox_irq(int irq, void *data)
+{
+	struct khcl_vmbus *vb = data;
+
+	atomic64_inc(&vb->stats.irqs);
+	khcl_mbox_service(vb);
+	return IRQ_HANDLED;
+}
+
+static void khcl_mbox_poll(struct timer_list *t)
+{
+	struct khcl_vmbus *vb = from_timer(vb, t, poll_timer);
+	unsigned long flags;
+
+	atomic64_inc(&vb->stats.polls);
+	local_irq_save(flags);
+	khcl_mbox_service(vb);
+	local_irq_restore(flags);
+	mod_timer(&vb->poll_timer, jiffies + msecs_to_jiffies(vb->poll_ms));
+}
+
+/* Receiver-owned parts of the mailbox start clean in every session. */
+static void khcl_mbox_attach(struct khcl_vmbus *vb)
+{
+	struct khcl_mbox_side *me = &vb->hdr->vtl0;
+	unsigned int i;
+
+	for (i = 0; i < KHCL_MBOX_SLOTS; i++)
+		smp_store_release(&vb->rx_slots[i].message_type,
+				  KHCL_MSGTYPE_NONE);
+	for (i = 0; i < KHCL_MAX_IDS; i++)
+		WRITE_ONCE(vb->rx_events[i], 0);
+	vb->tx_cursor = 0;
+	vb->rx_cursor = 0;
+
+	WRITE_ONCE(me->peer_id, vb->own_peer);
+	WRITE_ONCE(me->generation, READ_ONCE(me->generation) + 1);
+	smp_store_release(&me->state, KHCL_MBOX_STATE_UP);
+	pr_info("mailbox attached: peer id %u generation %u\n", vb->own_peer,
+		READ_ONCE(me->generation));
+}
+
+static void khcl_mbox_detach(struct khcl_vmbus *vb)
+{
+	smp_store_release(&vb->hdr->vtl0.state, KHCL_MBOX_STATE_DOWN);
+	if (vb->vtl2_known && khcl_mbox_peer_up(vb))
+		khcl_mbox_doorbell(vb);
+}
+
+static void khcl_mbox_destroy_wqs(struct khcl_vmbus *vb)
+{
+	struct workqueue_struct **wqs[] = {
+		&vb->chan_wq, &vb->pri_wq, &vb->sub_wq, &vb->rescind_wq,
+		&vb->rx_wq,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
+		if (*wqs[i])
+			destroy_workqueue(*wqs[i]);
+		*wqs[i] = NULL;
+	}
+}
+
+static int khcl_mbox_create_wqs(struct khcl_vmbus *vb)
+{
+	vb->rx_wq = alloc_ordered_workqueue("khcl_vmbus_rx", WQ_HIGHPRI);
+	vb->chan_wq = alloc_ordered_workqueue("khcl_vmbus_chan", 0);
+	vb->pri_wq = alloc_ordered_workqueue("khcl_vmbus_pri", 0);
+	vb->sub_wq = alloc_ordered_workqueue("khcl_vmbus_sub", 0);
+	vb->rescind_wq = alloc_ordered_workqueue("khcl_vmbus_rescind", 0);
+	if (!vb->rx_wq || !vb->chan_wq || !vb->pri_wq || !vb->sub_wq ||
+	    !vb->rescind_wq) {
+		khcl_mbox_destroy_wqs(vb);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void khcl_mbox_stop_irq(struct khcl_vmbus *vb)
+{
+	if (vb->irq > 0)
+		free_irq(vb->irq, vb);
+	vb->irq = 0;
+	if (vb->poll_ms)
+		timer_shutdown_sync(&vb->poll_timer);
+	vb->poll_ms = 0;
+}
+
+static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct khcl_vmbus *vb = &khcl_vb;
+	resource_size_t start, len;
+	int ret;
+
+	/* ivshmem-plain (no BAR1, no interrupts) is not a mailbox. */
+	if (!pci_resource_len(pdev, 1))
+		return -ENODEV;
+	if (vb->present) {
+		dev_warn(&pdev->dev, "second mailbox device ignored\n");
+		return -EBUSY;
+	}
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+
+	start = pci_resource_start(pdev, 2);
+	len = pci_resource_len(pdev, 2);
+	if (!(pci_resource_flags(pdev, 2) & IORESOURCE_MEM) ||
+	    len < KHCL_MBOX_MIN_SIZE) {
+		dev_err(&pdev->dev, "mailbox BAR2 missing or too small (%pa)\n",
+			&len);
+		return -ENODEV;
+	}
+	vb->regs = pcim_iomap(pdev, 0, 0);
+	if (!vb->regs)
+		return -ENOMEM;
+	vb->shm = devm_memremap(&pdev->dev, start, len, MEMREMAP_WB);
+	if (IS_ERR(vb->shm))
+		return PTR_ERR(vb->shm);
+
+	vb->pdev = pdev;
+	vb->hdr = vb->shm + KHCL_MBOX_HDR_OFF;
+	vb->tx_slots = vb->shm + KHCL_MBOX_TO_VTL2_OFF;
+	vb->rx_slots = vb->shm + KHCL_MBOX_TO_VTL0_OFF;
+	vb->tx_events = vb->shm + KHCL_MBOX_EV_VTL2_OFF;
+	vb->rx_events = vb->shm + KHCL_MBOX_EV_VTL0_OFF;
+	vb->own_peer = readl(vb->regs + IVSHMEM_IVPOSITION);
+	vb->vtl2_peer = 0;
+	vb->vtl2_known = false;
+	vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
+
+	ret = khcl_mbox_create_wqs(vb);
+	if (ret)
+		return ret;
+	INIT_WORK(&vb->rx_work, khcl_mbox_rx_work);
+
+	/* Clean receive side and published identity before interrupts. */
+	khcl_mbox_attach(vb);
+	vb->present = true;
+
+	vb->poll_ms = khcl_poll_ms;
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	if (ret < 0) {
+		dev_warn(&pdev->dev, "no MSI-X vector (%d), polling\n", ret);
+		if (!vb->poll_ms)
+			vb->poll_ms = KHCL_DEFAULT_POLL_MS;
+	} else {
+		vb->irq = pci_irq_vector(pdev, 0);
+		ret = request_irq(vb->irq, khcl_mbox_irq, 0, "khcl_vmbus", vb);
+		if (ret) {
+			dev_warn(&pdev->dev, "request_irq: %d, polling\n", ret);
+			vb->irq = 0;
+			if (!vb->poll_ms)
+				vb->poll_ms = KHCL_DEFAULT_POLL_MS;
+		}
+	}
+	if (vb->poll_ms) {
+		timer_setup(&vb->poll_timer, khcl_mbox_poll, 0);
+		mod_timer(&vb->poll_timer,
+			  jiffies + msecs_to_jiffies(vb->poll_ms));
+	}
+
+	dev_info(&pdev->dev, "mailbox %pa bytes, peer id %u, irq %d, poll %u ms\n",
+		 &len, vb->own_peer, vb->irq, vb->poll_ms);
+
+	ret = khcl_conn_start(vb);
+	if (ret) {
+		khcl_mbox_stop_irq(vb);
+		khcl_mbox_detach(vb);
+		vb->present = false;
+		cancel_work_sync(&vb->rx_work);
+		khcl_mbox_destroy_wqs(vb);
+		return ret;
+	}
+	pci_set_drvdata(pdev, vb);
+	return 0;
+}
+
+static void khcl_mbox_remove(struct pci_dev *pdev)
+{
+	struct khcl_vmbus *vb = pci_get_drvdata(pdev);
+
+	khcl_conn_shutdown(vb);
+	khcl_mbox_stop_irq(vb);
+	cancel_work_sync(&vb->rx_work);
+	khcl_mbox_detach(vb);
+	vb->present = false;
+	khcl_mbox_destroy_wqs(vb);
+	khcl_conn_free(vb);
+	dev_info(&pdev->dev, "mailbox detached\n");
+}
+
+static const struct pci_device_id khcl_mbox_ids[] = {
+	{ PCI_DEVICE(0x1af4, 0x1110) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, khcl_mbox_ids);
+
+static struct pci_driver khcl_mbox_driver = {
+	.name = "khcl_vmbus_mbox",
+	.id_table = khcl_mbox_ids,
+	.probe = khcl_mbox_probe,
+	.remove = khcl_mbox_remove,
+};
+
+int khcl_mbox_register(void)
+{
+	return pci_register_driver(&khcl_mbox_driver);
+}
+
+void khcl_mbox_unregister(void)
+{
+	pci_unregister_driver(&khcl_mbox_driver);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * khcl VSP registration API: how nvme_xlat (storage), mana_xlat (network)
+ * and the test echo VSP put a channel in front of the VTL0 guest.
+ *
+ * A VSP fills a struct khcl_vsp (class and instance GUID, offer user data,
+ * ops) and calls khcl_vsp_register(); the VMBus server offers the channel
+ * and calls ->open() when the guest opens it (process context, may sleep),
+ * ->packet() for each packet the guest puts on the ring (from the
+ * channel's worker, one at a time, packet already copied out of guest
+ * memory and its descriptor validated), and ->close() when the guest
+ * closes, unloads or the channel is reset. khcl_vsp_send() may be called
+ * from any context while the channel is open.
+ */
+#ifndef KHCL_VSP_H
+#define KHCL_VSP_H
+
+#include <linux/types.h>
+#include "vmbus_wire.h"
+
+struct khcl_vsp_chan;
+
+struct khcl_vsp_ops {
+	int (*open)(struct khcl_vsp_chan *ch, const u8 *userdata);
+	void (*close)(struct khcl_vsp_chan *ch);
+	/*
+	 * One packet: @desc is the validated descriptor, @pkt the whole
+	 * packet (descriptor included, @len bytes). Return -EAGAIN to have
+	 * it delivered again later (e.g. no room to answer), or 0.
+	 */
+	int (*packet)(struct khcl_vsp_chan *ch,
+		      const struct khcl_vmpkt_desc *desc, const void *pkt,
+		      u32 len);
+};
+
+struct khcl_vsp {
+	const char *name;
+	struct khcl_guid class_id;
+	struct khcl_guid instance_id;
+	u8 user_def[KHCL_VMB_USER_DEFINED_BYTES];
+	const struct khcl_vsp_ops *ops;
+	/* set by the server */
+	u32 relid;
+	struct khcl_vsp_chan *chan;
+};
+
+int khcl_vsp_register(struct khcl_vsp *vsp);
+/* Rescinds the offer; closes the channel first if it is open. */
+void khcl_vsp_unregister(struct khcl_vsp *vsp);
+
+/*
+ * Put one packet on the guest's ring. -EAGAIN: ring full (the guest will
+ * signal when it has room; retry from ->packet()), -ENOTCONN: closed.
+ */
+int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
+		  const void *data, u32 len);
+
+void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch);
+void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);
+
+#endif /* KHCL_VSP_H */

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl VMBus server toward VTL0: the kernel glue around the pure-C control
+ * protocol core (server.c) and ring core (ring.c).
+ *
+ *  transport (atomic) --msg--> rx queue --rx_work--> server core (mutex)
+ *                                                  -> ops: replies (tx queue
+ *                                                     when the slot is busy),
+ *                                                     GPADL checks, open/close
+ *  transport (atomic) --event(conn id = relid)--> channel worker (chan.c)
+ *
+ * Queues are bounded; what does not fit is dropped and counted (a guest
+ * that floods its own control path only hurts itself).
+ */
+#define pr_fmt(fmt) "khcl_vmbus: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include "vmbus_priv.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static unsigned int max_version = KHCL_VMB_V5_3;
+module_param(max_version, uint, 0444);
+MODULE_PARM_DESC(max_version, "Highest VMBus version offered, (major << 16) | minor (default 0x50003 = 5.3)");
+static unsigned int max_gpadls = 512;
+module_param(max_gpadls, uint, 0444);
+MODULE_PARM_DESC(max_gpadls, "GPADLs a guest may hold at once");
+static unsigned int max_gpadl_pages = 16384;
+module_param(max_gpadl_pages, uint, 0444);
+MODULE_PARM_DESC(max_gpadl_pages, "Pages in one GPADL (default 64 MiB)");
+static unsigned int max_total_pages = 262144;
+module_param(max_total_pages, uint, 0444);
+MODULE_PARM_DESC(max_total_pages, "Pages in all GPADLs of the guest (default 1 GiB)");
+
+struct khcl_vmbus khcl_vmbus;
+
+/* ---- control messages ---- */
+
+static bool vmbus_tx_one(const void *data, u32 len)
+{
+	int ret = khcl_transport_post(khcl_vmbus.srv.target_vcpu,
+				      khcl_vmbus.srv.msg_sint, 1, data, len);
+
+	trace_khcl_vmbus_msg(false, ((const struct khcl_vmb_hdr *)data)->msgtype,
+			     len, ret);
+	return ret != -EAGAIN;	/* -ENODEV: no backend, nobody to tell */
+}
+
+static void vmbus_tx_flush(void)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->txq_lock, flags);
+	while (vb->txq_count) {
+		if (!vmbus_tx_one(vb->txq[vb->txq_head].data,
+				  vb->txq[vb->txq_head].len))
+			break;
+		vb->txq_head = (vb->txq_head + 1) % KHCL_VMBUS_TXQ;
+		vb->txq_count--;
+	}
+	if (vb->txq_count)
+		mod_delayed_work(vb->wq, &vb->tx_work, 1);
+	spin_unlock_irqrestore(&vb->txq_lock, flags);
+}
+
+static void vmbus_tx_work(struct work_struct *w)
+{
+	vmbus_tx_flush();
+}
+
+static void ops_send(struct khcl_vmb_server *s, const void *msg, u32 len)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	unsigned long flags;
+	u32 slot;
+
+	spin_lock_irqsave(&vb->txq_lock, flags);
+	/* keep order: never overtake what is already waiting */
+	if (!vb->txq_count && vmbus_tx_one(msg, len)) {
+		spin_unlock_irqrestore(&vb->txq_lock, flags);
+		return;
+	}
+	if (vb->txq_count == KHCL_VMBUS_TXQ) {
+		vb->txq_dropped++;
+		pr_warn_ratelimited("guest does not take its messages: reply dropped\n");
+	} else {
+		slot = (vb->txq_head + vb->txq_count++) % KHCL_VMBUS_TXQ;
+		memcpy(vb->txq[slot].data, msg, len);
+		vb->txq[slot].len = len;
+		mod_delayed_work(vb->wq, &vb->tx_work, 1);
+	}
+	spin_unlock_irqrestore(&vb->txq_lock, flags);
+}
+
+/* Every PFN of a GPADL must be VTL0 RAM; make its chunks reachable now. */
+static int ops_gpadl_map(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < g->npfns; i++) {
+		if (g->pfns[i] >= (1ull << (64 - KHCL_HV_PAGE_SHIFT)))
+			return -EFAULT;
+		ret = khcl_vtl0mem_prepare(g->pfns[i] << KHCL_HV_PAGE_SHIFT,
+					   KHCL_HV_PAGE_SIZE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void ops_gpadl_unmap(struct khcl_vmb_server *s,
+			    struct khcl_vmb_gpadl *g)
+{
+	/* chunks stay registered (never torn down under I/O) */
+}
+
+static int ops_chan_open(struct khcl_vmb_server *s, struct khcl_vmb_chan *c,
+			 struct khcl_vmb_gpadl *ring, const u8 *userdata)
+{
+	return khcl_chan_open(c->vsp, ring, c->downstream_pageoffset,
+			      c->target_vp, userdata);
+}
+
+static void ops_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	khcl_chan_close(c->vsp);
+}
+
+static const struct khcl_vmb_ops khcl_vmbus_ops = {
+	.send = ops_send,
+	.gpadl_map = ops_gpadl_map,
+	.gpadl_unmap = ops_gpadl_unmap,
+	.chan_open = ops_chan_open,
+	.chan_close = ops_chan_close,
+};
+
+static void vmbus_rx_work(struct work_struct *w)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_synic_msg *m;
+	unsigned long flags;
+	int ret;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		queue_work(vb->wq, &vb->rx_work);
+		return;
+	}
+	for (;;) {
+		spin_lock_irqsave(&vb->rxq_lock, flags);
+		if (!vb->rxq_count) {
+			spin_unlock_irqrestore(&vb->rxq_lock, flags);
+			break;
+		}
+		*m = vb->rxq[vb->rxq_head];
+		vb->rxq_head = (vb->rxq_head + 1) % KHCL_VMBUS_RXQ;
+		vb->rxq_count--;
+		spin_unlock_irqrestore(&vb->rxq_lock, flags);
+
+		mutex_lock(&vb->lock);
+		ret = khcl_vmb_server_rx(&vb->srv, m->conn_id, m->payload,
+					 m->len);
+		mutex_unlock(&vb->lock);
+		trace_khcl_vmbus_msg(true, m->len >= 4 ?
+				     ((struct khcl_vmb_hdr *)m->payload)->msgtype :
+				     0, m->len, ret);
+		if (ret)
+			pr_info_ratelimited("guest message type %u len %u refused: %s\n",
+					    m->len >= 4 ? ((struct khcl_vmb_hdr *)
+							   m->payload)->msgtype : 0,
+					    m->len,
+					    khcl_vmb_err_name(-ret - 1));
+		vmbus_tx_flush();
+		cond_resched();
+	}
+	kfree(m);
+}
+
+/* Transport callbacks: atomic context, copy and queue only. */
+static void vmbus_on_msg(struct khcl_transport_client *c,
+			 const struct khcl_synic_msg *m)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	unsigned long flags;
+
+	if (m->type != 1) {
+		vb->bad_type++;
+		return;
+	}
+	spin_lock_irqsave(&vb->rxq_lock, flags);
+	if (vb->rxq_count == KHCL_VMBUS_RXQ) {
+		vb->rxq_dropped++;
+	} else {
+		vb->rxq[(vb->rxq_head + vb->rxq_count++) % KHCL_VMBUS_RXQ] = *m;
+		queue_work(vb->wq, &vb->rx_work);
+	}
+	spin_unlock_irqrestore(&vb->rxq_lock, flags);
+}
+
+static void vmbus_on_event(struct khcl_transport_client *c, u32 conn_id)
+{
+	struct khcl_vsp_chan *ch = NULL;
+
+	rcu_read_lock();
+	if (conn_id >= 1 && conn_id <= KHCL_VMB_MAX_CHANNELS)
+		ch = rcu_dereference(khcl_vmbus.chans[conn_id - 1]);
+	if (ch)
+		khcl_chan_event(ch);
+	else
+		khcl_vmbus.unknown_events++;
+	rcu_read_unlock();
+}
+
+static void vmbus_on_up(struct khcl_transport_client *c)
+{
+	pr_info("transport up; waiting for the guest's INITIATE_CONTACT\n");
+}
+
+/* ---- VSP registration ---- */
+
+int khcl_vsp_register(struct khcl_vsp *vsp)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vmb_offer offer;
+	struct khcl_vsp_chan *ch;
+	int relid, ret;
+
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	if (!ch)
+		return -ENOMEM;
+	ch->vsp = vsp;
+	memset(&offer, 0, sizeof(offer));
+	offer.if_type = vsp->class_id;
+	offer.if_instance = vsp->instance_id;
+	memcpy(offer.user_def, vsp->user_def, sizeof(offer.user_def));
+
+	mutex_lock(&vb->lock);
+	relid = khcl_vmb_server_offer(&vb->srv, &offer, ch);
+	if (relid < 0) {
+		mutex_unlock(&vb->lock);
+		kfree(ch);
+		return relid;
+	}
+	ch->relid = relid;
+	ret = khcl_chan_sysfs_add(ch);
+	if (ret) {
+		khcl_vmb_server_rescind(&vb->srv, relid);
+		mutex_unlock(&vb->lock);
+		khcl_chan_sysfs_del(ch);
+		return ret;
+	}
+	vsp->relid = relid;
+	vsp->chan = ch;
+	rcu_assign_pointer(vb->chans[relid - 1], ch);
+	mutex_unlock(&vb->lock);
+	vmbus_tx_flush();
+	pr_info("offered %s as relid %u\n", vsp->name, relid);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_register);
+
+void khcl_vsp_unregister(struct khcl_vsp *vsp)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_chan *ch = vsp->chan;
+
+	if (!ch)
+		return;
+	mutex_lock(&vb->lock);
+	khcl_vmb_server_rescind(&vb->srv, vsp->relid);
+	RCU_INIT_POINTER(vb->chans[vsp->relid - 1], NULL);
+	mutex_unlock(&vb->lock);
+	synchronize_rcu();
+	/* no event can queue it any more; wait out a late one */
+	cancel_work_sync(&ch->work);
+	vmbus_tx_flush();
+	khcl_chan_sysfs_del(ch);
+	vsp->chan = NULL;
+	pr_info("rescinded %s (relid %u)\n", vsp->name, vsp->relid);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_unregister);
+
+/* ---- /sys/kernel/khcl/vmbus ---- */
+
+static ssize_t version_show(struct kobject *k, struct kobj_attribute *a,
+			    char *buf)
+{
+	u32 v = READ_ONCE(khcl_vmbus.srv.version);
+
+	if (!v)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%u.%u\n", v >> 16, v & 0xffff);
+}
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+
+static ssize_t state_show(struct kobject *k, struct kobj_attribute *a,
+			  char *buf)
+{
+	static const char *const names[] = {
+		"disconnected", "connected", "offers_delivered",
+	};
+
+	return sysfs_emit(buf, "%s\n", names[READ_ONCE(khcl_vmbus.srv.state)]);
+}
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+
+static ssize_t stats_show(struct kobject *k, struct kobj_attribute *a,
+			  char *buf)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	int n, i;
+
+	mutex_lock(&vb->lock);
+	n = sysfs_emit(buf, "connects %llu\nunloads %llu\ntx_msgs %llu\n",
+		       vb->srv.connects, vb->srv.unloads, vb->srv.tx_msgs);
+	n += sysfs_emit_at(buf, n, "rx_dropped %llu\ntx_dropped %llu\nbad_type %llu\nunknown_events %llu\ngpadls %u\ngpadl_pages %llu\n",
+			   vb->rxq_dropped, vb->txq_dropped, vb->bad_type,
+			   vb->unknown_events, vb->srv.ngpadls,
+			   vb->srv.total_pages);
+	for (i = 0; i < KHCL_VMB_NERR; i++)
+		n += sysfs_emit_at(buf, n, "err_%s %llu\n",
+				   khcl_vmb_err_name(i), vb->srv.errors[i]);
+	mutex_unlock(&vb->lock);
+	return n;
+}
+static struct kobj_attribute stats_attr = __ATTR_RO(stats);
+
+static ssize_t max_version_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
+	u32 v = READ_ONCE(khcl_vmbus.srv.lim.max_version);
+
+	return sysfs_emit(buf, "%u.%u\n", v >> 16, v & 0xffff);
+}
+
+/* "5.2": applies from the guest's next INITIATE_CONTACT */
+static ssize_t max_version_store(struct kobject *k, struct kobj_attribute *a,
+				 const char *buf, size_t len)
+{
+	unsigned int major, minor;
+
+	if (sscanf(buf, "%u.%u", &major, &minor) != 2 || major > 0xffff ||
+	    minor > 0xffff ||
+	    !khcl_vmb_version_known(KHCL_VMB_VERSION(major, minor)))
+		return -EINVAL;
+	mutex_lock(&khcl_vmbus.lock);
+	khcl_vmbus.srv.lim.max_version = KHCL_VMB_VERSION(major, minor);
+	mutex_unlock(&khcl_vmbus.lock);
+	return len;
+}
+static struct kobj_attribute max_version_attr = __ATTR_RW(max_version);
+
+static struct attribute *vmbus_attrs[] = {
+	&version_attr.attr, &state_attr.attr, &stats_attr.attr,
+	&max_version_attr.attr, NULL,
+};
+
+static const struct attribute_group vmbus_group = { .attrs = vmbus_attrs };
+
+static int __init khcl_vmbus_init(void)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vmb_limits lim = {
+		.max_version = max_version,
+		.max_gpadls = clamp(max_gpadls, 1u, 65536u),
+		.max_gpadl_pages = clamp(max_gpadl_pages, 4u, 1u << 20),
+		.max_total_pages = max_total_pages,
+	};
+	int ret;
+
+	if (!khcl_vmb_version_known(max_version)) {
+		pr_err("max_version 0x%x is not a VMBus version we speak\n",
+		       max_version);
+		return -EINVAL;
+	}
+	mutex_init(&vb->lock);
+	spin_lock_init(&vb->rxq_lock);
+	spin_lock_init(&vb->txq_lock);
+	INIT_WORK(&vb->rx_work, vmbus_rx_work);
+	INIT_DELAYED_WORK(&vb->tx_work, vmbus_tx_work);
+	ret = khcl_vmb_server_init(&vb->srv, &khcl_vmbus_ops, &lim, vb);
+	if (ret)
+		return ret;
+	vb->wq = alloc_workqueue("khcl_vmbus", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!vb->wq) {
+		ret = -ENOMEM;
+		goto err_srv;
+	}
+	vb->kobj = kobject_create_and_add("vmbus", khcl_kobj);
+	vb->chans_kobj = vb->kobj ?
+		kobject_create_and_add("channels", vb->kobj) : NULL;
+	if (!vb->chans_kobj) {
+		ret = -ENOMEM;
+		goto err_kobj;
+	}
+	ret = sysfs_create_group(vb->kobj, &vmbus_group);
+	if (ret)
+		goto err_kobj;
+	vb->client.msg = vmbus_on_msg;
+	vb->client.event = vmbus_on_event;
+	vb->client.up = vmbus_on_up;
+	ret = khcl_transport_attach(&vb->client);
+	if (ret)
+		goto err_kobj;
+	pr_info("VMBus server ready (versions up to %u.%u)\n",
+		max_version >> 16, max_version & 0xffff);
+	return 0;
+
+err_kobj:
+	kobject_put(vb->chans_kobj);
+	kobject_put(vb->kobj);
+	destroy_workqueue(vb->wq);
+err_srv:
+	khcl_vmb_server_destroy(&vb->srv);
+	return ret;
+}
+
+static void __exit khcl_vmbus_exit(void)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+
+	/* VSP modules depend on us, so every offer is gone already */
+	khcl_transport_detach(&vb->client);
+	cancel_work_sync(&vb->rx_work);
+	cancel_delayed_work_sync(&vb->tx_work);
+	mutex_lock(&vb->lock);
+	khcl_vmb_server_destroy(&vb->srv);
+	mutex_unlock(&vb->lock);
+	destroy_workqueue(vb->wq);
+	kobject_put(vb->chans_kobj);
+	kobject_put(vb->kobj);
+}
+
+module_init(khcl_vmbus_init);
+module_exit(khcl_vmbus_exit);
+MODULE_DESCRIPTION("khcl VMBus server toward VTL0");
+MODULE_LICENSE("GPL");

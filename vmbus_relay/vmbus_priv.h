@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* khcl VMBus server (vmbus_relay/): private definitions of the kernel glue. */
+#ifndef KHCL_VMBUS_PRIV_H
+#define KHCL_VMBUS_PRIV_H
+
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include "../vtl2/khcl_vtl2.h"
+#include "khcl_vsp.h"
+#include "ring.h"
+#include "server.h"
+
+#define KHCL_VMBUS_RXQ		64	/* guest messages awaiting the worker */
+#define KHCL_VMBUS_TXQ		256	/* replies awaiting a free slot */
+
+struct khcl_vsp_chan {
+	struct khcl_vsp *vsp;
+	u32 relid;
+	void *priv;			/* the VSP's */
+	struct kobject kobj;		/* channels/<relid> */
+
+	/* runtime, valid while open */
+	bool open;			/* serving the rings */
+	bool failed;			/* protocol violation: stopped */
+	struct khcl_ring in, out;	/* guest->host, host->guest */
+	spinlock_t out_lock;
+	void *in_map, *out_map;
+	struct page **pages;
+	u32 npages;
+	u32 target_vp;
+	u8 *pktbuf;
+	u32 pktbuf_size;
+	struct work_struct work;
+
+	/* stats */
+	u64 packets_in, packets_out, events_in, signals_out;
+	u64 ring_full, ring_errors[KHCL_RING_NERR], retries;
+};
+
+struct khcl_vmbus {
+	struct mutex lock;		/* the server core and channel table */
+	struct khcl_vmb_server srv;
+	struct khcl_transport_client client;
+	struct workqueue_struct *wq;
+
+	spinlock_t rxq_lock;
+	struct khcl_synic_msg rxq[KHCL_VMBUS_RXQ];
+	u32 rxq_head, rxq_count;
+	struct work_struct rx_work;
+
+	spinlock_t txq_lock;
+	struct { u32 len; u8 data[KHCL_VMB_MSG_MAX]; } txq[KHCL_VMBUS_TXQ];
+	u32 txq_head, txq_count;
+	struct delayed_work tx_work;
+
+	struct khcl_vsp_chan __rcu *chans[KHCL_VMB_MAX_CHANNELS];
+	struct kobject *kobj, *chans_kobj;
+
+	u64 rxq_dropped, txq_dropped, bad_type, unknown_events;
+};
+
+extern struct khcl_vmbus khcl_vmbus;
+
+/* chan.c */
+int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
+		   u32 downstream, u32 target_vp, const u8 *userdata);
+void khcl_chan_close(struct khcl_vsp_chan *ch);
+void khcl_chan_event(struct khcl_vsp_chan *ch);
+int khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
+void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);
+
+/* khcl_vmbus.c */
+int khcl_vmbus_sysfs_init(void);
+void khcl_vmbus_sysfs_exit(void);
+
+#endif /* KHCL_VMBUS_PRIV_H */
