@@ -73,6 +73,26 @@ check_config() {
 	[ $bad -eq 0 ] || die "config fragments not satisfied: $*"
 }
 
+# The test guest's VMBus transport exports the hv_vmbus API, so it is built
+# as an external module (modpost accepts an external export of an in-tree
+# symbol; two in-tree exports would be an error). Objects go to a copy in
+# the build tree, never into the repo.
+build_guest_modules() {
+	local obj=$1 ext="$1/khcl-ext"
+	mkdir -p "$ext/drivers"
+	rsync -a --delete "$KHCL_ROOT/include/" "$ext/include/"
+	rsync -a --delete "$KHCL_ROOT/drivers/vmbus_guest/" "$ext/drivers/vmbus_guest/"
+	if ! make -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/vmbus_guest" \
+		-j"$KHCL_JOBS" modules >"$obj/guest-modules.log" 2>&1; then
+		grep -E 'error|Error' "$obj/guest-modules.log" | head -40 >&2
+		die "[testguest] guest transport build failed, full log: $obj/guest-modules.log"
+	fi
+	make -s -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/vmbus_guest" \
+		INSTALL_MOD_PATH="$obj/staging" INSTALL_MOD_STRIP=1 \
+		modules_install >/dev/null 2>&1
+	log "[testguest] guest transport modules: $(cd "$ext/drivers/vmbus_guest" && echo ./*.ko)"
+}
+
 build_kernel() {
 	local role=$1 obj frags stamp t0 kver
 	obj=$(khcl_obj_dir "$role")
@@ -98,6 +118,7 @@ build_kernel() {
 	rm -rf "$obj/staging"
 	make -s -C "$src" O="$obj" ARCH=x86_64 INSTALL_MOD_PATH="$obj/staging" \
 		INSTALL_MOD_STRIP=1 modules_install >/dev/null
+	[ "$role" != testguest ] || build_guest_modules "$obj"
 	kver=$(khcl_kernelrelease "$obj")
 	mkdir -p "$KHCL_OUT/$role"
 	cp "$obj/arch/x86/boot/bzImage" "$KHCL_OUT/$role/bzImage"

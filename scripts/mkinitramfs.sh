@@ -22,7 +22,7 @@ debug)
 		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g')" ;;
 testguest)
 	KHCL_ZSTD_LEVEL=3
-	mods="hv_storvsc hv_netvsc"
+	mods="khcl_vmbus_guest khcl_echo_client hv_storvsc hv_netvsc"
 	bins="/usr/bin/fio /sbin/mke2fs /sbin/e2fsck /usr/bin/sg_inq
 		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
 		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"

@@ -107,6 +107,27 @@ else
 fi
 rm -f "$disk" "$disk.B"
 
+# 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
+vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-APPEND
+	scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$3" \
+		--guest-script scripts/tests/vmbus-guest.sh || true
+	logs=$(cat out/logs/last)
+	if grep -qE '^(PASS|FAIL) ' "$logs/vtl0.out"; then
+		while read -r v name detail; do
+			res "$v" "$2" "$name" "$detail"
+		done < <(grep -E '^(PASS|FAIL) ' "$logs/vtl0.out")
+	else
+		res FAIL "$2" guest_script "no results; logs: $logs"
+	fi
+	if grep -qE 'BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic' \
+		"$logs/vtl2.console" "$logs/vtl0.console"; then
+		res FAIL "$2" clean_consoles "kernel report; logs: $logs"
+	else
+		res PASS "$2" clean_consoles
+	fi
+}
+vmbus_rig rig vmbus "ECHO_N=100000"
+
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
 if [ -f out/debug/bzImage ]; then
 	ok=1
