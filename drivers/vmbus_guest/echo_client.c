@@ -55,8 +55,8 @@ struct echo_dev {
 	u16 gen;			/* run generation, in the request id */
 	struct echo_slot slots[ECHO_WINDOW];
 	u32 in_flight;
-	u64 ok;
-	u64 bad;
+	u64 ok;				/* correct echoes */
+	u64 unknown;			/* completions matching no packet */
 	u64 stale;			/* completions of an earlier run */
 	wait_queue_head_t wq;
 };
@@ -136,7 +136,7 @@ static void echo_callback(void *context)
 		if (rid == VMBUS_RQST_ERROR) {
 			pr_warn_ratelimited("unknown transaction id %llu\n",
 					    desc->trans_id);
-			ed->bad++;
+			ed->unknown++;
 		} else if ((u16)(rid >> 48) != ed->gen) {
 			ed->stale++;
 		} else {
@@ -151,9 +151,11 @@ static void echo_callback(void *context)
 				if (good)
 					ed->ok++;
 				else
-					ed->bad++;
+					pr_warn_ratelimited("packet %u: echo differs (%u bytes)\n",
+							    seq,
+							    hv_pkt_datalen(desc));
 			} else {
-				ed->bad++;
+				ed->unknown++;
 			}
 		}
 		spin_unlock_irqrestore(&ed->lock, flags);
@@ -235,19 +237,34 @@ static void echo_reset(struct echo_dev *ed)
 	memset(ed->slots, 0, sizeof(ed->slots));
 	ed->in_flight = 0;
 	ed->ok = 0;
-	ed->bad = 0;
+	ed->unknown = 0;
 	ed->stale = 0;
 	spin_unlock_irqrestore(&ed->lock, flags);
 }
 
-/* echo_mutex held */
+static void echo_counts(struct echo_dev *ed, u64 *ok, u64 *unknown)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ed->lock, flags);
+	*ok = ed->ok;
+	*unknown = ed->unknown;
+	spin_unlock_irqrestore(&ed->lock, flags);
+}
+
+/*
+ * One test run; echo_mutex held. ok counts correct echoes of the N
+ * packets; bad counts the rest of them (wrong bytes, lost, unsent), any
+ * completion that matched no packet, and failures of the round-trip
+ * pass.
+ */
 static void echo_run(struct echo_dev *ed, u32 n)
 {
-	u32 seq, i, m, lost, rtt_n = 0;
 	s64 elapsed, rtt_sum = 0, rtt_us = -1;
+	u64 ok, unknown, ok2, unknown2, bad;
+	u32 seq, i, m, rtt_n = 0;
 	unsigned long flags;
 	ktime_t t0, t1;
-	u64 ok, bad;
 	int ret = 0;
 
 	echo_reset(ed);
@@ -260,10 +277,12 @@ static void echo_run(struct echo_dev *ed, u32 n)
 	if (!wait_event_timeout(ed->wq, !echo_in_flight(ed), ECHO_STALL))
 		ret = ret ?: -ETIMEDOUT;
 	elapsed = ktime_us_delta(ktime_get(), t0);
+	echo_counts(ed, &ok, &unknown);
+	bad = n - ok + unknown;
 
 	/* Round trips, one packet at a time. */
-	m = max(n / 100, 1u);
-	for (i = 0; !ret && n && i < m; i++) {
+	m = n && !ret ? max(n / 100, 1u) : 0;
+	for (i = 0; i < m; i++) {
 		t1 = ktime_get();
 		ret = echo_send_wait(ed, n + i, 1);
 		if (ret)
@@ -278,13 +297,10 @@ static void echo_run(struct echo_dev *ed, u32 n)
 	}
 	if (rtt_n)
 		rtt_us = div_s64(rtt_sum, rtt_n);
+	echo_counts(ed, &ok2, &unknown2);
+	bad += m - (ok2 - ok) + (unknown2 - unknown);
 
 	spin_lock_irqsave(&ed->lock, flags);
-	lost = ed->in_flight;
-	ok = ed->ok;
-	/* Whatever was not echoed correctly counts as bad. */
-	bad = ed->bad + lost + (n + rtt_n > ok + ed->bad + lost ?
-				n + rtt_n - (ok + ed->bad + lost) : 0);
 	ed->gen++;		/* late echoes of this run become stale */
 	spin_unlock_irqrestore(&ed->lock, flags);
 
