@@ -8,6 +8,8 @@
 #     --vtl2-role rig|debug   vtl2 kernel/initramfs (default rig)
 #     --guest-script F        run F inside the test guest (output + status back)
 #     --vtl2-script F         run F inside vtl2
+#     --vtl2-background       the vtl2 script is a monitor: the run ends when
+#                             the guest's script ends; its status is ignored
 #     --vtl2-after REGEX      start vtl2 only once the guest's script output
 #                             matches REGEX (default: start both at once)
 #     --guest-append ARGS     extra test guest kernel command line
@@ -25,13 +27,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
-guest_append='' vtl2_append='' timeout=300 only_vtl2=0
+guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
 	--guest-script) guest_script=$(realpath "$2"); shift ;;
 	--vtl2-script) vtl2_script=$(realpath "$2"); shift ;;
 	--vtl2-after) vtl2_after=$2; shift ;;
+	--vtl2-background) vtl2_background=1 ;;
 	--guest-append) guest_append=$2; shift ;;
 	--vtl2-append) vtl2_append=$2; shift ;;
 	--disk) disk=$(realpath "$2"); shift ;;
@@ -178,7 +181,8 @@ while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$v
 	if [ -z "$guest_script" ] && [ -n "$vtl2_pid" ] && ! alive "$vtl2_pid"; then
 		break
 	fi
-	if [ -z "$vtl2_script" ] && [ -n "$vtl0_pid" ] && ! alive "$vtl0_pid" && [ -n "$vtl2_pid" ]; then
+	if { [ -z "$vtl2_script" ] || [ $vtl2_background -eq 1 ]; } &&
+		[ -n "$vtl0_pid" ] && ! alive "$vtl0_pid" && [ -n "$vtl2_pid" ]; then
 		break
 	fi
 	sleep 0.5
@@ -194,6 +198,7 @@ for vm in vtl0 vtl2; do
 		status=1
 	fi
 done
+[ $vtl2_background -eq 0 ] || vtl2_script=''
 for pair in "vtl0:$guest_script" "vtl2:$vtl2_script"; do
 	vm=${pair%%:*}
 	[ -n "${pair#*:}" ] || continue

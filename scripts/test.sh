@@ -110,7 +110,8 @@ rm -f "$disk" "$disk.B"
 # 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
 vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-APPEND
 	scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$3" \
-		--guest-script scripts/tests/vmbus-guest.sh || true
+		--guest-script scripts/tests/vmbus-guest.sh \
+		--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background || true
 	logs=$(cat out/logs/last)
 	if grep -qE '^(PASS|FAIL) ' "$logs/vtl0.out"; then
 		while read -r v name detail; do

@@ -1,0 +1,20 @@
+#!/bin/sh
+# vtl2 side of the VMBus rig runs (--vtl2-background): every few seconds,
+# the server's state, counters and channels, so the last block before the
+# rig stops shows what the guest's run did to them.
+while :; do
+	echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
+	for f in version state stats; do
+		echo "--- $f"
+		cat "/sys/kernel/khcl/vmbus/$f"
+	done
+	for c in /sys/kernel/khcl/vmbus/channels/*; do
+		[ -d "$c" ] || continue
+		echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") retries=$(cat "$c/retries")"
+		tr '\n' ' ' <"$c/ring_errors"
+		echo
+	done
+	grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
+	grep -E 'MemFree|Slab' /proc/meminfo
+	sleep 5
+done
