@@ -108,9 +108,9 @@ fi
 rm -f "$disk" "$disk.B"
 
 # 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
-vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-APPEND
-	scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$3" \
-		--guest-script scripts/tests/vmbus-guest.sh \
+vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
+	scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$4" \
+		--guest-script "$3" \
 		--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background || true
 	logs=$(cat out/logs/last)
 	if grep -qE '^(PASS|FAIL) ' "$logs/vtl0.out"; then
@@ -127,7 +127,9 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-APPEND
 		res PASS "$2" clean_consoles
 	fi
 }
-vmbus_rig rig vmbus "ECHO_N=100000"
+vmbus_rig rig vmbus scripts/tests/vmbus-guest.sh "ECHO_N=100000"
+# the hostile guest against the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
+vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh "HOSTILE_REPS=20"
 
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
 if [ -f out/debug/bzImage ]; then

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl_vmbus_hostile: the test guest turned hostile (HOSTILE.md), for the
+ * rig. Binds to khcl's echo channel (load it instead of khcl_echo_client)
+ * and attacks the VMBus server in VTL2 through the raw message and event
+ * hooks of khcl_vmbus_guest.ko and by corrupting its own rings:
+ *
+ *   ctl_truncated     every guest->host type, shorter than it must be
+ *   ctl_bad_types     host->guest, reserved and unknown message types
+ *   gpadl_absurd      absurd page counts, bad ranges, unknown handles,
+ *                     PFNs outside VTL0 RAM (beyond the guest's 1 GiB,
+ *                     where VTL2's own memory would be, and 2^52-1)
+ *   double_open       OPENCHANNEL for a channel that is open
+ *   teardown_in_use   GPADL_TEARDOWN of the ring of an open channel
+ *   ring_bad_index    write index past the ring, unaligned
+ *   ring_bad_len      a descriptor longer than what was published
+ *   ring_flip         packet bytes flipped while the server reads them
+ *   open_close_storm  open/close as fast as the server answers
+ *   event_flood       events for the open channel and for no channel
+ *   msg_flood         more messages than the server's queue holds
+ *
+ * After each case the channel is opened again and must echo correctly:
+ * khcl stays up and keeps serving. Write N to
+ * /sys/bus/vmbus/drivers/khcl_vmbus_hostile/run to run every case N
+ * times; "result" holds one line per case. The VTL2 side's counters
+ * (/sys/kernel/khcl/vmbus/stats) show what was refused.
+ */
+#define pr_fmt(fmt) "khcl_hostile: " fmt
+
+#include <linux/delay.h>
+#include <linux/hyperv.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include <khcl/echo_proto.h>
+#include <khcl/mailbox.h>
+
+/* Test hooks exported by khcl_vmbus_guest.ko. */
+int khcl_vmbus_test_post(const void *msg, u32 len);
+void khcl_vmbus_test_signal(u32 connection_id);
+
+#define H_RING		VMBUS_RING_SIZE(16 * 1024)
+#define H_TIMEOUT	(5 * HZ)
+
+struct hostile {
+	struct hv_device *hdev;
+	struct vmbus_channel *chan;
+	bool open;
+	u64 echoes;			/* completions seen */
+	wait_queue_head_t wq;
+	u8 buf[KHCL_ECHO_MAX + 64];
+};
+
+static DEFINE_MUTEX(h_mutex);
+static struct hostile *h_cur;
+static char h_result[1024] = "none\n";
+static size_t h_len;
+
+static void h_callback(void *ctx)
+{
+	struct hostile *h = ctx;
+	struct vmpacket_descriptor *d;
+
+	foreach_vmbus_pkt(d, h->chan)
+		if (d->type == VM_PKT_COMP)
+			h->echoes++;
+	wake_up(&h->wq);
+}
+
+static int h_open(struct hostile *h)
+{
+	int ret;
+
+	if (h->open)
+		return 0;
+	h->chan->max_pkt_size = KHCL_ECHO_MAX + 64;
+	ret = vmbus_open(h->chan, H_RING, H_RING, NULL, 0, h_callback, h);
+	h->open = !ret;
+	return ret;
+}
+
+static void h_close(struct hostile *h)
+{
+	if (h->open)
+		vmbus_close(h->chan);
+	h->open = false;
+}
+
+/* The channel echoes @n packets correctly (khcl still serves). */
+static int h_echo_ok(struct hostile *h, int n)
+{
+	u64 want = h->echoes + n;
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		memset(h->buf, i, 64);
+		ret = vmbus_sendpacket(h->chan, h->buf, 64, i + 1,
+				       VM_PKT_DATA_INBAND,
+				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+		if (ret)
+			return ret;
+	}
+	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static void h_post(const void *msg, u32 len)
+{
+	khcl_vmbus_test_post(msg, len);
+}
+
+static void h_simple(u32 type, u32 relid, u32 len)
+{
+	u32 m[60] = { type, 0, relid };
+
+	h_post(m, min_t(u32, len, sizeof(m)));
+}
+
+static int case_ctl_truncated(struct hostile *h)
+{
+	static const u32 types[] = { 5, 7, 8, 9, 11, 13, 14, 22 };
+	u32 i, len;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		for (len = 4; len < 12; len++)
+			h_simple(types[i], h->chan->offermsg.child_relid, len);
+	return 0;
+}
+
+static int case_ctl_bad_types(struct hostile *h)
+{
+	static const u32 types[] = {
+		0, 1, 2, 4, 6, 10, 12, 15, 17, 18, 19, 20, 21, 23, 24, 25,
+		0x7fffffff, 0xffffffff,
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		h_simple(types[i], h->chan->offermsg.child_relid, 200);
+	return 0;
+}
+
+static void h_gpadl_header(u32 relid, u32 handle, u16 buflen, u16 ranges,
+			   u32 count, u32 offset, u64 pfn, u32 npfn)
+{
+	u8 m[240] = { 0 };
+	u32 *w = (u32 *)m;
+	u32 i;
+
+	w[0] = 8;		/* CHANNELMSG_GPADL_HEADER */
+	w[2] = relid;
+	w[3] = handle;
+	memcpy(m + 16, &buflen, 2);
+	memcpy(m + 18, &ranges, 2);
+	w[5] = count;
+	w[6] = offset;
+	for (i = 0; i < npfn && i < 26; i++) {
+		u64 p = pfn + i;
+
+		memcpy(m + 28 + 8 * i, &p, 8);
+	}
+	h_post(m, 28 + 8 * min_t(u32, npfn, 26));
+}
+
+static int case_gpadl_absurd(struct hostile *h)
+{
+	u32 relid = h->chan->offermsg.child_relid;
+	u32 body[6] = { 9, 0, 1, 0x0badbad0, 0, 0 };
+
+	/* 2^20 pages, wrong range_buflen, no range, two ranges */
+	h_gpadl_header(relid, 0x0bad0001, 0xffff, 1, 0xffffffff, 4095, 1, 26);
+	h_gpadl_header(relid, 0x0bad0002, 8 + 8 * 500, 1, 4096, 0, 1, 1);
+	h_gpadl_header(relid, 0x0bad0003, 16, 0, 4096, 0, 1, 1);
+	h_gpadl_header(relid, 0x0bad0004, 16, 2, 4096, 0, 1, 1);
+	h_gpadl_header(relid, 0x0bad0005, 16, 1, 4096, 4096, 1, 1);
+	/* PFNs just past VTL0 RAM (VTL2 territory), and absurd */
+	h_gpadl_header(relid, 0x0bad0006, 8 + 8 * 4, 1, 4 * 4096, 0,
+		       (1ull << 30) >> 12, 4);
+	h_gpadl_header(relid, 0x0bad0007, 8 + 8 * 2, 1, 2 * 4096, 0,
+		       (1ull << 52) - 2, 2);
+	/* for a relid that does not exist */
+	h_gpadl_header(0xfffff, 0x0bad0008, 16, 1, 4096, 0, 1, 1);
+	/* body of a GPADL nobody started */
+	h_post(body, sizeof(body));
+	return 0;
+}
+
+static int case_double_open(struct hostile *h)
+{
+	u32 m[37] = { 5, 0, h->chan->offermsg.child_relid, 0x77,
+		      h->chan->ringbuffer_gpadlhandle.gpadl_handle, 0,
+		      H_RING >> PAGE_SHIFT };
+
+	h_post(m, sizeof(m));
+	return 0;
+}
+
+static int case_teardown_in_use(struct hostile *h)
+{
+	u32 m[4] = { 11, 0, h->chan->offermsg.child_relid,
+		     h->chan->ringbuffer_gpadlhandle.gpadl_handle };
+
+	h_post(m, sizeof(m));
+	return 0;
+}
+
+/* Corrupt our outbound ring header and kick the server. */
+static int case_ring_bad_index(struct hostile *h)
+{
+	struct hv_ring_buffer *rb = h->chan->outbound.ring_buffer;
+	u32 size = h->chan->outbound.ring_datasize, saved = rb->write_index;
+
+	WRITE_ONCE(rb->write_index, size + 8);
+	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+	msleep(50);
+	WRITE_ONCE(rb->write_index, 12);
+	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+	msleep(50);
+	WRITE_ONCE(rb->write_index, saved);
+	return 1;	/* the channel is expected to be stopped: reopen */
+}
+
+static int case_ring_bad_len(struct hostile *h)
+{
+	struct hv_ring_buffer *rb = h->chan->outbound.ring_buffer;
+	u32 w = rb->write_index, size = h->chan->outbound.ring_datasize;
+	struct vmpacket_descriptor *d = (void *)(rb->buffer + w);
+
+	if (w + 48 > size)
+		return 0;
+	d->type = VM_PKT_DATA_INBAND;
+	d->offset8 = 2;
+	d->len8 = 0xffff;		/* far beyond what we publish */
+	d->flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	d->trans_id = 1;
+	smp_store_release(&rb->write_index, w + 32);
+	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+	msleep(50);
+	return 1;
+}
+
+struct flipper {
+	struct hostile *h;
+	bool stop;
+};
+
+static int h_flip_thread(void *arg)
+{
+	struct flipper *f = arg;
+	struct hv_ring_buffer_info *rbi = &f->h->chan->outbound;
+	u8 *data = rbi->ring_buffer->buffer;
+
+	while (!READ_ONCE(f->stop)) {
+		u32 off = get_random_u32_below(rbi->ring_datasize);
+
+		data[off] ^= 1u << get_random_u32_below(8);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Fields change while khcl reads them (XSA-155): no double fetch hurts. */
+static int case_ring_flip(struct hostile *h)
+{
+	struct flipper f = { .h = h };
+	struct task_struct *t;
+	unsigned long end = jiffies + HZ / 2;
+	int i = 0;
+
+	t = kthread_run(h_flip_thread, &f, "khcl_flip");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	while (time_before(jiffies, end)) {
+		memset(h->buf, i, 256);
+		if (vmbus_sendpacket(h->chan, h->buf, 256, ++i,
+				     VM_PKT_DATA_INBAND,
+				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+			msleep(1);
+	}
+	WRITE_ONCE(f.stop, true);
+	kthread_stop(t);
+	msleep(50);
+	return 1;	/* may or may not have stopped the channel */
+}
+
+static int case_open_close_storm(struct hostile *h)
+{
+	int i, ret;
+
+	for (i = 0; i < 20; i++) {
+		h_close(h);
+		ret = h_open(h);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int case_event_flood(struct hostile *h)
+{
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+		khcl_vmbus_test_signal(i % KHCL_MBOX_EVENTS);
+	}
+	return 0;
+}
+
+static int case_msg_flood(struct hostile *h)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		h_simple(7, 0xdead, 12);	/* CLOSECHANNEL, no such relid */
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct hostile *h);
+} h_cases[] = {
+	{ "ctl_truncated", case_ctl_truncated },
+	{ "ctl_bad_types", case_ctl_bad_types },
+	{ "gpadl_absurd", case_gpadl_absurd },
+	{ "double_open", case_double_open },
+	{ "teardown_in_use", case_teardown_in_use },
+	{ "ring_bad_index", case_ring_bad_index },
+	{ "ring_bad_len", case_ring_bad_len },
+	{ "ring_flip", case_ring_flip },
+	{ "open_close_storm", case_open_close_storm },
+	{ "event_flood", case_event_flood },
+	{ "msg_flood", case_msg_flood },
+};
+
+static void h_run(struct hostile *h, unsigned int reps)
+{
+	unsigned int c, r;
+	int ret = 0, reopen;
+
+	h_len = 0;
+	for (c = 0; c < ARRAY_SIZE(h_cases); c++) {
+		for (r = 0; r < reps; r++) {
+			ret = h_open(h);
+			if (ret)
+				break;
+			reopen = h_cases[c].fn(h);
+			if (reopen < 0) {
+				ret = reopen;
+				break;
+			}
+			if (reopen) {
+				h_close(h);
+				ret = h_open(h);
+				if (ret)
+					break;
+			}
+			/* control messages travel in order: let them land */
+			msleep(20);
+			ret = h_echo_ok(h, 8);
+			if (ret)
+				break;
+		}
+		h_len += scnprintf(h_result + h_len, sizeof(h_result) - h_len,
+				   "%s %s reps=%u%s\n", ret ? "FAIL" : "PASS",
+				   h_cases[c].name, r, ret ? " (channel dead)" : "");
+		pr_info("%s %s reps=%u ret=%d\n", ret ? "FAIL" : "PASS",
+			h_cases[c].name, r, ret);
+	}
+	h_close(h);
+}
+
+static ssize_t run_store(struct device_driver *drv, const char *buf,
+			 size_t count)
+{
+	unsigned int reps;
+
+	if (kstrtouint(buf, 0, &reps) || !reps || reps > 100000)
+		return -EINVAL;
+	mutex_lock(&h_mutex);
+	if (!h_cur) {
+		mutex_unlock(&h_mutex);
+		return -ENODEV;
+	}
+	h_run(h_cur, reps);
+	mutex_unlock(&h_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(run);
+
+static ssize_t result_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%s", h_result);
+}
+static DRIVER_ATTR_RO(result);
+
+static struct attribute *h_drv_attrs[] = {
+	&driver_attr_run.attr, &driver_attr_result.attr, NULL,
+};
+ATTRIBUTE_GROUPS(h_drv);
+
+static int h_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
+{
+	struct hostile *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	h->hdev = hdev;
+	h->chan = hdev->channel;
+	init_waitqueue_head(&h->wq);
+	hv_set_drvdata(hdev, h);
+	mutex_lock(&h_mutex);
+	h_cur = h;
+	mutex_unlock(&h_mutex);
+	return 0;
+}
+
+static void h_remove(struct hv_device *hdev)
+{
+	struct hostile *h = hv_get_drvdata(hdev);
+
+	mutex_lock(&h_mutex);
+	h_close(h);
+	h_cur = NULL;
+	mutex_unlock(&h_mutex);
+	kfree(h);
+}
+
+static const struct hv_vmbus_device_id h_ids[] = {
+	{ .guid = { .b = KHCL_ECHO_CLASS_GUID_BYTES } },
+	{ },
+};
+MODULE_DEVICE_TABLE(vmbus, h_ids);
+
+static struct hv_driver h_driver = {
+	.name = "khcl_vmbus_hostile",
+	.id_table = h_ids,
+	.probe = h_probe,
+	.remove = h_remove,
+	.driver = { .groups = h_drv_groups },
+};
+
+static int __init h_init(void)
+{
+	return vmbus_driver_register(&h_driver);
+}
+
+static void __exit h_exit(void)
+{
+	vmbus_driver_unregister(&h_driver);
+}
+
+module_init(h_init);
+module_exit(h_exit);
+MODULE_DESCRIPTION("khcl rig: a hostile VTL0 guest attacking khcl's VMBus server");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Hostile-guest run (test guest, BusyBox): khcl_vmbus_hostile attacks the
+# VMBus server in vtl2 (cases in drivers/vmbus_guest/hostile.c), each case
+# HOSTILE_REPS times (kernel command line, default 20); after each one
+# the channel must echo again. Then the ordinary echo client must still
+# work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
+rc=0
+R=${HOSTILE_REPS:-20}
+rmmod khcl_echo_client 2>/dev/null
+if ! modprobe khcl_vmbus_hostile; then
+	echo "FAIL hostile_module_loads"
+	exit 1
+fi
+echo "$R" >/sys/bus/vmbus/drivers/khcl_vmbus_hostile/run
+cat /sys/bus/vmbus/drivers/khcl_vmbus_hostile/result
+grep -q '^FAIL' /sys/bus/vmbus/drivers/khcl_vmbus_hostile/result && rc=1
+rmmod khcl_vmbus_hostile
+modprobe khcl_echo_client
+echo 2000 >/sys/bus/vmbus/drivers/khcl_echo_client/run
+r=$(cat /sys/bus/vmbus/drivers/khcl_echo_client/result)
+case "$r" in
+*"ok=2000 bad=0"*) echo "PASS echo_after_hostile $r" ;;
+*) echo "FAIL echo_after_hostile $r"; rc=1 ;;
+esac
+dmesg | grep -E 'khcl' | tail -30
+exit $rc
