@@ -121,7 +121,7 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
 		res FAIL "$2" guest_script "no results; logs: $logs"
 	fi
 	if grep -qE 'BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic' \
-		"$logs/vtl2.console" "$logs/vtl0.console"; then
+		"$logs/vtl2.console" "$logs/vtl0.console" "$logs/vtl2.out"; then
 		res FAIL "$2" clean_consoles "kernel report; logs: $logs"
 	else
 		res PASS "$2" clean_consoles

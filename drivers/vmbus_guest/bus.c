@@ -223,6 +223,7 @@ KHCL_STAT_ATTR(events_recv);
 KHCL_STAT_ATTR(doorbells);
 KHCL_STAT_ATTR(irqs);
 KHCL_STAT_ATTR(polls);
+KHCL_STAT_ATTR(rx_resyncs);
 
 static struct attribute *khcl_bus_attrs[] = {
 	&bus_attr_state.attr,
@@ -238,6 +239,7 @@ static struct attribute *khcl_bus_attrs[] = {
 	&bus_attr_doorbells.attr,
 	&bus_attr_irqs.attr,
 	&bus_attr_polls.attr,
+	&bus_attr_rx_resyncs.attr,
 	NULL,
 };
 

@@ -234,11 +234,14 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
 #define KHCL_GPADL_BODY_PFNS	((KHCL_MSG_PAYLOAD_MAX - \
 				  sizeof(struct vmbus_channel_gpadl_body)) / \
 				 sizeof(u64))
+/* Messages of one GPADL posted before waiting for VTL2 to take them. */
+#define KHCL_GPADL_BURST	16
 
 /*
  * Post GPADL_HEADER and, when the PFNs do not fit, GPADL_BODY messages,
- * back to back under tx_lock. Returns how many messages went out in
- * @posted.
+ * in order under tx_lock, pausing after every KHCL_GPADL_BURST messages
+ * until VTL2 has taken them (its receive queue is bounded). Returns how
+ * many messages went out in @posted.
  */
 static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 			   void *kbuf, u32 size, u32 handle, u32 *posted)
@@ -275,6 +278,11 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	ret = __khcl_mbox_post(vb, buf, KHCL_GPADL_HDR_LEN + n * sizeof(u64));
 	for (done = n; !ret && done < npages; done += n) {
 		(*posted)++;
+		if (!(*posted % KHCL_GPADL_BURST)) {
+			ret = __khcl_mbox_pace(vb);
+			if (ret)
+				break;
+		}
 		memset(buf, 0, KHCL_MSG_PAYLOAD_MAX);
 		body = (void *)buf;
 		body->header.msgtype = CHANNELMSG_GPADL_BODY;

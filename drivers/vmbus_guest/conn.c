@@ -19,6 +19,9 @@
 
 #include "khcl_vmbus.h"
 
+/* Per-try wait for VERSION_RESPONSE (capped by req_timeout_ms). */
+#define KHCL_CONTACT_TIMEOUT_MS	5000u
+
 static const u32 khcl_versions[] = {
 	VERSION_WIN10_V5_3,
 	VERSION_WIN10_V5_2,
@@ -29,6 +32,12 @@ static const u32 khcl_versions[] = {
 	VERSION_WIN8_1,
 	VERSION_WIN8,
 };
+
+/* Every channel message we build or parse fits one mailbox slot. */
+static_assert(sizeof(struct vmbus_channel_offer_channel) <= KHCL_MSG_PAYLOAD_MAX);
+static_assert(sizeof(struct vmbus_channel_open_channel) <= KHCL_MSG_PAYLOAD_MAX);
+static_assert(sizeof(struct vmbus_channel_initiate_contact) <= KHCL_MSG_PAYLOAD_MAX);
+static_assert(sizeof(struct khcl_mbox_msg) == 16 + KHCL_MSG_PAYLOAD_MAX);
 
 /* A message handed from the rx work to chan_wq. */
 struct khcl_chan_msg {
@@ -97,13 +106,13 @@ void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req)
  * with the response in req->resp, -ETIMEDOUT, -ENODEV if the channel was
  * rescinded or -ESHUTDOWN on unload.
  */
-int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req)
+static int khcl_req_wait_ms(struct khcl_vmbus *vb, struct khcl_req *req,
+			    unsigned int ms)
 {
 	unsigned long flags;
 	bool finished;
 
-	wait_for_completion_timeout(&req->done,
-				    msecs_to_jiffies(khcl_req_timeout_ms));
+	wait_for_completion_timeout(&req->done, msecs_to_jiffies(ms));
 
 	spin_lock_irqsave(&vb->req_lock, flags);
 	list_del_init(&req->node);
@@ -113,6 +122,11 @@ int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req)
 	if (!finished)
 		return -ETIMEDOUT;
 	return req->status;
+}
+
+int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req)
+{
+	return khcl_req_wait_ms(vb, req, khcl_req_timeout_ms);
 }
 
 static void khcl_req_finish(struct khcl_req *req, int status)
@@ -249,6 +263,11 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 
 	primary = khcl_find_primary(vb, &offer.offer);
 	if (primary) {
+		if (READ_ONCE(primary->rescind)) {
+			pr_warn("sub-channel offer relid %u for a rescinded primary\n",
+				relid);
+			goto drop;
+		}
 		if (!offer.offer.sub_channel_index) {
 			pr_warn("duplicate offer %pUl (relid %u)\n",
 				&offer.offer.if_instance, relid);
@@ -292,11 +311,28 @@ drop:
  */
 static void khcl_remove_primary(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 {
-	struct vmbus_channel *sc, *tmp;
+	struct vmbus_channel *sc, *tmp, *busy;
 
 	if (ch->device_obj) {
 		khcl_device_unregister(ch->device_obj);
 		ch->device_obj = NULL;
+	}
+
+	/* Sub-channel offers still being handed to the driver finish first. */
+	for (;;) {
+		busy = NULL;
+		mutex_lock(&vb->channel_mutex);
+		list_for_each_entry(sc, &ch->sc_list, sc_list) {
+			/* pairs with the release in khcl_add_channel_work() */
+			if (!smp_load_acquire(&sc->probe_done)) {
+				busy = sc;
+				break;
+			}
+		}
+		mutex_unlock(&vb->channel_mutex);
+		if (!busy)
+			break;
+		usleep_range(1000, 2000);
 	}
 
 	mutex_lock(&vb->channel_mutex);
@@ -338,12 +374,13 @@ static void khcl_rescind_work(struct work_struct *work)
 	pr_info("rescind relid %u\n", relid);
 	khcl_reset_channel_cb(ch);
 	WRITE_ONCE(ch->rescind, true);
+	/* rescind is seen by anyone who queues a request after this */
 	virt_mb();
 	khcl_channel_rescinded(vb, ch);
 
 	/* The offer's add work must be done with the channel. */
 	while (!smp_load_acquire(&ch->probe_done))
-		msleep(1);
+		usleep_range(1000, 2000);
 
 	if (!ch->primary_channel) {
 		khcl_remove_primary(vb, ch);
@@ -505,7 +542,9 @@ void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 
 /* Connecting ------------------------------------------------------------- */
 
-static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version)
+/* One INITIATE_CONTACT; 0, -ECONNREFUSED (version refused) or -errno. */
+static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
+				 unsigned int timeout_ms)
 {
 	struct vmbus_channel_initiate_contact msg = {};
 	const struct vmbus_channel_version_response *resp;
@@ -534,7 +573,7 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version)
 		khcl_req_cancel(vb, &req);
 		return ret;
 	}
-	ret = khcl_req_wait(vb, &req);
+	ret = khcl_req_wait_ms(vb, &req, timeout_ms);
 	if (ret)
 		return ret;
 
@@ -547,9 +586,15 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version)
 	return 0;
 }
 
+/*
+ * Newest version first. An unanswered INITIATE_CONTACT (VTL2's mailbox
+ * may be up before its VMBus server listens) is repeated every few
+ * seconds until wait_s has passed.
+ */
 static int khcl_negotiate(struct khcl_vmbus *vb)
 {
-	unsigned int i;
+	unsigned long deadline = jiffies + secs_to_jiffies(khcl_wait_s);
+	unsigned int i, tmo = min(khcl_req_timeout_ms, KHCL_CONTACT_TIMEOUT_MS);
 	u32 version;
 	int ret;
 
@@ -557,7 +602,14 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 		version = khcl_versions[i];
 		if (version > khcl_max_version)
 			continue;
-		ret = khcl_initiate_contact(vb, version);
+		do {
+			ret = khcl_initiate_contact(vb, version, tmo);
+			if (ret != -ETIMEDOUT)
+				break;
+			pr_info("no answer to INITIATE_CONTACT %u.%u yet\n",
+				version >> 16, version & 0xffff);
+		} while (time_before(jiffies, deadline) &&
+			 !READ_ONCE(vb->stopping));
 		if (!ret) {
 			vb->version = version;
 			vmbus_proto_version = version;
@@ -580,10 +632,13 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 	return -EPROTONOSUPPORT;
 }
 
-static void khcl_connect_work(struct work_struct *work)
+/*
+ * Wait for VTL2, negotiate, request offers and wait until every offer
+ * has been turned into a device. Failures leave the module loaded and
+ * idle (state "failed"), so it unloads cleanly.
+ */
+static void khcl_connect(struct khcl_vmbus *vb)
 {
-	struct khcl_vmbus *vb = container_of(work, struct khcl_vmbus,
-					     connect_work);
 	struct vmbus_channel_message_header msg = {
 		.msgtype = CHANNELMSG_REQUESTOFFERS,
 	};
@@ -607,9 +662,14 @@ static void khcl_connect_work(struct work_struct *work)
 	}
 	left = wait_for_completion_timeout(&vb->offers_done,
 					   msecs_to_jiffies(khcl_req_timeout_ms));
-	if (!left)
+	if (!left) {
 		pr_warn("no ALLOFFERS_DELIVERED after %u ms\n",
 			khcl_req_timeout_ms);
+		return;
+	}
+	/* The offers are handled; let their devices register too. */
+	flush_workqueue(vb->chan_wq);
+	flush_workqueue(vb->pri_wq);
 	return;
 
 fail:
@@ -654,7 +714,6 @@ void khcl_conn_init(struct khcl_vmbus *vb)
 	atomic_set(&vb->live_devices, 0);
 	init_waitqueue_head(&vb->dev_wq);
 	init_completion(&vb->offers_done);
-	INIT_WORK(&vb->connect_work, khcl_connect_work);
 	vb->state = KHCL_CONN_IDLE;
 }
 
@@ -669,7 +728,7 @@ void khcl_conn_free(struct khcl_vmbus *vb)
 	WRITE_ONCE(vb->state, KHCL_CONN_IDLE);
 }
 
-/* Start connecting in the background (mailbox probe). */
+/* Connect (mailbox probe); waits up to wait_s for VTL2 to come up. */
 int khcl_conn_start(struct khcl_vmbus *vb)
 {
 	vb->int_page = (void *)get_zeroed_page(GFP_KERNEL);
@@ -684,8 +743,7 @@ int khcl_conn_start(struct khcl_vmbus *vb)
 	vb->version = 0;
 	vmbus_proto_version = 0;
 	reinit_completion(&vb->offers_done);
-	WRITE_ONCE(vb->state, KHCL_CONN_WAITING);
-	queue_work(system_long_wq, &vb->connect_work);
+	khcl_connect(vb);
 	return 0;
 }
 
@@ -698,10 +756,8 @@ void khcl_conn_shutdown(struct khcl_vmbus *vb)
 	vb->stopping = true;
 	mutex_unlock(&vb->channel_mutex);
 
-	/* Wake a negotiation in progress and stop connecting. */
 	khcl_req_fail(vb, NULL, -ESHUTDOWN);
 	complete_all(&vb->offers_done);
-	cancel_work_sync(&vb->connect_work);
 
 	/* No new offers or rescinds get queued from here on. */
 	flush_workqueue(vb->chan_wq);

@@ -352,9 +352,29 @@ static void echo_run_workfn(struct work_struct *work)
 
 /* Driver attributes ---------------------------------------------------- */
 
+/*
+ * The open echo device with echo_mutex held, waiting up to 30 s for it
+ * (the transport may still be registering it); NULL without the mutex.
+ */
+static struct echo_dev *echo_get_locked(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 300; i++) {
+		mutex_lock(&echo_mutex);
+		if (echo_current && echo_current->open)
+			return echo_current;
+		mutex_unlock(&echo_mutex);
+		if (msleep_interruptible(100))
+			break;
+	}
+	return NULL;
+}
+
 static ssize_t run_store(struct device_driver *drv, const char *buf,
 			 size_t count)
 {
+	struct echo_dev *ed;
 	unsigned int n;
 	int ret;
 
@@ -362,13 +382,12 @@ static ssize_t run_store(struct device_driver *drv, const char *buf,
 	if (ret)
 		return ret;
 
-	mutex_lock(&echo_mutex);
-	if (!echo_current || !echo_current->open)
-		ret = -ENODEV;
-	else
-		echo_run(echo_current, n);
+	ed = echo_get_locked();
+	if (!ed)
+		return -ENODEV;
+	echo_run(ed, n);
 	mutex_unlock(&echo_mutex);
-	return ret ?: count;
+	return count;
 }
 static DRIVER_ATTR_WO(run);
 
@@ -461,7 +480,7 @@ static void echo_remove(struct hv_device *hdev)
 }
 
 static const struct hv_vmbus_device_id echo_ids[] = {
-	{ .guid = { .b = { KHCL_ECHO_CLASS_GUID_BYTES } } },
+	{ .guid = { .b = KHCL_ECHO_CLASS_GUID_BYTES } },
 	{ },
 };
 MODULE_DEVICE_TABLE(vmbus, echo_ids);

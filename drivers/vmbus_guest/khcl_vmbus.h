@@ -49,6 +49,7 @@ struct khcl_stats {
 	atomic64_t doorbells;
 	atomic64_t irqs;
 	atomic64_t polls;
+	atomic64_t rx_resyncs;		/* receive cursor re-found */
 };
 
 /* The one VMBus connection (there is one mailbox per guest). */
@@ -75,7 +76,6 @@ struct khcl_vmbus {
 	u32 rx_cursor;			/* only the rx work touches it */
 	struct khcl_mbox_msg rx_copy;	/* only the rx work touches it */
 	struct work_struct rx_work;
-	struct work_struct connect_work;
 
 	struct workqueue_struct *rx_wq;		/* mailbox -> messages */
 	struct workqueue_struct *chan_wq;	/* offers, rescinds, in order */
@@ -135,6 +135,7 @@ void khcl_mbox_unregister(void);
 int khcl_mbox_wait_peer(struct khcl_vmbus *vb);
 int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
 int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
+int __khcl_mbox_pace(struct khcl_vmbus *vb);
 void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id);
 
 /* conn.c */

@@ -11,7 +11,7 @@
  * pages and hypercalls.
  *
  * Files:
- *   main.c     this note, module parameters, init/exit
+ *   (this one) this note, module parameters, init/exit
  *   bus.c      the "vmbus" bus_type, hv_driver registration, hv_device
  *              registration, sysfs
  *   mbox.c     ivshmem-doorbell pci_driver: mailbox slots, event flags,
@@ -25,10 +25,12 @@
  *
  * Lifecycle: module init registers the bus and the pci_driver. Probe of
  * the mailbox device (1af4:1110 with a BAR1) maps it, publishes our peer
- * id and state UP, and queues the connect work, which waits up to
- * wait_s seconds for VTL2, negotiates a version (newest first, capped by
- * max_version) and requests offers. Every primary offer becomes an
- * hv_device on /sys/bus/vmbus; sub-channel offers go to the primary's
+ * id and state UP, waits up to wait_s seconds for VTL2, negotiates a
+ * version (newest first, capped by max_version), requests offers and
+ * waits until the offered devices are registered, so insmod returns
+ * connected (or, after a timeout, idle: the module stays loaded and
+ * unloads cleanly). Every primary offer becomes an hv_device on
+ * /sys/bus/vmbus; sub-channel offers go to the primary's
  * sc_creation_callback. rmmod removes the devices, sends UNLOAD, waits
  * for UNLOAD_RESPONSE and publishes state DOWN; insmod again reconnects.
  *

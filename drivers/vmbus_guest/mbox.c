@@ -8,6 +8,16 @@
  * channel events in byte flags (towards VTL2 indexed by connection id,
  * towards VTL0 by relid). After posting, the sender rings the peer's
  * doorbell. No read-modify-write touches the shared region.
+ *
+ * Cursor continuity: VTL2 keeps its cursors for the life of its own
+ * attachment (they are reset only when it re-attaches, which bumps
+ * hdr->vtl2.generation), so a reloaded guest must continue where the
+ * previous one stopped. Our cursors are kept in hdr->vtl0.reserved[]
+ * (VTL0-written words, see KHCL_CUR_*) together with the VTL2 generation
+ * they belong to; they restart at 0 when that generation changed. On the
+ * receive side an empty slot at our cursor with a message further on
+ * means we lost step (VTL2 re-attached): we resynchronise to the first
+ * occupied slot after the cursor.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +36,13 @@
 #define KHCL_RX_BUDGET		KHCL_MBOX_SLOTS
 #define KHCL_DEFAULT_POLL_MS	10
 
+/* Our words in hdr->vtl0.reserved[]. */
+#define KHCL_CUR_MAGIC		0	/* KHCL_CURSOR_MAGIC when valid */
+#define KHCL_CUR_TX		1	/* next slot towards VTL2 */
+#define KHCL_CUR_RX		2	/* next slot towards VTL0 */
+#define KHCL_CUR_GEN		3	/* hdr->vtl2.generation they follow */
+#define KHCL_CURSOR_MAGIC	0x4343484bu	/* "KHCC" */
+
 static void khcl_mbox_doorbell(struct khcl_vmbus *vb)
 {
 	writel((vb->vtl2_peer << 16) | 0, vb->regs + IVSHMEM_DOORBELL);
@@ -34,8 +51,10 @@ static void khcl_mbox_doorbell(struct khcl_vmbus *vb)
 
 static bool khcl_mbox_peer_up(struct khcl_vmbus *vb)
 {
-	return READ_ONCE(vb->hdr->magic) == KHCL_MBOX_MAGIC &&
-	       smp_load_acquire(&vb->hdr->vtl2.state) == KHCL_MBOX_STATE_UP;
+	if (READ_ONCE(vb->hdr->magic) != KHCL_MBOX_MAGIC)
+		return false;
+	/* state UP is released after VTL2 has set up its half */
+	return smp_load_acquire(&vb->hdr->vtl2.state) == KHCL_MBOX_STATE_UP;
 }
 
 /*
@@ -44,6 +63,7 @@ static bool khcl_mbox_peer_up(struct khcl_vmbus *vb)
  */
 int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 {
+	struct khcl_mbox_side *me;
 	unsigned long start = jiffies;
 	unsigned int next_log = 10;
 	unsigned int waited;
@@ -70,10 +90,22 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 
 	vb->vtl2_peer = READ_ONCE(vb->hdr->vtl2.peer_id) & 0xffff;
 	vb->vtl2_generation = READ_ONCE(vb->hdr->vtl2.generation);
+
+	/* Continue VTL2's view of our cursor unless VTL2 re-attached. */
+	mutex_lock(&vb->tx_lock);
+	me = &vb->hdr->vtl0;
+	if (READ_ONCE(me->reserved[KHCL_CUR_MAGIC]) != KHCL_CURSOR_MAGIC ||
+	    READ_ONCE(me->reserved[KHCL_CUR_GEN]) != vb->vtl2_generation)
+		vb->tx_cursor = 0;
+	WRITE_ONCE(me->reserved[KHCL_CUR_TX], vb->tx_cursor);
+	WRITE_ONCE(me->reserved[KHCL_CUR_GEN], vb->vtl2_generation);
+	WRITE_ONCE(me->reserved[KHCL_CUR_MAGIC], KHCL_CURSOR_MAGIC);
 	vb->vtl2_known = true;
-	pr_info("VTL2 is up: peer id %u generation %u (mailbox version %u)\n",
+	mutex_unlock(&vb->tx_lock);
+
+	pr_info("VTL2 is up: peer id %u generation %u (mailbox version %u), tx slot %u\n",
 		vb->vtl2_peer, vb->vtl2_generation,
-		READ_ONCE(vb->hdr->version));
+		READ_ONCE(vb->hdr->version), vb->tx_cursor);
 	return 0;
 }
 
@@ -102,6 +134,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 
 	slot = &vb->tx_slots[vb->tx_cursor];
 	deadline = jiffies + msecs_to_jiffies(khcl_post_timeout_ms);
+	/* acquire: VTL2's copy of the slot is done before we overwrite it */
 	for (tries = 0; smp_load_acquire(&slot->message_type); tries++) {
 		if (!tries) {
 			atomic64_inc(&vb->stats.post_busy);
@@ -119,7 +152,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 		else if (tries < 64)
 			usleep_range(100, 200);
 		else
-			msleep(2);
+			usleep_range(2000, 3000);
 	}
 
 	/* The slot is ours: payload first, message_type last. */
@@ -131,11 +164,35 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	slot->reserved = 0;
 	slot->connection_id = vb->msg_conn_id;
 	slot->vp = 0;
+	/* release: header and payload are visible before the type */
 	smp_store_release(&slot->message_type, KHCL_MSGTYPE_VMBUS);
 
 	vb->tx_cursor = (vb->tx_cursor + 1) % KHCL_MBOX_SLOTS;
+	WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_TX], vb->tx_cursor);
 	atomic64_inc(&vb->stats.msgs_sent);
 	khcl_mbox_doorbell(vb);
+	return 0;
+}
+
+/*
+ * Wait until VTL2 has taken every message we posted (it takes them in
+ * order, so the last slot tells), then give it a moment to digest them.
+ * Paces long runs of messages (GPADL bodies); caller holds tx_lock.
+ */
+int __khcl_mbox_pace(struct khcl_vmbus *vb)
+{
+	u32 last = (vb->tx_cursor + KHCL_MBOX_SLOTS - 1) % KHCL_MBOX_SLOTS;
+	unsigned long deadline;
+
+	lockdep_assert_held(&vb->tx_lock);
+	deadline = jiffies + msecs_to_jiffies(khcl_post_timeout_ms);
+	/* acquire: pairs with VTL2's release once it copied the slot */
+	while (smp_load_acquire(&vb->tx_slots[last].message_type)) {
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(100, 200);
+	}
+	usleep_range(500, 1000);
 	return 0;
 }
 
@@ -160,22 +217,51 @@ void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id)
 	khcl_mbox_doorbell(vb);
 }
 
+/*
+ * Is a message waiting, and in which slot: normally the one at our
+ * cursor; if that is empty, the first occupied one after it (see the
+ * note on cursor continuity at the top).
+ */
+static bool khcl_mbox_rx_pending(struct khcl_vmbus *vb, u32 *at)
+{
+	u32 c = READ_ONCE(vb->rx_cursor) % KHCL_MBOX_SLOTS, i, s;
+
+	for (i = 0; i < KHCL_MBOX_SLOTS; i++) {
+		s = (c + i) % KHCL_MBOX_SLOTS;
+		/* pairs with VTL2's publishing release of the type */
+		if (smp_load_acquire(&vb->rx_slots[s].message_type)) {
+			*at = s;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Copy messages out of the VTL0 slots, free the slots, then handle them. */
 static void khcl_mbox_rx_work(struct work_struct *work)
 {
 	struct khcl_vmbus *vb = container_of(work, struct khcl_vmbus, rx_work);
 	struct khcl_mbox_msg *slot, *copy = &vb->rx_copy;
 	unsigned int n;
-	u32 type, len;
+	u32 type, len, at;
 
 	for (n = 0; n < KHCL_RX_BUDGET; n++) {
-		slot = &vb->rx_slots[vb->rx_cursor];
-		type = smp_load_acquire(&slot->message_type);
-		if (type == KHCL_MSGTYPE_NONE)
+		if (!khcl_mbox_rx_pending(vb, &at))
 			break;
+		if (at != vb->rx_cursor) {
+			atomic64_inc(&vb->stats.rx_resyncs);
+			pr_info("receive cursor resynchronised: slot %u -> %u\n",
+				vb->rx_cursor, at);
+			vb->rx_cursor = at;
+		}
+		slot = &vb->rx_slots[at];
+		/* the slot's contents are read after its type */
+		type = smp_load_acquire(&slot->message_type);
 		memcpy(copy, slot, sizeof(*copy));
+		/* our copy is complete before VTL2 may reuse the slot */
 		smp_store_release(&slot->message_type, KHCL_MSGTYPE_NONE);
-		vb->rx_cursor = (vb->rx_cursor + 1) % KHCL_MBOX_SLOTS;
+		WRITE_ONCE(vb->rx_cursor, (at + 1) % KHCL_MBOX_SLOTS);
+		WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_RX], vb->rx_cursor);
 		atomic64_inc(&vb->stats.msgs_recv);
 
 		len = copy->payload_size;
@@ -209,8 +295,8 @@ static void khcl_mbox_scan_events(struct khcl_vmbus *vb)
 			relid = w * sizeof(u64) + b;
 			if (!READ_ONCE(vb->rx_events[relid]))
 				continue;
-			/* Clear first, then look at the work. */
 			WRITE_ONCE(vb->rx_events[relid], 0);
+			/* clear first, then look at the work (mailbox.h) */
 			virt_mb();
 			atomic64_inc(&vb->stats.events_recv);
 			if (relid)
@@ -222,8 +308,10 @@ static void khcl_mbox_scan_events(struct khcl_vmbus *vb)
 /* Interrupt (or poll) service; runs with interrupts disabled. */
 static void khcl_mbox_service(struct khcl_vmbus *vb)
 {
+	u32 at;
+
 	khcl_mbox_scan_events(vb);
-	if (smp_load_acquire(&vb->rx_slots[READ_ONCE(vb->rx_cursor)].message_type))
+	if (khcl_mbox_rx_pending(vb, &at))
 		queue_work(vb->rx_wq, &vb->rx_work);
 }
 
@@ -248,29 +336,42 @@ static void khcl_mbox_poll(struct timer_list *t)
 	mod_timer(&vb->poll_timer, jiffies + msecs_to_jiffies(vb->poll_ms));
 }
 
-/* Receiver-owned parts of the mailbox start clean in every session. */
+/*
+ * Publish our peer id and state UP. Cursors continue from the previous
+ * attachment (checked against VTL2's generation once it is up); stale
+ * event flags are dropped, stale messages are read and dropped as
+ * unsolicited.
+ */
 static void khcl_mbox_attach(struct khcl_vmbus *vb)
 {
 	struct khcl_mbox_side *me = &vb->hdr->vtl0;
 	unsigned int i;
 
-	for (i = 0; i < KHCL_MBOX_SLOTS; i++)
-		smp_store_release(&vb->rx_slots[i].message_type,
-				  KHCL_MSGTYPE_NONE);
 	for (i = 0; i < KHCL_MAX_IDS; i++)
 		WRITE_ONCE(vb->rx_events[i], 0);
-	vb->tx_cursor = 0;
-	vb->rx_cursor = 0;
+	if (READ_ONCE(me->reserved[KHCL_CUR_MAGIC]) == KHCL_CURSOR_MAGIC) {
+		vb->tx_cursor = READ_ONCE(me->reserved[KHCL_CUR_TX]) %
+				KHCL_MBOX_SLOTS;
+		vb->rx_cursor = READ_ONCE(me->reserved[KHCL_CUR_RX]) %
+				KHCL_MBOX_SLOTS;
+	} else {
+		vb->tx_cursor = 0;
+		vb->rx_cursor = 0;
+		WRITE_ONCE(me->reserved[KHCL_CUR_RX], 0);
+	}
 
 	WRITE_ONCE(me->peer_id, vb->own_peer);
 	WRITE_ONCE(me->generation, READ_ONCE(me->generation) + 1);
+	/* peer id and generation are visible before state UP */
 	smp_store_release(&me->state, KHCL_MBOX_STATE_UP);
-	pr_info("mailbox attached: peer id %u generation %u\n", vb->own_peer,
-		READ_ONCE(me->generation));
+	pr_info("mailbox attached: peer id %u generation %u, slots tx %u rx %u\n",
+		vb->own_peer, READ_ONCE(me->generation), vb->tx_cursor,
+		vb->rx_cursor);
 }
 
 static void khcl_mbox_detach(struct khcl_vmbus *vb)
 {
+	/* ordered after everything we posted */
 	smp_store_release(&vb->hdr->vtl0.state, KHCL_MBOX_STATE_DOWN);
 	if (vb->vtl2_known && khcl_mbox_peer_up(vb))
 		khcl_mbox_doorbell(vb);
@@ -395,6 +496,7 @@ static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev_info(&pdev->dev, "mailbox %pa bytes, peer id %u, irq %d, poll %u ms\n",
 		 &len, vb->own_peer, vb->irq, vb->poll_ms);
 
+	pci_set_drvdata(pdev, vb);
 	ret = khcl_conn_start(vb);
 	if (ret) {
 		khcl_mbox_stop_irq(vb);
@@ -404,7 +506,6 @@ static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		khcl_mbox_destroy_wqs(vb);
 		return ret;
 	}
-	pci_set_drvdata(pdev, vb);
 	return 0;
 }
 

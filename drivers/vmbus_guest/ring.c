@@ -84,6 +84,7 @@ static void khcl_ring_copy_from(const struct hv_ring_buffer_info *rbi, u32 pos,
 static void khcl_signal_on_write(struct vmbus_channel *ch,
 				 struct hv_ring_buffer *rb, u32 old_write)
 {
+	/* the new write index is visible before we look at the mask */
 	virt_mb();
 	if (READ_ONCE(rb->interrupt_mask))
 		return;
@@ -276,6 +277,7 @@ void hv_pkt_iter_close(struct vmbus_channel *channel)
 	if (!pending)
 		return;
 
+	/* pending_send_sz before write_index */
 	virt_rmb();
 	wr = READ_ONCE(rb->write_index);
 	if (wr >= dsize || start >= dsize)

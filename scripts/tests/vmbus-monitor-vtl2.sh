@@ -16,5 +16,9 @@ while :; do
 	done
 	grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
 	grep -E 'MemFree|Slab' /proc/meminfo
+	if [ -w /sys/kernel/debug/kmemleak ]; then	# debug kernel
+		echo scan >/sys/kernel/debug/kmemleak
+		cat /sys/kernel/debug/kmemleak
+	fi
 	sleep 5
 done
