@@ -39,6 +39,16 @@ struct page *khcl_vtl0mem_get_page(u64 gpa);
 void khcl_vtl0mem_put_page(struct page *page);
 
 /*
+ * [gpa, gpa + len) as bio_vecs (at most @max), each page held as above;
+ * returns how many, or -EFAULT (not prepared VTL0 RAM), -E2BIG, -EINVAL
+ * (empty or wrapping range). Release with khcl_vtl0mem_put_bvecs().
+ */
+struct bio_vec;
+int khcl_vtl0mem_get_bvecs(u64 gpa, u32 len, struct bio_vec *bv,
+			   unsigned int max);
+void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n);
+
+/*
  * Message/event transport towards VTL0, shaped on the SynIC so the Hyper-V
  * backend fits unchanged. A backend (drivers/ivshmem in the rig, the
  * hypercall/intercept code on Hyper-V, a loopback in KUnit) registers a

@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) "khcl_vtl2: " fmt
 
 #include <linux/module.h>
+#include <linux/bvec.h>
+#include <linux/overflow.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
@@ -177,6 +179,40 @@ void khcl_vtl0mem_put_page(struct page *page)
 	put_dev_pagemap(page->pgmap);
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_put_page);
+
+int khcl_vtl0mem_get_bvecs(u64 gpa, u32 len, struct bio_vec *bv,
+			   unsigned int max)
+{
+	unsigned int n = 0, off, chunk;
+	struct page *page;
+	u64 end;
+
+	if (!len || check_add_overflow(gpa, (u64)len, &end))
+		return -EINVAL;
+	while (gpa < end) {
+		off = offset_in_page(gpa);
+		chunk = min_t(u64, PAGE_SIZE - off, end - gpa);
+		if (n == max)
+			goto err;
+		page = khcl_vtl0mem_get_page(gpa);
+		if (!page)
+			goto err;
+		bvec_set_page(&bv[n++], page, chunk, off);
+		gpa += chunk;
+	}
+	return n;
+err:
+	khcl_vtl0mem_put_bvecs(bv, n);
+	return n == max ? -E2BIG : -EFAULT;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_bvecs);
+
+void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n)
+{
+	while (n--)
+		khcl_vtl0mem_put_page(bv[n].bv_page);
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_put_bvecs);
 
 int khcl_vtl0mem_remove_all(void)
 {
