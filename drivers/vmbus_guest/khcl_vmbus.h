@@ -137,6 +137,9 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
 int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
 int __khcl_mbox_pace(struct khcl_vmbus *vb);
 void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id);
+/* exported for khcl_vmbus_hostile.ko */
+int khcl_vmbus_test_post(const void *msg, u32 len);
+void khcl_vmbus_test_signal(u32 connection_id);
 
 /* conn.c */
 void khcl_conn_init(struct khcl_vmbus *vb);

@@ -22,6 +22,8 @@
  *   ring.c     ring buffer write and packet iteration
  *   rqstor.c   request-id allocator (vmbus_next_request_id & co)
  *   echo_client.c  separate module khcl_echo_client.ko (test client)
+ *   hostile.c  separate module khcl_vmbus_hostile.ko (rig attack cases;
+ *              uses khcl_vmbus_test_post/_signal exported by mbox.c)
  *
  * Lifecycle: module init registers the bus and the pci_driver. Probe of
  * the mailbox device (1af4:1110 with a BAR1) maps it, publishes our peer
@@ -36,9 +38,13 @@
  *
  * Counters and state: /sys/bus/vmbus/khcl/.
  *
- * Loading: the stock clients were linked against hv_vmbus.ko, so their
- * modinfo names it as a dependency. Load them with insmod after this
- * module (modprobe would try hv_vmbus.ko, which fails without Hyper-V).
+ * Loading: the stock clients were linked against hv_vmbus.ko. Installed
+ * with modules_install (external modules go to updates/), depmod resolves
+ * their symbols to this module, so modprobe hv_storvsc works; hv_vmbus.ko
+ * itself must never be loaded (it fails without Hyper-V).
+ *
+ * Mailbox cursors survive a reload in hdr->vtl0.reserved[0..3] (see
+ * mbox.c): VTL2 keeps its own cursors across guest sessions.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -60,7 +66,7 @@ MODULE_PARM_DESC(poll_ms,
 unsigned int khcl_max_version = VERSION_WIN10_V5_3;
 module_param_named(max_version, khcl_max_version, uint, 0444);
 MODULE_PARM_DESC(max_version,
-		 "Newest VMBus protocol version to offer, e.g. 0x50003 (5.3) or 0x30000 (8.1)");
+		 "Newest VMBus protocol version to try, (major << 16) | minor, e.g. 0x50003 (5.3), 0x40001 (4.1)");
 
 unsigned int khcl_req_timeout_ms = 30000;
 module_param_named(req_timeout_ms, khcl_req_timeout_ms, uint, 0644);

@@ -123,7 +123,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	lockdep_assert_held(&vb->tx_lock);
 	might_sleep();
 
-	if (WARN_ON_ONCE(len > KHCL_MSG_PAYLOAD_MAX))
+	if (len > KHCL_MSG_PAYLOAD_MAX)
 		return -EINVAL;
 	if (!vb->present)
 		return -ENODEV;
@@ -522,6 +522,22 @@ static void khcl_mbox_remove(struct pci_dev *pdev)
 	khcl_conn_free(vb);
 	dev_info(&pdev->dev, "mailbox detached\n");
 }
+
+/*
+ * Test hooks for khcl_vmbus_hostile.ko (hostile.c): raw channel messages
+ * and event flags towards VTL2, bypassing every check of this module.
+ */
+int khcl_vmbus_test_post(const void *msg, u32 len)
+{
+	return khcl_mbox_post(&khcl_vb, msg, len);
+}
+EXPORT_SYMBOL_GPL(khcl_vmbus_test_post);
+
+void khcl_vmbus_test_signal(u32 connection_id)
+{
+	khcl_mbox_signal(&khcl_vb, connection_id);
+}
+EXPORT_SYMBOL_GPL(khcl_vmbus_test_signal);
 
 static const struct pci_device_id khcl_mbox_ids[] = {
 	{ PCI_DEVICE(0x1af4, 0x1110) },
