@@ -143,6 +143,7 @@ static void vmbus_rx_work(struct work_struct *w)
 	struct khcl_vmbus *vb = &khcl_vmbus;
 	struct khcl_synic_msg *m;
 	unsigned long flags;
+	bool kick;
 	int ret;
 
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
@@ -153,7 +154,12 @@ static void vmbus_rx_work(struct work_struct *w)
 	for (;;) {
 		spin_lock_irqsave(&vb->rxq_lock, flags);
 		if (!vb->rxq_count) {
+			kick = vb->rxq_stalled;
+			vb->rxq_stalled = false;
 			spin_unlock_irqrestore(&vb->rxq_lock, flags);
+			/* room again: take what the backend left posted */
+			if (kick)
+				khcl_transport_kick();
 			break;
 		}
 		*m = vb->rxq[vb->rxq_head];
@@ -181,24 +187,29 @@ static void vmbus_rx_work(struct work_struct *w)
 }
 
 /* Transport callbacks: atomic context, copy and queue only. */
-static void vmbus_on_msg(struct khcl_transport_client *c,
+static bool vmbus_on_msg(struct khcl_transport_client *c,
 			 const struct khcl_synic_msg *m)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
 	unsigned long flags;
+	bool taken = true;
 
 	if (m->type != 1) {
 		vb->bad_type++;
-		return;
+		return true;
 	}
 	spin_lock_irqsave(&vb->rxq_lock, flags);
 	if (vb->rxq_count == KHCL_VMBUS_RXQ) {
-		vb->rxq_dropped++;
+		/* backpressure: the guest's slots stay full, it waits */
+		vb->rxq_deferred++;
+		vb->rxq_stalled = true;
+		taken = false;
 	} else {
 		vb->rxq[(vb->rxq_head + vb->rxq_count++) % KHCL_VMBUS_RXQ] = *m;
-		queue_work(vb->wq, &vb->rx_work);
 	}
+	queue_work(vb->wq, &vb->rx_work);
 	spin_unlock_irqrestore(&vb->rxq_lock, flags);
+	return taken;
 }
 
 static void vmbus_on_event(struct khcl_transport_client *c, u32 conn_id)
@@ -317,8 +328,8 @@ static ssize_t stats_show(struct kobject *k, struct kobj_attribute *a,
 	mutex_lock(&vb->lock);
 	n = sysfs_emit(buf, "connects %llu\nunloads %llu\ntx_msgs %llu\n",
 		       vb->srv.connects, vb->srv.unloads, vb->srv.tx_msgs);
-	n += sysfs_emit_at(buf, n, "rx_dropped %llu\ntx_dropped %llu\nbad_type %llu\nunknown_events %llu\ngpadls %u\ngpadl_pages %llu\n",
-			   vb->rxq_dropped, vb->txq_dropped, vb->bad_type,
+	n += sysfs_emit_at(buf, n, "rx_deferred %llu\ntx_dropped %llu\nbad_type %llu\nunknown_events %llu\ngpadls %u\ngpadl_pages %llu\n",
+			   vb->rxq_deferred, vb->txq_dropped, vb->bad_type,
 			   vb->unknown_events, vb->srv.ngpadls,
 			   vb->srv.total_pages);
 	for (i = 0; i < KHCL_VMB_NERR; i++)

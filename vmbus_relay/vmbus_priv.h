@@ -58,7 +58,8 @@ struct khcl_vmbus {
 	struct khcl_vsp_chan __rcu *chans[KHCL_VMB_MAX_CHANNELS];
 	struct kobject *kobj, *chans_kobj;
 
-	u64 rxq_dropped, txq_dropped, bad_type, unknown_events;
+	bool rxq_stalled;		/* a message was left in the mailbox */
+	u64 rxq_deferred, txq_dropped, bad_type, unknown_events;
 };
 
 extern struct khcl_vmbus khcl_vmbus;

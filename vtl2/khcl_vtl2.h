@@ -78,6 +78,8 @@ struct khcl_transport_ops {
 	int (*post)(struct khcl_transport *t, u32 vp, u8 sint, u32 type,
 		    const void *payload, u32 len);
 	void (*signal)(struct khcl_transport *t, u32 vp, u8 sint, u32 flag);
+	/* look for messages again (the client had no room before) */
+	void (*kick)(struct khcl_transport *t);
 };
 
 struct khcl_transport {
@@ -87,7 +89,11 @@ struct khcl_transport {
 };
 
 struct khcl_transport_client {
-	void (*msg)(struct khcl_transport_client *c,
+	/*
+	 * false: no room now; the backend leaves the message (and those
+	 * after it) in place until the client calls khcl_transport_kick().
+	 */
+	bool (*msg)(struct khcl_transport_client *c,
 		    const struct khcl_synic_msg *m);
 	void (*event)(struct khcl_transport_client *c, u32 conn_id);
 	/* a backend (re)appeared: the guest may have restarted */
@@ -97,7 +103,7 @@ struct khcl_transport_client {
 /* Backends. */
 int khcl_transport_register(struct khcl_transport *t);
 void khcl_transport_unregister(struct khcl_transport *t);
-void khcl_transport_deliver_msg(struct khcl_transport *t,
+bool khcl_transport_deliver_msg(struct khcl_transport *t,
 				const struct khcl_synic_msg *m);
 void khcl_transport_deliver_event(struct khcl_transport *t, u32 conn_id);
 
@@ -108,5 +114,6 @@ void khcl_transport_detach(struct khcl_transport_client *c);
 int khcl_transport_post(u32 vp, u8 sint, u32 type, const void *payload,
 			u32 len);
 void khcl_transport_signal(u32 vp, u8 sint, u32 flag);
+void khcl_transport_kick(void);
 
 #endif /* KHCL_VTL2_H */

@@ -48,16 +48,18 @@ void khcl_transport_unregister(struct khcl_transport *t)
 }
 EXPORT_SYMBOL_GPL(khcl_transport_unregister);
 
-void khcl_transport_deliver_msg(struct khcl_transport *t,
+bool khcl_transport_deliver_msg(struct khcl_transport *t,
 				const struct khcl_synic_msg *m)
 {
 	struct khcl_transport_client *c;
+	bool taken = true;	/* nobody listening: nothing to wait for */
 
 	rcu_read_lock();
 	c = rcu_dereference(khcl_client);
 	if (c && rcu_access_pointer(khcl_backend) == t)
-		c->msg(c, m);
+		taken = c->msg(c, m);
 	rcu_read_unlock();
+	return taken;
 }
 EXPORT_SYMBOL_GPL(khcl_transport_deliver_msg);
 
@@ -125,3 +127,15 @@ void khcl_transport_signal(u32 vp, u8 sint, u32 flag)
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(khcl_transport_signal);
+
+void khcl_transport_kick(void)
+{
+	struct khcl_transport *t;
+
+	rcu_read_lock();
+	t = rcu_dereference(khcl_backend);
+	if (t && t->ops->kick)
+		t->ops->kick(t);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(khcl_transport_kick);

@@ -13,7 +13,7 @@
 #define IVSHMEM_DOORBELL	12	/* BAR0: peer id << 16 | vector */
 
 struct khcl_mbox_stats {
-	u64 msgs_rx, msgs_tx, tx_busy, bad_msgs;
+	u64 msgs_rx, msgs_tx, tx_busy, bad_msgs, rx_deferred;
 	u64 events_rx, events_tx, irqs, polls, doorbells;
 };
 

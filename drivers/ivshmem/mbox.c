@@ -89,9 +89,17 @@ static void mbox_signal(struct khcl_transport *t, u32 vp, u8 sint, u32 flag)
 	mbox_doorbell(iv);
 }
 
+static void mbox_drain(struct khcl_ivshmem *iv);
+
+static void mbox_kick(struct khcl_transport *t)
+{
+	mbox_drain(t->priv);
+}
+
 static const struct khcl_transport_ops mbox_ops = {
 	.post = mbox_post,
 	.signal = mbox_signal,
+	.kick = mbox_kick,
 };
 
 /* One round over the message slots and the event flags. */
@@ -113,21 +121,25 @@ static void mbox_drain(struct khcl_ivshmem *iv)
 		if (!type)
 			break;
 		memcpy(&copy, slot, sizeof(copy));
+		if (copy.payload_size <= KHCL_MSG_PAYLOAD_MAX) {
+			m.type = type;
+			m.conn_id = copy.connection_id;
+			m.vp = 0;
+			m.sint = copy.sint;
+			m.len = copy.payload_size;
+			memcpy(m.payload, copy.payload, m.len);
+			/* no room: leave it posted, the client kicks us */
+			if (!khcl_transport_deliver_msg(&iv->transport, &m)) {
+				iv->stats.rx_deferred++;
+				break;
+			}
+			iv->stats.msgs_rx++;
+		} else {
+			iv->stats.bad_msgs++;
+		}
 		/* our copy is complete before the slot is handed back */
 		smp_store_release(&slot->message_type, 0);
 		iv->rx_cursor = (iv->rx_cursor + 1) % KHCL_MBOX_SLOTS;
-		if (copy.payload_size > KHCL_MSG_PAYLOAD_MAX) {
-			iv->stats.bad_msgs++;
-			continue;
-		}
-		m.type = type;
-		m.conn_id = copy.connection_id;
-		m.vp = 0;
-		m.sint = copy.sint;
-		m.len = copy.payload_size;
-		memcpy(m.payload, copy.payload, m.len);
-		iv->stats.msgs_rx++;
-		khcl_transport_deliver_msg(&iv->transport, &m);
 	}
 
 	for (i = 0; i < KHCL_MBOX_EVENTS; i += sizeof(u64)) {

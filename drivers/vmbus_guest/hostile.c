@@ -37,9 +37,7 @@
 #include <khcl/echo_proto.h>
 #include <khcl/mailbox.h>
 
-/* Test hooks exported by khcl_vmbus_guest.ko. */
-int khcl_vmbus_test_post(const void *msg, u32 len);
-void khcl_vmbus_test_signal(u32 connection_id);
+#include "khcl_vmbus_test.h"
 
 #define H_RING		VMBUS_RING_SIZE(16 * 1024)
 #define H_TIMEOUT	(5 * HZ)
@@ -55,7 +53,7 @@ struct hostile {
 
 static DEFINE_MUTEX(h_mutex);
 static struct hostile *h_cur;
-static char h_result[1024] = "none\n";
+static char h_result[1024] = "none";
 static size_t h_len;
 
 static void h_callback(void *ctx)
@@ -236,6 +234,7 @@ static int case_ring_bad_len(struct hostile *h)
 	d->len8 = 0xffff;		/* far beyond what we publish */
 	d->flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
 	d->trans_id = 1;
+	/* publish the bogus descriptor like a real write would */
 	smp_store_release(&rb->write_index, w + 32);
 	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
 	msleep(50);
@@ -278,7 +277,7 @@ static int case_ring_flip(struct hostile *h)
 		if (vmbus_sendpacket(h->chan, h->buf, 256, ++i,
 				     VM_PKT_DATA_INBAND,
 				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
-			msleep(1);
+			usleep_range(1000, 2000);
 	}
 	WRITE_ONCE(f.stop, true);
 	kthread_stop(t);
@@ -365,7 +364,8 @@ static void h_run(struct hostile *h, unsigned int reps)
 				break;
 		}
 		h_len += scnprintf(h_result + h_len, sizeof(h_result) - h_len,
-				   "%s %s reps=%u%s\n", ret ? "FAIL" : "PASS",
+				   "%s%s %s reps=%u%s", h_len ? "\n" : "",
+				   ret ? "FAIL" : "PASS",
 				   h_cases[c].name, r, ret ? " (channel dead)" : "");
 		pr_info("%s %s reps=%u ret=%d\n", ret ? "FAIL" : "PASS",
 			h_cases[c].name, r, ret);
@@ -393,7 +393,7 @@ static DRIVER_ATTR_WO(run);
 
 static ssize_t result_show(struct device_driver *drv, char *buf)
 {
-	return sysfs_emit(buf, "%s", h_result);
+	return sysfs_emit(buf, "%s\n", h_result);
 }
 static DRIVER_ATTR_RO(result);
 

@@ -29,6 +29,7 @@
 #include <linux/sched.h>
 
 #include "khcl_vmbus.h"
+#include "khcl_vmbus_test.h"
 
 #define IVSHMEM_IVPOSITION	8	/* BAR0: our peer id */
 #define IVSHMEM_DOORBELL	12	/* BAR0: peer id << 16 | vector */

@@ -59,6 +59,13 @@ struct khcl_mbox_side {
 	u32 peer_id;		/* ivshmem IVPosition of this side */
 	u32 state;		/* KHCL_MBOX_STATE_* */
 	u32 generation;		/* bumped on each (re)attach */
+	/*
+	 * The side's own scratch. VTL0 keeps its slot cursors here
+	 * ("KHCC", tx cursor, rx cursor, the VTL2 generation they belong
+	 * to) so a reloaded guest transport continues where the last one
+	 * stopped instead of posting into a slot VTL2 is not reading.
+	 * VTL2 never reads the other side's scratch.
+	 */
 	u32 reserved[13];
 };
 

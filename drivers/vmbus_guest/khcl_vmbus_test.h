@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test hooks of khcl_vmbus_guest.ko for khcl_vmbus_hostile.ko: raw channel
+ * messages and event flags towards VTL2, bypassing every check.
+ */
+#ifndef KHCL_VMBUS_TEST_H
+#define KHCL_VMBUS_TEST_H
+
+#include <linux/types.h>
+
+int khcl_vmbus_test_post(const void *msg, u32 len);
+void khcl_vmbus_test_signal(u32 connection_id);
+
+#endif /* KHCL_VMBUS_TEST_H */
