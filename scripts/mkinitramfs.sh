@@ -23,6 +23,7 @@ debug)
 testguest)
 	KHCL_ZSTD_LEVEL=3
 	mods="khcl_vmbus_guest khcl_echo_client hv_storvsc hv_netvsc"
+	extra="khcl_vmbus_hostile"
 	bins="/usr/bin/fio /sbin/mke2fs /sbin/e2fsck /usr/bin/sg_inq
 		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
 		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"
@@ -40,7 +41,7 @@ mkdir -p "$base/conf.d"
 
 t0=$(date +%s)
 KHCL_ROLE=$role KHCL_INIT="$KHCL_ROOT/initramfs/khcl-init.sh" \
-KHCL_MODULES=$mods KHCL_BINARIES="${bins:-}" dracutbasedir=$base \
+KHCL_MODULES=$mods KHCL_EXTRA_MODULES="${extra:-}" KHCL_BINARIES="${bins:-}" dracutbasedir=$base \
 	dracut --force --quiet --no-hostonly --no-hostonly-cmdline \
 	--modules "busybox khcl" --no-early-microcode \
 	--kver "$kver" --kmoddir "$kmoddir" --fwdir /nonexistent \

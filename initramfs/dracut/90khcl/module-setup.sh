@@ -1,7 +1,8 @@
 #!/bin/bash
 # dracut module: khcl's init, role files and (for the test guest) tools.
 # Environment from scripts/mkinitramfs.sh: KHCL_ROLE, KHCL_INIT,
-# KHCL_MODULES (kernel modules to carry), KHCL_BINARIES (host binaries).
+# KHCL_MODULES (kernel modules to carry; init loads the khcl_* ones),
+# KHCL_EXTRA_MODULES (carried, loaded only by tests), KHCL_BINARIES.
 
 check() {
 	return 255
@@ -14,7 +15,7 @@ depends() {
 
 installkernel() {
 	local m
-	for m in $KHCL_MODULES; do
+	for m in $KHCL_MODULES ${KHCL_EXTRA_MODULES:-}; do
 		instmods "$m"
 	done
 }
