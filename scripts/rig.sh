@@ -97,7 +97,11 @@ if [ -z "$disk" ]; then
 fi
 # Fixed drive options, identical for every path (DESIGN.md)
 drive_opts="cache=none,aio=threads"
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -nographic -no-reboot
+# One vCPU, but maxcpus=2 with multi-threaded TCG: only then does TCG
+# translate the guest's memory barriers into host barriers (parallel
+# mode). Single-threaded TCG drops them, and the two VMs' ring protocol
+# (store index, barrier, read the other side's mask) then loses wakeups.
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 1,maxcpus=2 -nographic -no-reboot
 	-nodefaults -display none)
 
 start_vtl0() {
