@@ -16,10 +16,12 @@ case "$role" in
 vtl2)
 	mods="khcl_vtl2 khcl_vmbus" ;;
 rig)
-	mods="khcl_vtl2 khcl_vmbus khcl_ivshmem khcl_echo_vsp khcl_dmaproof" ;;
+	# the backend last: VSPs have offered before the guest is told UP
+	mods="khcl_vtl2 khcl_vmbus khcl_echo_vsp khcl_dmaproof khcl_ivshmem" ;;
 debug)
-	mods="khcl_vtl2 khcl_vmbus khcl_ivshmem khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
-		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g')" ;;
+	# KUnit suites before the backend: the guest starts after them
+	mods="khcl_vtl2 khcl_vmbus khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
+		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g') khcl_ivshmem" ;;
 testguest)
 	KHCL_ZSTD_LEVEL=3
 	mods="khcl_vmbus_guest khcl_echo_client hv_storvsc hv_netvsc"

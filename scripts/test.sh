@@ -129,7 +129,8 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
 }
 vmbus_rig rig vmbus scripts/tests/vmbus-guest.sh "ECHO_N=100000"
 # the hostile guest against the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
-vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh "HOSTILE_REPS=20"
+vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
+	"HOSTILE_REPS=20 khcl.vmbus_guest.wait_s=400"
 
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
 if [ -f out/debug/bzImage ]; then

@@ -29,9 +29,7 @@
 
 #include <linux/delay.h>
 #include <linux/hyperv.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 
 #include <khcl/echo_proto.h>
@@ -241,46 +239,37 @@ static int case_ring_bad_len(struct hostile *h)
 	return 1;
 }
 
-struct flipper {
-	struct hostile *h;
-	bool stop;
-};
-
-static int h_flip_thread(void *arg)
-{
-	struct flipper *f = arg;
-	struct hv_ring_buffer_info *rbi = &f->h->chan->outbound;
-	u8 *data = rbi->ring_buffer->buffer;
-
-	while (!READ_ONCE(f->stop)) {
-		u32 off = get_random_u32_below(rbi->ring_datasize);
-
-		data[off] ^= 1u << get_random_u32_below(8);
-		cond_resched();
-	}
-	return 0;
-}
-
-/* Fields change while khcl reads them (XSA-155): no double fetch hurts. */
+/*
+ * Fields change while khcl reads them (XSA-155): a valid packet is
+ * published, then its length field toggles between valid and absurd
+ * values while the server (another VM) works on it. A single fetch sees
+ * one value or the other, never both: the packet is echoed or the
+ * channel stops, and nothing else happens.
+ */
 static int case_ring_flip(struct hostile *h)
 {
-	struct flipper f = { .h = h };
-	struct task_struct *t;
-	unsigned long end = jiffies + HZ / 2;
-	int i = 0;
+	struct hv_ring_buffer *rb = h->chan->outbound.ring_buffer;
+	u32 w = rb->write_index, size = h->chan->outbound.ring_datasize;
+	struct vmpacket_descriptor *d = (void *)(rb->buffer + w);
+	u64 trailer = (u64)w << 32;
+	int i;
 
-	t = kthread_run(h_flip_thread, &f, "khcl_flip");
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	while (time_before(jiffies, end)) {
-		memset(h->buf, i, 256);
-		if (vmbus_sendpacket(h->chan, h->buf, 256, ++i,
-				     VM_PKT_DATA_INBAND,
-				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
-			usleep_range(1000, 2000);
+	if (w + 16 + 64 + 8 > size)
+		return 0;
+	d->type = VM_PKT_DATA_INBAND;
+	d->offset8 = 2;
+	d->len8 = (16 + 64) / 8;
+	d->flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	d->trans_id = 0xf1f1;
+	memset(rb->buffer + w + 16, 0x5a, 64);
+	memcpy(rb->buffer + w + 80, &trailer, 8);
+	/* publish the packet, then keep changing it under the reader */
+	smp_store_release(&rb->write_index, w + 88);
+	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+	for (i = 0; i < 200000; i++) {
+		WRITE_ONCE(d->len8, i & 1 ? 0xfff0 : 10);
+		WRITE_ONCE(d->offset8, i & 2 ? 0x7000 : 2);
 	}
-	WRITE_ONCE(f.stop, true);
-	kthread_stop(t);
 	msleep(50);
 	return 1;	/* may or may not have stopped the channel */
 }
