@@ -2,6 +2,9 @@
 # vtl2 side of the VMBus rig runs (--vtl2-background): every few seconds,
 # the server's state, counters and channels, so the last block before the
 # rig stops shows what the guest's run did to them.
+# debug kernel: the server's tracepoints, shown at the end of each block
+ev=/sys/kernel/debug/tracing/events/khcl_vmbus/enable
+[ -w "$ev" ] && echo 1 >"$ev"
 while :; do
 	echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
 	for f in version state stats; do
@@ -16,6 +19,10 @@ while :; do
 	done
 	grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
 	grep -E 'MemFree|Slab' /proc/meminfo
+	if [ -r /sys/kernel/debug/tracing/trace ]; then
+		echo "--- last khcl_vmbus trace events"
+		grep khcl_vmbus /sys/kernel/debug/tracing/trace | tail -4
+	fi
 	if [ -w /sys/kernel/debug/kmemleak ]; then	# debug kernel
 		echo scan >/sys/kernel/debug/kmemleak
 		cat /sys/kernel/debug/kmemleak
