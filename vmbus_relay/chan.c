@@ -129,13 +129,16 @@ static void chan_signal(struct khcl_vsp_chan *ch)
 }
 
 /* A guest that corrupts its ring loses the channel, nothing else. */
-static void chan_fail(struct khcl_vsp_chan *ch, enum khcl_ring_err e)
+static void chan_fail(struct khcl_vsp_chan *ch, struct khcl_ring *r,
+		      enum khcl_ring_err e)
 {
 	ch->ring_errors[e]++;
 	WRITE_ONCE(ch->failed, true);
 	trace_khcl_vmbus_chan(ch->relid, "failed", e);
-	pr_warn_ratelimited("channel %u: ring protocol violation %d, channel stopped until the guest reopens it\n",
-			    ch->relid, e);
+	pr_warn_ratelimited("channel %u: %s ring protocol violation %d (guest write %u read %u, ours %u, size %u): channel stopped until the guest reopens it\n",
+			    ch->relid, r->out ? "host->guest" : "guest->host",
+			    e, READ_ONCE(r->hdr->write_index),
+			    READ_ONCE(r->hdr->read_index), r->priv, r->size);
 }
 
 static void chan_work(struct work_struct *w)
@@ -159,7 +162,7 @@ static void chan_work(struct work_struct *w)
 			if (e == KHCL_RING_EMPTY)
 				break;
 			if (e != KHCL_RING_OK) {
-				chan_fail(ch, e);
+				chan_fail(ch, &ch->in, e);
 				return;
 			}
 			ret = ch->vsp->ops->packet(ch, (void *)ch->pktbuf,
@@ -206,8 +209,8 @@ int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 		ch->packets_out++;
 	else if (e == KHCL_RING_FULL)
 		ch->ring_full++;
-	else
-		ch->ring_errors[e]++;
+	else if (e == KHCL_RING_TOO_BIG)
+		ch->ring_errors[e]++;	/* the VSP's mistake, not the guest's */
 	spin_unlock_irqrestore(&ch->out_lock, irqf);
 	if (sig)
 		chan_signal(ch);
@@ -219,7 +222,7 @@ int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 	case KHCL_RING_TOO_BIG:
 		return -EMSGSIZE;
 	default:
-		chan_fail(ch, e);
+		chan_fail(ch, &ch->out, e);
 		return -EPROTO;
 	}
 }

@@ -72,6 +72,10 @@ static int h_open(struct hostile *h)
 	if (h->open)
 		return 0;
 	h->chan->max_pkt_size = KHCL_ECHO_MAX + 64;
+	/* the channel outlives drivers: drop what the echo client set up */
+	h->chan->rqstor_size = 0;
+	h->chan->next_request_id_callback = NULL;
+	h->chan->request_addr_callback = NULL;
 	ret = vmbus_open(h->chan, H_RING, H_RING, NULL, 0, h_callback, h);
 	h->open = !ret;
 	return ret;
@@ -82,6 +86,17 @@ static void h_close(struct hostile *h)
 	if (h->open)
 		vmbus_close(h->chan);
 	h->open = false;
+}
+
+static void h_rings(struct hostile *h, const char *what, int ret)
+{
+	struct hv_ring_buffer *o = h->chan->outbound.ring_buffer;
+	struct hv_ring_buffer *i = h->chan->inbound.ring_buffer;
+
+	pr_info("%s: %d: out w %u r %u mask %u pend %u; in w %u r %u mask %u pend %u; echoes %llu\n",
+		what, ret, o->write_index, o->read_index, o->interrupt_mask,
+		o->pending_send_sz, i->write_index, i->read_index,
+		i->interrupt_mask, i->pending_send_sz, h->echoes);
 }
 
 /* The channel echoes @n packets correctly (khcl still serves). */
@@ -95,11 +110,15 @@ static int h_echo_ok(struct hostile *h, int n)
 		ret = vmbus_sendpacket(h->chan, h->buf, 64, i + 1,
 				       VM_PKT_DATA_INBAND,
 				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
-		if (ret)
+		if (ret) {
+			h_rings(h, "send", ret);
 			return ret;
+		}
 	}
-	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
+	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT)) {
+		h_rings(h, "no echo", -ETIMEDOUT);
 		return -ETIMEDOUT;
+	}
 	return 0;
 }
 
