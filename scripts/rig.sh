@@ -101,6 +101,7 @@ drive_opts="cache=none,aio=threads"
 # translate the guest's memory barriers into host barriers (parallel
 # mode). Single-threaded TCG drops them, and the two VMs' ring protocol
 # (store index, barrier, read the other side's mask) then loses wakeups.
+# shellcheck disable=SC2054  # commas are QEMU's, inside one argument
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 1,maxcpus=2 -nographic -no-reboot
 	-nodefaults -display none)
 
