@@ -47,7 +47,7 @@ static void tt_drained(struct kunit *test, struct khcl_loopback *lb)
 	int i;
 
 	for (i = 0; i < 500 && READ_ONCE(lb->in_count); i++)
-		msleep(10);
+		usleep_range(10000, 20000);
 	KUNIT_ASSERT_EQ(test, READ_ONCE(lb->in_count), 0U);
 }
 
