@@ -36,7 +36,12 @@ params_for() {
 
 rc=0
 # shellcheck disable=SC2013
+# KHCL_SKIP="mod,mod" on the kernel command line: leave those unloaded
+# (e.g. a rig run that does not want the test guest's VMBus transport)
 for m in $(cat /etc/khcl-modules); do
+	case ",${KHCL_SKIP:-}," in
+	*",$m,"*) echo "khcl-init: $m skipped (KHCL_SKIP)"; continue ;;
+	esac
 	case "$m" in
 	khcl_*)
 		# shellcheck disable=SC2046
