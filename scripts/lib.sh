@@ -7,6 +7,10 @@ KHCL_OUT=${KHCL_OUT:-$KHCL_ROOT/out}
 KHCL_JOBS=${KHCL_JOBS:-$(nproc)}
 KHCL_ROLES_ALL="vtl2 rig debug testguest"
 
+# A kernel report on a console: a failed test (DESIGN.md's test contract).
+# shellcheck disable=SC2034  # used by the scripts that source this
+KHCL_REPORT_RE='BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic'
+
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 

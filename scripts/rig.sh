@@ -198,7 +198,7 @@ status=0
 for vm in vtl0 vtl2; do
 	[ -s "$logs/$vm.console" ] || continue
 	grep -m1 '^khcl: ' "$logs/$vm.console" | sed "s/^/$vm: /" >&2 || true
-	if grep -qE 'BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic' "$logs/$vm.console"; then
+	if grep -qE "$KHCL_REPORT_RE" "$logs/$vm.console"; then
 		log "$vm: kernel report on the console (see $logs/$vm.console)"
 		status=1
 	fi

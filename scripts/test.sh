@@ -120,7 +120,7 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
 	else
 		res FAIL "$2" guest_script "no results; logs: $logs"
 	fi
-	if grep -qE 'BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic' \
+	if grep -qE "$KHCL_REPORT_RE" \
 		"$logs/vtl2.console" "$logs/vtl0.console" "$logs/vtl2.out"; then
 		res FAIL "$2" clean_consoles "kernel report; logs: $logs"
 	else

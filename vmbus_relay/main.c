@@ -141,16 +141,12 @@ static const struct khcl_vmb_ops khcl_vmbus_ops = {
 static void vmbus_rx_work(struct work_struct *w)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
-	struct khcl_synic_msg *m;
+	struct khcl_synic_msg *m = &vb->rx_cur;
 	unsigned long flags;
 	bool kick;
+	u32 type;
 	int ret;
 
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
-	if (!m) {
-		queue_work(vb->wq, &vb->rx_work);
-		return;
-	}
 	for (;;) {
 		spin_lock_irqsave(&vb->rxq_lock, flags);
 		if (!vb->rxq_count) {
@@ -171,19 +167,16 @@ static void vmbus_rx_work(struct work_struct *w)
 		ret = khcl_vmb_server_rx(&vb->srv, m->conn_id, m->payload,
 					 m->len);
 		mutex_unlock(&vb->lock);
-		trace_khcl_vmbus_msg(true, m->len >= 4 ?
-				     ((struct khcl_vmb_hdr *)m->payload)->msgtype :
-				     0, m->len, ret);
+		type = m->len >= sizeof(type) ?
+		       ((struct khcl_vmb_hdr *)m->payload)->msgtype : 0;
+		trace_khcl_vmbus_msg(true, type, m->len, ret);
 		if (ret)
 			pr_info_ratelimited("guest message type %u len %u refused: %s\n",
-					    m->len >= 4 ? ((struct khcl_vmb_hdr *)
-							   m->payload)->msgtype : 0,
-					    m->len,
+					    type, m->len,
 					    khcl_vmb_err_name(-ret - 1));
 		vmbus_tx_flush();
 		cond_resched();
 	}
-	kfree(m);
 }
 
 /* Transport callbacks: atomic context, copy and queue only. */

@@ -49,6 +49,7 @@ struct khcl_vmbus {
 	struct khcl_synic_msg rxq[KHCL_VMBUS_RXQ];
 	u32 rxq_head, rxq_count;
 	struct work_struct rx_work;
+	struct khcl_synic_msg rx_cur;	/* rx_work's private copy */
 
 	spinlock_t txq_lock;
 	struct { u32 len; u8 data[KHCL_VMB_MSG_MAX]; } txq[KHCL_VMBUS_TXQ];
