@@ -22,6 +22,8 @@ struct st_ctx {
 	u32 nlog;
 	int mapped, opened;
 	int fail_open;
+	u32 released[ST_LOG];	/* relids handed back by chan_release */
+	u32 nreleased;
 	bool header_only;	/* st_gpadl stops after the header */
 };
 
@@ -65,9 +67,16 @@ static void st_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 	st.opened--;
 }
 
+static void st_release(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	if (st.nreleased < ST_LOG)
+		st.released[st.nreleased++] = c->relid;
+}
+
 static const struct khcl_vmb_ops st_ops = {
 	.send = st_send, .gpadl_map = st_map, .gpadl_unmap = st_unmap,
 	.chan_open = st_open, .chan_close = st_close,
+	.chan_release = st_release,
 };
 
 static const struct khcl_vmb_limits st_lim = {
@@ -504,6 +513,107 @@ static void vmb_rescind_modify(struct kunit *test)
 	st_teardown_server(test, &s);
 }
 
+/* Sub-channels: offered while the primary is open, gone with it. */
+static void vmb_subchannels(struct kunit *test)
+{
+	struct khcl_vmb_offer_channel *oc;
+	struct khcl_vmb_server s;
+	struct khcl_vmb_offer o;
+	int dummy, relid;
+	u32 i, n;
+
+	st_setup(test, &s);
+	/* only an open primary can have sub-channels */
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 1, &dummy),
+			-ENOTCONN);
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 9, &dummy),
+			-ENOTCONN);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 8), 0);
+	KUNIT_ASSERT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
+	for (i = 0; i < 3; i++) {
+		n = st.nlog;
+		KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 1, &dummy),
+				(int)i + 2);
+		KUNIT_ASSERT_EQ(test, st.nlog, n + 1);
+		oc = st_last();
+		KUNIT_EXPECT_EQ(test, oc->hdr.msgtype, KHCL_CHMSG_OFFERCHANNEL);
+		KUNIT_EXPECT_EQ(test, oc->child_relid, i + 2);
+		KUNIT_EXPECT_EQ(test, oc->connection_id, i + 2);
+		KUNIT_EXPECT_EQ(test, oc->offer.sub_channel_index, i + 1);
+		KUNIT_EXPECT_EQ(test, oc->offer.if_type.b[0], 0x42);
+	}
+	/* a sub-channel has no sub-channels */
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 2, &dummy),
+			-ENOTCONN);
+	/* a sub-channel's ring is its own GPADL, not the primary's */
+	KUNIT_EXPECT_NE(test, st_open_chan(&s, 2, 5, 4), 0);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 2, 6, 0x200, 8), 0);
+	KUNIT_EXPECT_EQ(test, st_open_chan(&s, 2, 6, 4), 0);
+	KUNIT_EXPECT_EQ(test, st.opened, 2);
+	KUNIT_EXPECT_NE(test, st_open_chan(&s, 2, 6, 4), 0);	/* double */
+
+	/* closing the primary closes and rescinds its sub-channels */
+	n = st.nlog;
+	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_CLOSECHANNEL, 1), 0);
+	KUNIT_EXPECT_EQ(test, st.opened, 0);
+	KUNIT_ASSERT_EQ(test, st.nlog, n + 3);
+	for (i = 0; i < 3; i++) {
+		struct khcl_vmb_relid_msg *m = (void *)st.log[n + i];
+
+		KUNIT_EXPECT_EQ(test, m->hdr.msgtype,
+				KHCL_CHMSG_RESCIND_CHANNELOFFER);
+		KUNIT_EXPECT_EQ(test, m->child_relid, i + 2);
+	}
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 1, &dummy),
+			-ENOTCONN);
+	/* a relid the guest released is not reused before its owner frees it */
+	KUNIT_EXPECT_NE(test, st_simple(&s, KHCL_CHMSG_RELID_RELEASED, 1), 0);
+	for (i = 2; i <= 4; i++)
+		KUNIT_EXPECT_EQ(test,
+				st_simple(&s, KHCL_CHMSG_RELID_RELEASED, i), 0);
+	KUNIT_EXPECT_EQ(test, st.nreleased, 3U);
+	KUNIT_EXPECT_NE(test, st_simple(&s, KHCL_CHMSG_RELID_RELEASED, 2), 0);
+	KUNIT_EXPECT_NE(test, st_open_chan(&s, 2, 6, 4), 0);
+	memset(&o, 0, sizeof(o));
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 5);
+	for (i = 2; i <= 4; i++)
+		khcl_vmb_server_chan_free(&s, i);
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 2);
+
+	/* reopened, the primary gets fresh ones, index 1 again */
+	KUNIT_EXPECT_EQ(test, st_teardown(&s, 2, 6), 0);
+	KUNIT_ASSERT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 1, &dummy), 3);
+	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_offer_channel *)st_last())
+			->offer.sub_channel_index, 1);
+	/* the table fills up; nothing breaks */
+	for (n = 0; n < 100; n++) {
+		relid = khcl_vmb_server_offer_sub(&s, 1, &dummy);
+		if (relid < 0)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, relid, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, n, (u32)KHCL_VMB_MAX_CHANNELS - 4);
+
+	/* unload: sub-channels are forgotten without a rescind */
+	st.nreleased = 0;
+	st.nlog = 0;
+	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_UNLOAD, 0), 0);
+	KUNIT_EXPECT_EQ(test, st.nlog, 1U);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_UNLOAD_RESPONSE);
+	KUNIT_EXPECT_EQ(test, st.nreleased, (u32)KHCL_VMB_MAX_CHANNELS - 3);
+	KUNIT_EXPECT_EQ(test, st.opened, 0);
+	for (i = 0; i < st.nreleased; i++)
+		khcl_vmb_server_chan_free(&s, st.released[i]);
+	/* the primaries are still offered */
+	KUNIT_EXPECT_EQ(test, st_contact(&s, KHCL_VMB_V5_3), 0);
+	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_REQUESTOFFERS, 0), 0);
+	KUNIT_EXPECT_EQ(test, s.chan[0].state, KHCL_CHAN_OFFERED);
+	KUNIT_EXPECT_EQ(test, s.chan[1].state, KHCL_CHAN_OFFERED);
+	KUNIT_EXPECT_EQ(test, s.chan[2].state, KHCL_CHAN_FREE);
+	st_teardown_server(test, &s);
+}
+
 /* HOSTILE.md (CVE-2018-0965): repeat bad requests, nothing grows. */
 static void vmb_repeat_no_growth(struct kunit *test)
 {
@@ -536,6 +646,7 @@ static struct kunit_case vmb_cases[] = {
 	KUNIT_CASE(vmb_unload_reconnect),
 	KUNIT_CASE(vmb_malformed),
 	KUNIT_CASE(vmb_rescind_modify),
+	KUNIT_CASE(vmb_subchannels),
 	KUNIT_CASE(vmb_repeat_no_growth),
 	{}
 };

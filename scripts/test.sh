@@ -128,6 +128,16 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
 	fi
 }
 vmbus_rig rig vmbus scripts/tests/vmbus-guest.sh "ECHO_N=100000"
+# vtl2's last complete monitor block (MemFree comes after the channels):
+# the sub-channels the guest released are freed
+last_block=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' "$logs/vtl2.out" 2>/dev/null || true)
+if ! grep -q -- '--- channel .* sub=0 ' <<<"$last_block"; then
+	res FAIL vmbus subchannels_released "no channel listed; logs: $logs"
+elif grep -q -- '--- channel .* sub=[1-9]' <<<"$last_block"; then
+	res FAIL vmbus subchannels_released "$(grep -- 'sub=[1-9]' <<<"$last_block" | head -3 | tr '\n' ' ')"
+else
+	res PASS vmbus subchannels_released
+fi
 # the hostile guest against the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
 vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
 	"HOSTILE_REPS=20 khcl.vmbus_guest.wait_s=400"

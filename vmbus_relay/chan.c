@@ -262,15 +262,28 @@ CHAN_STAT(retries);
 
 static ssize_t class_id_show(struct khcl_vsp_chan *ch, char *buf)
 {
-	return sysfs_emit(buf, "%pUl\n", ch->vsp->class_id.b);
+	return sysfs_emit(buf, "%pUl\n", ch->class_id.b);
 }
 static struct chan_attr chan_attr_class_id = __ATTR_RO(class_id);
 
 static ssize_t name_show(struct khcl_vsp_chan *ch, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", ch->vsp->name);
+	return sysfs_emit(buf, "%s\n", ch->name);
 }
 static struct chan_attr chan_attr_name = __ATTR_RO(name);
+
+static ssize_t sub_index_show(struct khcl_vsp_chan *ch, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", ch->sub_index);
+}
+static struct chan_attr chan_attr_sub_index = __ATTR_RO(sub_index);
+
+static ssize_t primary_show(struct khcl_vsp_chan *ch, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", ch->sub_index ? ch->primary_relid :
+			  ch->relid);
+}
+static struct chan_attr chan_attr_primary = __ATTR_RO(primary);
 
 static ssize_t state_show(struct khcl_vsp_chan *ch, char *buf)
 {
@@ -307,6 +320,7 @@ static struct chan_attr chan_attr_occupancy = __ATTR_RO(occupancy);
 
 static struct attribute *chan_attrs[] = {
 	&chan_attr_name.attr, &chan_attr_class_id.attr, &chan_attr_state.attr,
+	&chan_attr_sub_index.attr, &chan_attr_primary.attr,
 	&chan_attr_occupancy.attr, &chan_attr_packets_in.attr,
 	&chan_attr_packets_out.attr, &chan_attr_events_in.attr,
 	&chan_attr_signals_out.attr, &chan_attr_ring_full.attr,
@@ -334,12 +348,33 @@ static const struct kobj_type chan_ktype = {
 	.release = chan_release,
 };
 
-int khcl_chan_sysfs_add(struct khcl_vsp_chan *ch)
+/* A channel object, not yet in sysfs; khcl_chan_sysfs_del() frees it. */
+struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index)
 {
+	struct khcl_vsp_chan *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+
+	if (!ch)
+		return NULL;
+	ch->vsp = vsp;
+	ch->sub_index = sub_index;
+	strscpy(ch->name, vsp->name, sizeof(ch->name));
+	ch->class_id = vsp->class_id;
+	INIT_LIST_HEAD(&ch->dead);
 	INIT_WORK(&ch->work, chan_work);
 	spin_lock_init(&ch->out_lock);
-	return kobject_init_and_add(&ch->kobj, &chan_ktype,
-				    khcl_vmbus.chans_kobj, "%u", ch->relid);
+	kobject_init(&ch->kobj, &chan_ktype);
+	return ch;
+}
+
+/* channels/<relid>; without it the channel still works. */
+void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch)
+{
+	int ret = kobject_add(&ch->kobj, khcl_vmbus.chans_kobj, "%u",
+			      ch->relid);
+
+	if (ret)
+		pr_warn("channel %u: no sysfs directory (%d)\n", ch->relid,
+			ret);
 }
 
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch)

@@ -2,11 +2,14 @@
 /*
  * Echo VSP (test only): offers one channel (include/khcl/echo_proto.h)
  * and answers every inband packet that asks for a completion with a
- * completion carrying the same transaction id and payload bytes.
+ * completion carrying the same transaction id and payload bytes. A
+ * control request on the primary makes it offer sub-channels, which echo
+ * the same way.
  */
 #define pr_fmt(fmt) "khcl_echo_vsp: " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include "khcl_vsp.h"
 #include "../include/khcl/echo_proto.h"
 
@@ -18,15 +21,69 @@ MODULE_PARM_DESC(ignored, "Packets consumed without an answer (read-only stat)")
 module_param(stalls, ullong, 0444);
 MODULE_PARM_DESC(stalls, "Times the guest's ring had no room for an answer (read-only stat)");
 
+static unsigned int max_subchannels = 8;
+module_param(max_subchannels, uint, 0644);
+MODULE_PARM_DESC(max_subchannels, "Sub-channels a guest may ask for at once");
+
+static u64 subchannels;
+module_param(subchannels, ullong, 0444);
+MODULE_PARM_DESC(subchannels, "Sub-channels offered (read-only stat)");
+
+/*
+ * Per channel: the answer to a control request (echo_proto.h), kept
+ * until it fits on the ring, so a retried request is answered, not
+ * executed twice.
+ */
+struct echo_chan {
+	bool pending;
+	u64 trans_id;
+	struct khcl_echo_ctl answer;
+};
+
 static int echo_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
-	pr_info("channel opened\n");
+	struct echo_chan *ec = kzalloc(sizeof(*ec), GFP_KERNEL);
+
+	if (!ec)
+		return -ENOMEM;
+	khcl_vsp_chan_set_priv(ch, ec);
+	pr_info("channel opened (sub-channel %u)\n", khcl_vsp_chan_index(ch));
 	return 0;
 }
 
 static void echo_close(struct khcl_vsp_chan *ch)
 {
-	pr_info("channel closed (echoed %llu)\n", echoed);
+	kfree(khcl_vsp_chan_priv(ch));
+	khcl_vsp_chan_set_priv(ch, NULL);
+	pr_info("channel closed (sub-channel %u, echoed %llu)\n",
+		khcl_vsp_chan_index(ch), echoed);
+}
+
+static int echo_ctl(struct khcl_vsp_chan *ch, u64 trans_id,
+		    const struct khcl_echo_ctl *req)
+{
+	struct echo_chan *ec = khcl_vsp_chan_priv(ch);
+	struct khcl_echo_ctl *c = &ec->answer;
+	int ret = -EINVAL;
+
+	if (!ec->pending || ec->trans_id != trans_id) {
+		*c = *req;
+		if (c->op == KHCL_ECHO_OP_SUBCHANNELS &&
+		    !khcl_vsp_chan_index(ch) &&
+		    c->arg <= READ_ONCE(max_subchannels))
+			ret = khcl_vsp_offer_subchannels(ch, c->arg);
+		c->result = ret < 0 ? KHCL_ECHO_RESULT_ERR : ret;
+		if (ret > 0)
+			subchannels += ret;
+		ec->trans_id = trans_id;
+	}
+	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, trans_id, c, sizeof(*c));
+	ec->pending = ret == -EAGAIN;
+	if (ret == -EAGAIN) {
+		stalls++;
+		return ret;
+	}
+	return 0;
 }
 
 static int echo_packet(struct khcl_vsp_chan *ch,
@@ -40,6 +97,13 @@ static int echo_packet(struct khcl_vsp_chan *ch,
 	    !(d->flags & KHCL_VMPKT_FLAG_COMPLETION_REQUESTED)) {
 		ignored++;
 		return 0;
+	}
+	if (len - off == sizeof(struct khcl_echo_ctl)) {
+		struct khcl_echo_ctl c;
+
+		memcpy(&c, (const u8 *)pkt + off, sizeof(c));
+		if (c.magic == KHCL_ECHO_CTL_MAGIC)
+			return echo_ctl(ch, d->trans_id, &c);
 	}
 	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, d->trans_id,
 			    (const u8 *)pkt + off, len - off);

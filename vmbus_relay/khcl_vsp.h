@@ -10,7 +10,8 @@
  * channel's worker, one at a time, packet already copied out of guest
  * memory and its descriptor validated), and ->close() when the guest
  * closes, unloads or the channel is reset. khcl_vsp_send() may be called
- * from any context while the channel is open.
+ * from any context while the channel is open. The same ops serve the
+ * primary channel and its sub-channels.
  */
 #ifndef KHCL_VSP_H
 #define KHCL_VSP_H
@@ -54,6 +55,20 @@ void khcl_vsp_unregister(struct khcl_vsp *vsp);
  */
 int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 		  const void *data, u32 len);
+
+/*
+ * Offer up to @n sub-channels of the open primary @ch (VSTOR
+ * CREATE_SUB_CHANNELS, NVSP's sub-channel request). Call it from
+ * ->packet() only. The offers go out before this returns; each
+ * sub-channel then opens, carries packets and closes through the same
+ * ops as the primary (khcl_vsp_chan_index() tells them apart). They are
+ * closed and rescinded when the primary closes; a reopened primary asks
+ * again. Returns how many were offered (fewer than @n when relids run
+ * out) or -ENOTCONN (primary not open, or @ch is a sub-channel).
+ */
+int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n);
+/* 0 for the primary, its sub_channel_index for a sub-channel. */
+unsigned int khcl_vsp_chan_index(const struct khcl_vsp_chan *ch);
 
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch);
 void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);

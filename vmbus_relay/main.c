@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) "khcl_vmbus: " fmt
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -130,12 +131,57 @@ static void ops_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 	khcl_chan_close(c->vsp);
 }
 
+/*
+ * A sub-channel is gone (guest released it, or unload): unpublish it now,
+ * free it from reap_work, outside the lock (sysfs removal waits for
+ * readers, and readers take the lock).
+ */
+static void ops_chan_release(struct khcl_vmb_server *s,
+			     struct khcl_vmb_chan *c)
+{
+	struct khcl_vsp_chan *ch = c->vsp;
+
+	RCU_INIT_POINTER(khcl_vmbus.chans[c->relid - 1], NULL);
+	list_add_tail(&ch->dead, &khcl_vmbus.dead);
+	queue_work(khcl_vmbus.wq, &khcl_vmbus.reap_work);
+}
+
+static void vmbus_reap(void)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_chan *ch, *tmp;
+	LIST_HEAD(dead);
+	u32 relid;
+
+	mutex_lock(&vb->lock);
+	list_splice_init(&vb->dead, &dead);
+	mutex_unlock(&vb->lock);
+	if (list_empty(&dead))
+		return;
+	synchronize_rcu();	/* no event path still sees them */
+	list_for_each_entry_safe(ch, tmp, &dead, dead) {
+		list_del(&ch->dead);
+		relid = ch->relid;
+		cancel_work_sync(&ch->work);
+		khcl_chan_sysfs_del(ch);
+		mutex_lock(&vb->lock);
+		khcl_vmb_server_chan_free(&vb->srv, relid);
+		mutex_unlock(&vb->lock);
+	}
+}
+
+static void vmbus_reap_work(struct work_struct *w)
+{
+	vmbus_reap();
+}
+
 static const struct khcl_vmb_ops khcl_vmbus_ops = {
 	.send = ops_send,
 	.gpadl_map = ops_gpadl_map,
 	.gpadl_unmap = ops_gpadl_unmap,
 	.chan_open = ops_chan_open,
 	.chan_close = ops_chan_close,
+	.chan_release = ops_chan_release,
 };
 
 static void vmbus_rx_work(struct work_struct *w)
@@ -231,12 +277,11 @@ int khcl_vsp_register(struct khcl_vsp *vsp)
 	struct khcl_vmbus *vb = &khcl_vmbus;
 	struct khcl_vmb_offer offer;
 	struct khcl_vsp_chan *ch;
-	int relid, ret;
+	int relid;
 
-	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	ch = khcl_chan_alloc(vsp, 0);
 	if (!ch)
 		return -ENOMEM;
-	ch->vsp = vsp;
 	memset(&offer, 0, sizeof(offer));
 	offer.if_type = vsp->class_id;
 	offer.if_instance = vsp->instance_id;
@@ -246,17 +291,11 @@ int khcl_vsp_register(struct khcl_vsp *vsp)
 	relid = khcl_vmb_server_offer(&vb->srv, &offer, ch);
 	if (relid < 0) {
 		mutex_unlock(&vb->lock);
-		kfree(ch);
+		khcl_chan_sysfs_del(ch);
 		return relid;
 	}
 	ch->relid = relid;
-	ret = khcl_chan_sysfs_add(ch);
-	if (ret) {
-		khcl_vmb_server_rescind(&vb->srv, relid);
-		mutex_unlock(&vb->lock);
-		khcl_chan_sysfs_del(ch);
-		return ret;
-	}
+	khcl_chan_sysfs_add(ch);
 	vsp->relid = relid;
 	vsp->chan = ch;
 	rcu_assign_pointer(vb->chans[relid - 1], ch);
@@ -287,6 +326,58 @@ void khcl_vsp_unregister(struct khcl_vsp *vsp)
 	pr_info("rescinded %s (relid %u)\n", vsp->name, vsp->relid);
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_unregister);
+
+int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_chan *sc;
+	int relid, done = 0;
+
+	if (ch->sub_index)
+		return -ENOTCONN;
+	/*
+	 * Called from the channel's worker, which the close path cancels
+	 * while holding the lock: never block on it, give up once the
+	 * channel is closing (or when called from ->open(), lock held).
+	 */
+	while (!mutex_trylock(&vb->lock)) {
+		if (!READ_ONCE(ch->open))
+			return -ENOTCONN;
+		usleep_range(100, 200);
+	}
+	while (done < n) {
+		sc = khcl_chan_alloc(ch->vsp, 0);
+		if (!sc)
+			break;
+		relid = khcl_vmb_server_offer_sub(&vb->srv, ch->relid, sc);
+		if (relid < 0) {
+			khcl_chan_sysfs_del(sc);
+			if (!done && relid == -ENOTCONN)
+				done = relid;
+			break;
+		}
+		sc->relid = relid;
+		sc->primary_relid = ch->relid;
+		sc->sub_index = khcl_vmb_server_chan(&vb->srv, relid)->
+				offer.sub_channel_index;
+		khcl_chan_sysfs_add(sc);
+		rcu_assign_pointer(vb->chans[relid - 1], sc);
+		done++;
+	}
+	mutex_unlock(&vb->lock);
+	vmbus_tx_flush();
+	if (done > 0)
+		pr_info("%s: relid %u offered %d of %u sub-channels\n",
+			ch->name, ch->relid, done, n);
+	return done;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_offer_subchannels);
+
+unsigned int khcl_vsp_chan_index(const struct khcl_vsp_chan *ch)
+{
+	return ch->sub_index;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_chan_index);
 
 /* ---- /sys/kernel/khcl/vmbus ---- */
 
@@ -386,6 +477,8 @@ static int __init khcl_vmbus_init(void)
 	spin_lock_init(&vb->txq_lock);
 	INIT_WORK(&vb->rx_work, vmbus_rx_work);
 	INIT_DELAYED_WORK(&vb->tx_work, vmbus_tx_work);
+	INIT_WORK(&vb->reap_work, vmbus_reap_work);
+	INIT_LIST_HEAD(&vb->dead);
 	ret = khcl_vmb_server_init(&vb->srv, &khcl_vmbus_ops, &lim, vb);
 	if (ret)
 		return ret;
@@ -434,6 +527,9 @@ static void __exit khcl_vmbus_exit(void)
 	mutex_lock(&vb->lock);
 	khcl_vmb_server_destroy(&vb->srv);
 	mutex_unlock(&vb->lock);
+	/* sub-channels the guest never released */
+	cancel_work_sync(&vb->reap_work);
+	vmbus_reap();
 	destroy_workqueue(vb->wq);
 	kobject_put(vb->chans_kobj);
 	kobject_put(vb->kobj);

@@ -87,7 +87,8 @@ struct khcl_vmb_chan *khcl_vmb_server_chan(struct khcl_vmb_server *s,
 {
 	if (relid < 1 || relid > KHCL_VMB_MAX_CHANNELS)
 		return NULL;
-	if (s->chan[relid - 1].state == KHCL_CHAN_FREE)
+	if (s->chan[relid - 1].state == KHCL_CHAN_FREE ||
+	    s->chan[relid - 1].state == KHCL_CHAN_RELEASED)
 		return NULL;
 	return &s->chan[relid - 1];
 }
@@ -114,6 +115,57 @@ static void vmb_gpadl_free(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
 	memset(&s->gpadl[s->ngpadls], 0, sizeof(*g));
 }
 
+/* The guest no longer knows the relid: free the slot or hand it back. */
+static void vmb_slot_done(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	if (c->primary_relid && c->vsp && s->ops->chan_release) {
+		c->state = KHCL_CHAN_RELEASED;
+		c->offer_sent = false;
+		s->ops->chan_release(s, c);
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c);
+
+/*
+ * Withdraw a channel the guest may know: closed first; if the offer went
+ * out, RESCIND and wait for RELID_RELEASED, else the slot is done now.
+ */
+static void vmb_withdraw(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	struct khcl_vmb_relid_msg m;
+
+	vmb_chan_close(s, c);
+	if (!c->offer_sent) {
+		vmb_slot_done(s, c);
+		return;
+	}
+	c->state = KHCL_CHAN_RESCINDED;
+	memset(&m, 0, sizeof(m));
+	m.child_relid = c->relid;
+	vmb_send(s, &m, sizeof(m), KHCL_CHMSG_RESCIND_CHANNELOFFER);
+}
+
+/*
+ * A primary stopped being open: its sub-channels go with it, as Hyper-V
+ * does (a client that reopens asks for new ones; netvsc and storvsc wait
+ * for fresh offers).
+ */
+static void vmb_drop_subs(struct khcl_vmb_server *s, u32 primary_relid)
+{
+	u32 i;
+
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		struct khcl_vmb_chan *c = &s->chan[i];
+
+		if (c->primary_relid == primary_relid &&
+		    (c->state == KHCL_CHAN_OFFERED || c->state == KHCL_CHAN_OPEN))
+			vmb_withdraw(s, c);
+	}
+}
+
 static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 {
 	struct khcl_vmb_gpadl *g;
@@ -125,6 +177,8 @@ static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 	if (g && g->users)
 		g->users--;
 	c->state = KHCL_CHAN_OFFERED;
+	if (!c->primary_relid)
+		vmb_drop_subs(s, c->relid);
 }
 
 /* Forget the guest: channels closed, GPADLs gone, offers to be resent. */
@@ -132,13 +186,25 @@ static void vmb_reset(struct khcl_vmb_server *s)
 {
 	u32 i;
 
+	/* sub-channels first: a new guest asks for its own */
 	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
 		struct khcl_vmb_chan *c = &s->chan[i];
 
+		if (!c->primary_relid || c->state == KHCL_CHAN_FREE ||
+		    c->state == KHCL_CHAN_RELEASED)
+			continue;
+		vmb_chan_close(s, c);
+		vmb_slot_done(s, c);
+	}
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		struct khcl_vmb_chan *c = &s->chan[i];
+
+		if (c->state == KHCL_CHAN_RELEASED)
+			continue;
 		vmb_chan_close(s, c);
 		c->offer_sent = false;
 		if (c->state == KHCL_CHAN_RESCINDED)
-			memset(c, 0, sizeof(*c));
+			vmb_slot_done(s, c);
 	}
 	while (s->ngpadls)
 		vmb_gpadl_free(s, &s->gpadl[s->ngpadls - 1]);
@@ -387,7 +453,7 @@ static int vmb_relid_released(struct khcl_vmb_server *s,
 
 	if (!c || c->state != KHCL_CHAN_RESCINDED)
 		return vmb_err(s, KHCL_VMB_ERR_RELID);
-	memset(c, 0, sizeof(*c));
+	vmb_slot_done(s, c);
 	return 0;
 }
 
@@ -464,48 +530,105 @@ int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
 	return vmb_err(s, KHCL_VMB_ERR_TYPE);
 }
 
-int khcl_vmb_server_offer(struct khcl_vmb_server *s,
-			  const struct khcl_vmb_offer *offer, void *vsp)
+static struct khcl_vmb_chan *vmb_new_chan(struct khcl_vmb_server *s,
+					   const struct khcl_vmb_offer *offer,
+					   void *vsp)
 {
-	struct khcl_vmb_chan *c = NULL;
+	struct khcl_vmb_chan *c;
 	u32 i;
 
 	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
-		if (s->chan[i].state == KHCL_CHAN_FREE) {
-			c = &s->chan[i];
-			break;
-		}
+		c = &s->chan[i];
+		if (c->state != KHCL_CHAN_FREE)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->relid = i + 1;
+		c->connection_id = c->relid; /* event flag index towards us */
+		c->offer = *offer;
+		c->vsp = vsp;
+		c->state = KHCL_CHAN_OFFERED;
+		return c;
 	}
+	return NULL;
+}
+
+int khcl_vmb_server_offer(struct khcl_vmb_server *s,
+			  const struct khcl_vmb_offer *offer, void *vsp)
+{
+	struct khcl_vmb_chan *c = vmb_new_chan(s, offer, vsp);
+
 	if (!c)
 		return -ENOSPC;
-	memset(c, 0, sizeof(*c));
-	c->relid = i + 1;
-	c->connection_id = c->relid;	/* event flag index towards us */
-	c->offer = *offer;
-	c->vsp = vsp;
-	c->state = KHCL_CHAN_OFFERED;
+	c->offer.sub_channel_index = 0;
 	if (s->state == KHCL_CONN_OFFERS_REQUESTED)
 		vmb_send_offer(s, c);
 	return c->relid;
 }
 
+/* The smallest sub_channel_index no live sub-channel of @p uses. */
+static u32 vmb_free_sub_index(struct khcl_vmb_server *s, u32 p)
+{
+	u64 used = 0;
+	u32 i;
+
+	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		const struct khcl_vmb_chan *c = &s->chan[i];
+
+		if (c->primary_relid == p && c->state != KHCL_CHAN_FREE &&
+		    c->state != KHCL_CHAN_RELEASED)
+			used |= 1ull << c->offer.sub_channel_index;
+	}
+	for (i = 1; i <= KHCL_VMB_MAX_SUBCHANNELS; i++)
+		if (!(used & (1ull << i)))
+			return i;
+	return 0;
+}
+
+int khcl_vmb_server_offer_sub(struct khcl_vmb_server *s, u32 primary_relid,
+			      void *vsp)
+{
+	struct khcl_vmb_chan *p = khcl_vmb_server_chan(s, primary_relid);
+	struct khcl_vmb_chan *c;
+	u32 index;
+
+	if (!p || p->primary_relid || p->state != KHCL_CHAN_OPEN)
+		return -ENOTCONN;
+	index = vmb_free_sub_index(s, primary_relid);
+	if (!index)
+		return -ENOSPC;
+	c = vmb_new_chan(s, &p->offer, vsp);
+	if (!c)
+		return -ENOSPC;
+	c->offer.sub_channel_index = index;
+	c->primary_relid = primary_relid;
+	if (s->state == KHCL_CONN_OFFERS_REQUESTED)
+		vmb_send_offer(s, c);
+	return c->relid;
+}
+
+void khcl_vmb_server_chan_free(struct khcl_vmb_server *s, u32 relid)
+{
+	struct khcl_vmb_chan *c;
+
+	if (relid < 1 || relid > KHCL_VMB_MAX_CHANNELS)
+		return;
+	c = &s->chan[relid - 1];
+	if (c->state == KHCL_CHAN_RELEASED)
+		memset(c, 0, sizeof(*c));
+}
+
 void khcl_vmb_server_rescind(struct khcl_vmb_server *s, u32 relid)
 {
 	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, relid);
-	struct khcl_vmb_relid_msg m;
 
 	if (!c || c->state == KHCL_CHAN_RESCINDED)
 		return;
-	vmb_chan_close(s, c);
-	c->vsp = NULL;
-	if (!c->offer_sent) {
-		memset(c, 0, sizeof(*c));
-		return;
+	/* a primary's owner forgets it now; a sub-channel's when released */
+	if (!c->primary_relid) {
+		vmb_chan_close(s, c);
+		c->vsp = NULL;
 	}
-	c->state = KHCL_CHAN_RESCINDED;
-	memset(&m, 0, sizeof(m));
-	m.child_relid = relid;
-	vmb_send(s, &m, sizeof(m), KHCL_CHMSG_RESCIND_CHANNELOFFER);
+	vmb_withdraw(s, c);
 }
 
 void khcl_vmb_server_chan_reset(struct khcl_vmb_server *s, u32 relid)

@@ -15,6 +15,7 @@
 #include "vmbus_wire.h"
 
 #define KHCL_VMB_MAX_CHANNELS	64	/* relids 1..64 */
+#define KHCL_VMB_MAX_SUBCHANNELS 63	/* per primary (sub_channel_index) */
 
 /* Why a message was rejected; counted per reason. */
 enum khcl_vmb_err {
@@ -59,6 +60,7 @@ enum khcl_vmb_chan_state {
 	KHCL_CHAN_OFFERED,		/* offer exists (sent if requested) */
 	KHCL_CHAN_OPEN,
 	KHCL_CHAN_RESCINDED,		/* waiting for RELID_RELEASED */
+	KHCL_CHAN_RELEASED,		/* unused, until the owner frees it */
 };
 
 struct khcl_vmb_chan {
@@ -71,6 +73,7 @@ struct khcl_vmb_chan {
 	u32 target_vp;
 	u32 openid;
 	bool offer_sent;
+	u32 primary_relid;		/* sub-channels: their primary; else 0 */
 	void *vsp;			/* owner of the offer (ops) */
 };
 
@@ -91,6 +94,14 @@ struct khcl_vmb_ops {
 	int (*chan_open)(struct khcl_vmb_server *s, struct khcl_vmb_chan *c,
 			 struct khcl_vmb_gpadl *ring, const u8 *userdata);
 	void (*chan_close)(struct khcl_vmb_server *s, struct khcl_vmb_chan *c);
+	/*
+	 * A sub-channel is gone for good (released by the guest, or
+	 * forgotten on unload); its slot stays KHCL_CHAN_RELEASED, so the
+	 * relid is not reused, until the owner calls
+	 * khcl_vmb_server_chan_free(). May be NULL: freed at once.
+	 */
+	void (*chan_release)(struct khcl_vmb_server *s,
+			     struct khcl_vmb_chan *c);
 };
 
 enum khcl_vmb_conn_state {
@@ -135,6 +146,18 @@ int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
 /* Offers from VSPs. Returns the relid (>= 1) or -errno. */
 int khcl_vmb_server_offer(struct khcl_vmb_server *s,
 			  const struct khcl_vmb_offer *offer, void *vsp);
+/*
+ * A sub-channel of the open primary @primary_relid (same class and
+ * instance GUID, the next free sub_channel_index), owned by @vsp. It
+ * lives until the primary closes or is rescinded, or the guest unloads;
+ * then it is rescinded (if the guest saw it) and released. Returns the
+ * relid or -errno (-ENOTCONN: primary not open, -ENOSPC: no relid or
+ * index left).
+ */
+int khcl_vmb_server_offer_sub(struct khcl_vmb_server *s, u32 primary_relid,
+			      void *vsp);
+/* The owner is done with a KHCL_CHAN_RELEASED sub-channel. */
+void khcl_vmb_server_chan_free(struct khcl_vmb_server *s, u32 relid);
 /* Withdraw an offer: closes the channel if open, tells the guest. */
 void khcl_vmb_server_rescind(struct khcl_vmb_server *s, u32 relid);
 

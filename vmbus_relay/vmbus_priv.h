@@ -18,8 +18,13 @@
 struct khcl_vsp_chan {
 	struct khcl_vsp *vsp;
 	u32 relid;
+	u16 sub_index;			/* 0: the primary */
+	u32 primary_relid;		/* sub-channels: their primary */
 	void *priv;			/* the VSP's */
 	struct kobject kobj;		/* channels/<relid> */
+	char name[32];			/* copies: a sub-channel may outlive */
+	struct khcl_guid class_id;	/* its VSP module until released */
+	struct list_head dead;		/* on khcl_vmbus.dead when released */
 
 	/* runtime, valid while open */
 	bool open;			/* serving the rings */
@@ -57,6 +62,8 @@ struct khcl_vmbus {
 	struct delayed_work tx_work;
 
 	struct khcl_vsp_chan __rcu *chans[KHCL_VMB_MAX_CHANNELS];
+	struct list_head dead;		/* released sub-channels (lock) */
+	struct work_struct reap_work;	/* frees them outside the lock */
 	struct kobject *kobj, *chans_kobj;
 
 	bool rxq_stalled;		/* a message was left in the mailbox */
@@ -70,8 +77,9 @@ int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 		   u32 downstream, u32 target_vp, const u8 *userdata);
 void khcl_chan_close(struct khcl_vsp_chan *ch);
 void khcl_chan_event(struct khcl_vsp_chan *ch);
-int khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
+void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);
+struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index);
 
 /* khcl_vmbus.c */
 int khcl_vmbus_sysfs_init(void);

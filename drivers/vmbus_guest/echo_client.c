@@ -12,7 +12,13 @@
  *           one at a time for the round-trip time. Prints and stores
  *           "khcl_echo: N packets ok=X bad=Y elapsed_us=Z rtt_us=W".
  *   result  the last run's line
- *   reopen  write anything: close and reopen the channel
+ *   reopen  write anything: close and reopen the channel (and so drop
+ *           its sub-channels)
+ *   subchannels
+ *           write "S N": ask the echo VSP for S sub-channels, open each
+ *           one as its offer arrives, then run N packets on every
+ *           sub-channel at once. Stores "khcl_echo_sc: S subchannels
+ *           N packets each ok=X bad=Y elapsed_us=Z" in result.
  * Module parameter run=N runs a test once the channel is open.
  */
 #define pr_fmt(fmt) "khcl_echo: " fmt
@@ -32,6 +38,8 @@
 #define ECHO_RING	VMBUS_RING_SIZE(64 * 1024)
 #define ECHO_PKT_MAX	8192			/* descriptor + payload */
 #define ECHO_STALL	(10 * HZ)		/* no progress: give up */
+#define ECHO_MAX_SUBS	16
+#define ECHO_CTL_SLOT	0xff			/* request id of a control */
 
 static unsigned int run;
 module_param(run, uint, 0444);
@@ -58,7 +66,20 @@ struct echo_dev {
 	u64 ok;				/* correct echoes */
 	u64 unknown;			/* completions matching no packet */
 	u64 stale;			/* completions of an earlier run */
+	bool ctl_done;
+	struct khcl_echo_ctl ctl;	/* the last control answer */
 	wait_queue_head_t wq;
+
+	/* sub-channels (on the primary's echo_dev) */
+	struct mutex sc_mutex;		/* accept_subs, subs, nsubs */
+	bool accept_subs;
+	struct echo_dev *subs[ECHO_MAX_SUBS];
+	u32 nsubs;
+	/* a sub-channel's run */
+	struct work_struct run_work;
+	u32 run_n;
+	int run_ret;
+	u64 run_ok, run_bad;
 };
 
 static DEFINE_MUTEX(echo_mutex);	/* echo_current, runs, reopen */
@@ -133,7 +154,11 @@ static void echo_callback(void *context)
 		rid = vmbus_request_addr(ed->chan, desc->trans_id);
 
 		spin_lock_irqsave(&ed->lock, flags);
-		if (rid == VMBUS_RQST_ERROR) {
+		if (rid != VMBUS_RQST_ERROR && (rid & 0xff) == ECHO_CTL_SLOT &&
+		    hv_pkt_datalen(desc) == sizeof(ed->ctl)) {
+			memcpy(&ed->ctl, hv_pkt_data(desc), sizeof(ed->ctl));
+			ed->ctl_done = true;
+		} else if (rid == VMBUS_RQST_ERROR) {
 			pr_warn_ratelimited("unknown transaction id %llu\n",
 					    desc->trans_id);
 			ed->unknown++;
@@ -258,7 +283,8 @@ static void echo_counts(struct echo_dev *ed, u64 *ok, u64 *unknown)
  * completion that matched no packet, and failures of the round-trip
  * pass.
  */
-static void echo_run(struct echo_dev *ed, u32 n)
+static int echo_run_counts(struct echo_dev *ed, u32 n, u64 *okp, u64 *badp,
+			   s64 *elapsedp, s64 *rttp)
 {
 	s64 elapsed, rtt_sum = 0, rtt_us = -1;
 	u64 ok, unknown, ok2, unknown2, bad;
@@ -305,13 +331,29 @@ static void echo_run(struct echo_dev *ed, u32 n)
 	spin_unlock_irqrestore(&ed->lock, flags);
 
 	if (ret)
-		pr_warn("run stopped early: %d\n", ret);
+		pr_warn("relid %u: run stopped early: %d\n",
+			ed->chan->offermsg.child_relid, ret);
+	*okp = ok;
+	*badp = bad;
+	*elapsedp = elapsed;
+	*rttp = rtt_us;
+	return ret;
+}
+
+static void echo_run(struct echo_dev *ed, u32 n)
+{
+	s64 elapsed, rtt_us;
+	u64 ok, bad;
+
+	echo_run_counts(ed, n, &ok, &bad, &elapsed, &rtt_us);
 	snprintf(echo_result, sizeof(echo_result),
 		 "khcl_echo: %u packets ok=%llu bad=%llu elapsed_us=%lld rtt_us=%lld\n",
 		 n, ok, bad, elapsed, rtt_us);
 	pr_info("%u packets ok=%llu bad=%llu elapsed_us=%lld rtt_us=%lld\n",
 		n, ok, bad, elapsed, rtt_us);
 }
+
+static void echo_sc_created(struct vmbus_channel *sc);
 
 static int echo_open(struct echo_dev *ed)
 {
@@ -324,22 +366,188 @@ static int echo_open(struct echo_dev *ed)
 	chan->max_pkt_size = ECHO_PKT_MAX;
 
 	echo_reset(ed);
+	if (!chan->primary_channel)
+		vmbus_set_sc_create_callback(chan, echo_sc_created);
 	ret = vmbus_open(chan, ECHO_RING, ECHO_RING, NULL, 0, echo_callback,
 			 ed);
 	ed->open = !ret;
 	if (ret)
 		dev_err(&ed->hdev->device, "vmbus_open: %d\n", ret);
 	else
-		dev_info(&ed->hdev->device, "echo channel open (relid %u)\n",
-			 chan->offermsg.child_relid);
+		dev_info(&ed->hdev->device,
+			 "echo channel open (relid %u, sub-channel %u)\n",
+			 chan->offermsg.child_relid,
+			 chan->offermsg.offer.sub_channel_index);
 	return ret;
 }
 
+static struct echo_dev *echo_alloc(struct hv_device *hdev,
+				   struct vmbus_channel *chan)
+{
+	struct echo_dev *ed = kzalloc(sizeof(*ed), GFP_KERNEL);
+
+	if (!ed)
+		return NULL;
+	ed->txbuf = kmalloc(KHCL_ECHO_MAX, GFP_KERNEL);
+	if (!ed->txbuf) {
+		kfree(ed);
+		return NULL;
+	}
+	ed->hdev = hdev;
+	ed->chan = chan;
+	spin_lock_init(&ed->lock);
+	init_waitqueue_head(&ed->wq);
+	mutex_init(&ed->sc_mutex);
+	return ed;
+}
+
+static void echo_free(struct echo_dev *ed)
+{
+	kfree(ed->txbuf);
+	kfree(ed);
+}
+
+/* Closing the primary closes its sub-channels (vmbus_close). */
 static void echo_close(struct echo_dev *ed)
 {
+	u32 i;
+
+	mutex_lock(&ed->sc_mutex);
+	ed->accept_subs = false;
+	mutex_unlock(&ed->sc_mutex);
 	if (ed->open)
 		vmbus_close(ed->chan);
 	ed->open = false;
+	mutex_lock(&ed->sc_mutex);
+	for (i = 0; i < ed->nsubs; i++)
+		echo_free(ed->subs[i]);
+	ed->nsubs = 0;
+	mutex_unlock(&ed->sc_mutex);
+}
+
+/* sc_creation_callback: a sub-channel offer arrived; open it. */
+static void echo_sc_created(struct vmbus_channel *sc)
+{
+	struct echo_dev *ed = hv_get_drvdata(sc->primary_channel->device_obj);
+	struct echo_dev *sub;
+
+	mutex_lock(&ed->sc_mutex);
+	if (!ed->accept_subs || ed->nsubs == ECHO_MAX_SUBS) {
+		pr_warn("sub-channel %u not wanted\n",
+			sc->offermsg.offer.sub_channel_index);
+		goto out;
+	}
+	sub = echo_alloc(ed->hdev, sc);
+	if (!sub)
+		goto out;
+	if (echo_open(sub)) {
+		echo_free(sub);
+		goto out;
+	}
+	ed->subs[ed->nsubs++] = sub;
+	wake_up(&ed->wq);
+out:
+	mutex_unlock(&ed->sc_mutex);
+}
+
+static u32 echo_nsubs(struct echo_dev *ed)
+{
+	u32 n;
+
+	mutex_lock(&ed->sc_mutex);
+	n = ed->nsubs;
+	mutex_unlock(&ed->sc_mutex);
+	return n;
+}
+
+/* One control request on the primary; its answer, or an error. */
+static int echo_ctl(struct echo_dev *ed, u32 op, u32 arg, u32 *result)
+{
+	struct khcl_echo_ctl c = {
+		.magic = KHCL_ECHO_CTL_MAGIC, .op = op, .arg = arg,
+	};
+	unsigned long flags;
+	bool done;
+	int ret;
+
+	spin_lock_irqsave(&ed->lock, flags);
+	ed->ctl_done = false;
+	spin_unlock_irqrestore(&ed->lock, flags);
+	ret = vmbus_sendpacket(ed->chan, &c, sizeof(c),
+			       echo_rid(ed->gen, 0, ECHO_CTL_SLOT),
+			       VM_PKT_DATA_INBAND,
+			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		return ret;
+	wait_event_timeout(ed->wq, READ_ONCE(ed->ctl_done), ECHO_STALL);
+	spin_lock_irqsave(&ed->lock, flags);
+	done = ed->ctl_done;
+	*result = ed->ctl.result;
+	spin_unlock_irqrestore(&ed->lock, flags);
+	return done ? 0 : -ETIMEDOUT;
+}
+
+static void echo_sub_run_workfn(struct work_struct *work)
+{
+	struct echo_dev *sub = container_of(work, struct echo_dev, run_work);
+	s64 elapsed, rtt;
+
+	sub->run_ret = echo_run_counts(sub, sub->run_n, &sub->run_ok,
+				       &sub->run_bad, &elapsed, &rtt);
+}
+
+/*
+ * Ask for @want sub-channels, wait for them to open, run @n packets on
+ * each at once; echo_mutex held.
+ */
+static int echo_run_subs(struct echo_dev *ed, u32 want, u32 n)
+{
+	u32 got, i, nsubs, before = echo_nsubs(ed);
+	u64 ok = 0, bad = 0;
+	ktime_t t0;
+	int ret;
+
+	/* sub-channels of an earlier request stay and run too */
+	if (!want || before + want > ECHO_MAX_SUBS)
+		return -EINVAL;
+	mutex_lock(&ed->sc_mutex);
+	ed->accept_subs = true;
+	mutex_unlock(&ed->sc_mutex);
+	ret = echo_ctl(ed, KHCL_ECHO_OP_SUBCHANNELS, want, &got);
+	if (ret)
+		return ret;
+	if (got == KHCL_ECHO_RESULT_ERR || got != want) {
+		pr_warn("asked for %u sub-channels, VSP offered %d\n", want,
+			(int)got);
+		return -ENOSPC;
+	}
+	if (!wait_event_timeout(ed->wq, echo_nsubs(ed) >= before + want,
+				30 * HZ)) {
+		pr_warn("only %u of %u sub-channels opened\n",
+			echo_nsubs(ed) - before, want);
+		return -ETIMEDOUT;
+	}
+	mutex_lock(&ed->sc_mutex);
+	nsubs = ed->nsubs;
+	t0 = ktime_get();
+	for (i = 0; i < nsubs; i++) {
+		ed->subs[i]->run_n = n;
+		INIT_WORK(&ed->subs[i]->run_work, echo_sub_run_workfn);
+		queue_work(system_unbound_wq, &ed->subs[i]->run_work);
+	}
+	for (i = 0; i < nsubs; i++) {
+		flush_work(&ed->subs[i]->run_work);
+		ok += ed->subs[i]->run_ok;
+		bad += ed->subs[i]->run_bad;
+		if (ed->subs[i]->run_ret && !ret)
+			ret = ed->subs[i]->run_ret;
+	}
+	mutex_unlock(&ed->sc_mutex);
+	snprintf(echo_result, sizeof(echo_result),
+		 "khcl_echo_sc: %u subchannels %u packets each ok=%llu bad=%llu elapsed_us=%lld\n",
+		 nsubs, n, ok, bad, ktime_us_delta(ktime_get(), t0));
+	pr_info("%s", echo_result);
+	return ret;
 }
 
 static void echo_run_workfn(struct work_struct *work)
@@ -419,7 +627,29 @@ static ssize_t reopen_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(reopen);
 
+static ssize_t subchannels_store(struct device_driver *drv, const char *buf,
+				 size_t count)
+{
+	struct echo_dev *ed;
+	unsigned int want, n;
+	int ret;
+
+	if (sscanf(buf, "%u %u", &want, &n) != 2)
+		return -EINVAL;
+	ed = echo_get_locked();
+	if (!ed)
+		return -ENODEV;
+	ret = echo_run_subs(ed, want, n);
+	if (ret)
+		snprintf(echo_result, sizeof(echo_result),
+			 "khcl_echo_sc: failed %d\n", ret);
+	mutex_unlock(&echo_mutex);
+	return ret ?: count;
+}
+static DRIVER_ATTR_WO(subchannels);
+
 static struct attribute *echo_drv_attrs[] = {
+	&driver_attr_subchannels.attr,
 	&driver_attr_run.attr,
 	&driver_attr_result.attr,
 	&driver_attr_reopen.attr,
@@ -434,26 +664,16 @@ static int echo_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *i
 	struct echo_dev *ed;
 	int ret;
 
-	ed = kzalloc(sizeof(*ed), GFP_KERNEL);
+	ed = echo_alloc(hdev, hdev->channel);
 	if (!ed)
 		return -ENOMEM;
-	ed->txbuf = kmalloc(KHCL_ECHO_MAX, GFP_KERNEL);
-	if (!ed->txbuf) {
-		kfree(ed);
-		return -ENOMEM;
-	}
-	ed->hdev = hdev;
-	ed->chan = hdev->channel;
-	spin_lock_init(&ed->lock);
-	init_waitqueue_head(&ed->wq);
 	hv_set_drvdata(hdev, ed);
 
 	mutex_lock(&echo_mutex);
 	ret = echo_open(ed);
 	if (ret) {
 		mutex_unlock(&echo_mutex);
-		kfree(ed->txbuf);
-		kfree(ed);
+		echo_free(ed);
 		return ret;
 	}
 	if (!echo_current)
@@ -474,9 +694,7 @@ static void echo_remove(struct hv_device *hdev)
 		echo_current = NULL;
 	echo_close(ed);
 	mutex_unlock(&echo_mutex);
-
-	kfree(ed->txbuf);
-	kfree(ed);
+	echo_free(ed);
 }
 
 static const struct hv_vmbus_device_id echo_ids[] = {

@@ -24,4 +24,27 @@
 
 #define KHCL_ECHO_MAX		4000	/* payload bytes per packet */
 
+/*
+ * Control requests, on the primary channel only: an inband packet with
+ * COMPLETION_REQUESTED whose payload is exactly one struct khcl_echo_ctl
+ * with this magic (24 bytes: no echo payload pads to that size). The
+ * completion carries the struct back with result filled in.
+ *   KHCL_ECHO_OP_SUBCHANNELS arg=N: offer N sub-channels; result = how
+ *   many were offered (the offers precede the completion), or
+ *   KHCL_ECHO_RESULT_ERR.
+ * Sub-channels echo like the primary and answer control requests with
+ * KHCL_ECHO_RESULT_ERR.
+ */
+#define KHCL_ECHO_CTL_MAGIC	0x6c74632d6c63686bULL	/* "khcl-ctl" */
+#define KHCL_ECHO_OP_SUBCHANNELS 1
+#define KHCL_ECHO_RESULT_ERR	0xffffffffu
+
+struct khcl_echo_ctl {
+	u64 magic;
+	u32 op;
+	u32 arg;
+	u32 result;
+	u32 reserved;
+};
+
 #endif /* KHCL_ECHO_PROTO_H */

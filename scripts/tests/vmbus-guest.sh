@@ -41,9 +41,30 @@ echo_run() {	# echo_run NAME COUNT
 	esac
 }
 
+sc_run() {	# sc_run NAME SUBCHANNELS PACKETS EXPECTED-OK
+	if ! echo "$2 $3" 2>/tmp/err >"$drv/subchannels"; then
+		fail "$1" "subchannels: $(cat /tmp/err) $(cat "$drv/result")"
+		return
+	fi
+	r=$(cat "$drv/result")
+	case "$r" in
+	*"ok=$4 bad=0"*) pass "$1" "$r" ;;
+	*) fail "$1" "$r" ;;
+	esac
+}
+
 echo_run echo_packets "$N"
+# sub-channels: offered on request, opened from sc_creation_callback,
+# all echoing at once; a second request adds to them
+sc_run echo_subchannels 4 5000 20000
+sc_run echo_subchannels_more 2 1000 6000
+echo_run echo_primary_with_subchannels 1000
+# reopening the primary drops them (VTL2 rescinds, the guest releases);
+# a new request gets fresh ones
 echo 1 >"$drv/reopen" 2>/tmp/err || fail echo_reopen "$(cat /tmp/err)"
 echo_run echo_after_reopen 1000
+sc_run echo_subchannels_after_reopen 3 1000 3000
+echo 1 >"$drv/reopen" 2>/tmp/err || fail echo_reopen "$(cat /tmp/err)"
 
 # the transport unloads (UNLOAD / UNLOAD_RESPONSE) and reconnects
 rmmod hv_netvsc hv_storvsc khcl_echo_client khcl_vmbus_guest 2>/tmp/err ||
@@ -65,4 +86,5 @@ else
 	fail vmbus_version_4_1 "reload failed"
 fi
 dmesg | grep -E 'khcl|vmbus' | tail -40
+sleep 6		# one more vtl2 monitor block: the released sub-channels are gone
 exit $rc
