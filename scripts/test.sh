@@ -99,17 +99,22 @@ if grep -q '^PASS' "$logs/vtl0.out"; then
 else
 	res FAIL rig dma_read_into_vtl0 "logs: $logs"
 fi
+# the straddling write: the end of page A (read into VTL0), the start of B
+{ head -c 4096 < <(yes 'khcl-dmaproof-pattern-A-0123456789') | tail -c 512
+  head -c 512 "$disk.B"; } >"$disk.AB"
 if dd if="$disk" bs=4096 skip=512 count=1 status=none | cmp -s - "$disk.B" &&
+	dd if="$disk" bs=512 skip=6144 count=2 status=none | cmp -s - "$disk.AB" &&
 	grep -q '^KHCL_EXIT 0' "$logs/vtl2.out"; then
 	res PASS rig dma_write_from_vtl0 "$(tr '\n' ' ' <"$logs/vtl2.out")"
 else
 	res FAIL rig dma_write_from_vtl0 "logs: $logs"
 fi
-rm -f "$disk" "$disk.B"
+rm -f "$disk" "$disk.B" "$disk.AB"
 
 # 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
-vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND
+vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND]
 	rm -f out/logs/last; scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$4" \
+		--vtl2-append "${5:-}" \
 		--guest-script "$3" \
 		--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background || true
 	logs=$(cat out/logs/last 2>/dev/null || echo none)
@@ -138,6 +143,9 @@ elif grep -q -- '--- channel .* sub=[1-9]' <<<"$last_block"; then
 else
 	res PASS vmbus subchannels_released
 fi
+# the same with the mailbox polled on both sides (the fallback knobs)
+vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \
+	"ECHO_N=2000 SC_N=500 khcl.vmbus_guest.poll_ms=1" "khcl.ivshmem.poll_ms=1"
 # the hostile guest against the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
 vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
 	"HOSTILE_REPS=20 khcl.vmbus_guest.wait_s=400"

@@ -96,19 +96,31 @@ static void ops_send(struct khcl_vmb_server *s, const void *msg, u32 len)
 	spin_unlock_irqrestore(&vb->txq_lock, flags);
 }
 
-/* Every PFN of a GPADL must be VTL0 RAM; make its chunks reachable now. */
+/*
+ * Every PFN of a GPADL must be VTL0 RAM; make its chunks reachable now,
+ * one call per run of contiguous PFNs (a receive buffer is mostly one).
+ */
 static int ops_gpadl_map(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
 {
-	u32 i;
+	u64 first, next;
+	u32 i = 0, n;
 	int ret;
 
-	for (i = 0; i < g->npfns; i++) {
-		if (g->pfns[i] >= (1ull << (64 - KHCL_HV_PAGE_SHIFT)))
+	while (i < g->npfns) {
+		first = g->pfns[i];
+		for (n = 1; i + n < g->npfns; n++) {
+			if (check_add_overflow(first, (u64)n, &next) ||
+			    g->pfns[i + n] != next)
+				break;
+		}
+		if (first >= (1ull << (64 - KHCL_HV_PAGE_SHIFT)) ||
+		    n > ((1ull << (64 - KHCL_HV_PAGE_SHIFT)) - first))
 			return -EFAULT;
-		ret = khcl_vtl0mem_prepare(g->pfns[i] << KHCL_HV_PAGE_SHIFT,
-					   KHCL_HV_PAGE_SIZE);
+		ret = khcl_vtl0mem_prepare(first << KHCL_HV_PAGE_SHIFT,
+					   (u64)n << KHCL_HV_PAGE_SHIFT);
 		if (ret)
 			return ret;
+		i += n;
 	}
 	return 0;
 }

@@ -2,11 +2,12 @@
 /*
  * Rig check (test only): NVMe DMA straight into VTL0 memory.
  *
- * Writing "<sector> <gpa>" to /sys/kernel/khcl/dmaproof/read reads one page
- * from the block device into the ZONE_DEVICE page of that VTL0 GPA;
- * .../write writes the page at that GPA to the device. No bounce buffer:
- * the bio's only page is the VTL0 page, so the device's DMA lands in (or
- * comes from) the test guest's RAM.
+ * Writing "<sector> <gpa> [len]" to /sys/kernel/khcl/dmaproof/read reads
+ * len bytes (default one page; sector-aligned) from the block device into
+ * the ZONE_DEVICE pages of that VTL0 range (khcl_vtl0mem_get_bvecs(), the
+ * storage VSP's path); .../write writes them to the device. No bounce
+ * buffer: the bio's pages are the VTL0 pages, so the device's DMA lands in
+ * (or comes from) the test guest's RAM.
  */
 #define pr_fmt(fmt) "khcl_dmaproof: " fmt
 
@@ -24,41 +25,49 @@ MODULE_PARM_DESC(bdev_path, "Block device to read from and write to");
 
 static struct kobject *proof_kobj;
 
+#define PROOF_MAX_PAGES	16
+
+/* "<sector> <gpa> [len]": one bio over the VTL0 pages of [gpa, gpa+len). */
 static int proof_io(enum req_op op, const char *buf)
 {
+	struct bio_vec bv[PROOF_MAX_PAGES];
+	u32 len = PAGE_SIZE;
 	struct file *bf;
-	struct page *page;
-	struct bio *bio;
 	u64 sector, gpa;
-	int ret;
+	struct bio *bio;
+	int n, i, ret;
 
-	if (sscanf(buf, "%llu %llx", &sector, &gpa) != 2 ||
-	    !PAGE_ALIGNED(gpa))
+	if (sscanf(buf, "%llu %llx %u", &sector, &gpa, &len) < 2 ||
+	    !IS_ALIGNED(gpa, SECTOR_SIZE) || !len ||
+	    !IS_ALIGNED(len, SECTOR_SIZE) ||
+	    len > (PROOF_MAX_PAGES - 1) * PAGE_SIZE)
 		return -EINVAL;
-	ret = khcl_vtl0mem_prepare(gpa, PAGE_SIZE);
+	ret = khcl_vtl0mem_prepare(gpa, len);
 	if (ret)
 		return ret;
-	page = khcl_vtl0mem_get_page(gpa);
-	if (!page)
-		return -EFAULT;
+	n = khcl_vtl0mem_get_bvecs(gpa, len, bv, PROOF_MAX_PAGES);
+	if (n < 0)
+		return n;
 
 	bf = bdev_file_open_by_path(bdev_path, BLK_OPEN_READ | BLK_OPEN_WRITE,
 				    NULL, NULL);
 	if (IS_ERR(bf)) {
 		ret = PTR_ERR(bf);
-		goto out_page;
+		goto out_pages;
 	}
-	bio = bio_alloc(file_bdev(bf), 1, op | REQ_SYNC, GFP_KERNEL);
+	bio = bio_alloc(file_bdev(bf), n, op | REQ_SYNC, GFP_KERNEL);
 	bio->bi_iter.bi_sector = sector;
-	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	for (i = 0; i < n; i++)
+		__bio_add_page(bio, bv[i].bv_page, bv[i].bv_len,
+			       bv[i].bv_offset);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	fput(bf);
-	pr_info("%s sector %llu <-> gpa %#llx (pfn %#lx): %d\n",
-		op == REQ_OP_READ ? "read" : "write", sector, gpa,
-		page_to_pfn(page), ret);
-out_page:
-	khcl_vtl0mem_put_page(page);
+	pr_info("%s sector %llu <-> gpa %#llx len %u (%d pages, first pfn %#lx): %d\n",
+		op == REQ_OP_READ ? "read" : "write", sector, gpa, len, n,
+		page_to_pfn(bv[0].bv_page), ret);
+out_pages:
+	khcl_vtl0mem_put_bvecs(bv, n);
 	return ret;
 }
 

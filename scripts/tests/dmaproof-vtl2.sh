@@ -1,11 +1,13 @@
 #!/bin/sh
 # VTL2 half of the DMA proof: NVMe sector 2048 -> GPA 0x30000000 (read),
 # GPA 0x30001000 -> NVMe sector 4096 (write), through bios whose page is
-# the ZONE_DEVICE page of that GPA.
+# the ZONE_DEVICE page of that GPA; then 1 KiB straddling the two pages
+# (GPA 0x30000e00, two bio_vecs at a sub-page offset) -> sector 6144.
 set -e
 d=/sys/kernel/khcl/dmaproof
 echo "2048 30000000" >$d/read
 echo "4096 30001000" >$d/write
+echo "6144 30000e00 1024" >$d/write
 # a GPA outside VTL0 RAM (1 GiB) must be refused, and counted
 if echo "2048 40000000" >$d/read 2>/dev/null; then
 	echo "FAIL: GPA 0x40000000 (outside VTL0 RAM) was accepted"

@@ -3,11 +3,13 @@
 # init) has connected to khcl's VMBus server in vtl2 over the mailbox.
 # Prints "PASS <check> ..." / "FAIL <check> ..." lines; exits non-zero on
 # any FAIL.
-# Knobs (environment, from the test runner): ECHO_N packets (default 100000).
+# Knobs (environment, from the test runner): ECHO_N packets (default 100000),
+# SC_N packets per sub-channel (default 5000).
 rc=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; rc=1; }
 N=${ECHO_N:-100000}
+SC_N=${SC_N:-5000}
 drv=/sys/bus/vmbus/drivers/khcl_echo_client
 
 version() { dmesg | sed -n 's/.*VMBus version \([0-9.]*\), message connection.*/\1/p' | tail -1; }
@@ -56,7 +58,7 @@ sc_run() {	# sc_run NAME SUBCHANNELS PACKETS EXPECTED-OK
 echo_run echo_packets "$N"
 # sub-channels: offered on request, opened from sc_creation_callback,
 # all echoing at once; a second request adds to them
-sc_run echo_subchannels 4 5000 20000
+sc_run echo_subchannels 4 "$SC_N" $((4 * SC_N))
 sc_run echo_subchannels_more 2 1000 6000
 echo_run echo_primary_with_subchannels 1000
 # reopening the primary drops them (VTL2 rescinds, the guest releases);
