@@ -18,6 +18,9 @@
  *   open_close_storm  open/close as fast as the server answers
  *   event_flood       events for the open channel and for no channel
  *   msg_flood         more messages than the server's queue holds
+ *   sub_abuse         sub-channels requested beyond the limit, opened on
+ *                     the wrong ring, released while offered, left
+ *                     unopened when the primary closes
  *
  * After each case the channel is opened again and must echo correctly:
  * khcl stays up and keeps serving. Write N to
@@ -45,6 +48,7 @@ struct hostile {
 	struct vmbus_channel *chan;
 	bool open;
 	u64 echoes;			/* completions seen */
+	struct khcl_echo_ctl ctl;	/* the last 24-byte completion */
 	wait_queue_head_t wq;
 	u8 buf[KHCL_ECHO_MAX + 64];
 };
@@ -59,9 +63,13 @@ static void h_callback(void *ctx)
 	struct hostile *h = ctx;
 	struct vmpacket_descriptor *d;
 
-	foreach_vmbus_pkt(d, h->chan)
-		if (d->type == VM_PKT_COMP)
-			h->echoes++;
+	foreach_vmbus_pkt(d, h->chan) {
+		if (d->type != VM_PKT_COMP)
+			continue;
+		if (hv_pkt_datalen(d) == sizeof(h->ctl))
+			memcpy(&h->ctl, hv_pkt_data(d), sizeof(h->ctl));
+		h->echoes++;
+	}
 	wake_up(&h->wq);
 }
 
@@ -76,6 +84,7 @@ static int h_open(struct hostile *h)
 	h->chan->rqstor_size = 0;
 	h->chan->next_request_id_callback = NULL;
 	h->chan->request_addr_callback = NULL;
+	vmbus_set_sc_create_callback(h->chan, NULL);	/* offers stay unopened */
 	ret = vmbus_open(h->chan, H_RING, H_RING, NULL, 0, h_callback, h);
 	h->open = !ret;
 	return ret;
@@ -326,6 +335,49 @@ static int case_msg_flood(struct hostile *h)
 	return 0;
 }
 
+/*
+ * Sub-channels: ask for the most the echo VSP gives, never open them,
+ * attack them with raw messages (open on the primary's ring GPADL,
+ * RELID_RELEASED while offered, a request beyond the limit), then close
+ * the primary: VTL2 rescinds them and reuses their relids once released,
+ * so every repetition gets all of them again.
+ */
+static int case_sub_abuse(struct hostile *h)
+{
+	struct khcl_echo_ctl c = {
+		.magic = KHCL_ECHO_CTL_MAGIC, .op = KHCL_ECHO_OP_SUBCHANNELS,
+	};
+	u32 relid = h->chan->offermsg.child_relid, i;
+	u64 want;
+	int ret;
+
+	for (i = 0; i < 2; i++) {
+		c.arg = i ? 1000 : 8;	/* the second is over the limit */
+		want = h->echoes + 1;
+		ret = vmbus_sendpacket(h->chan, &c, sizeof(c), 0x5c,
+				       VM_PKT_DATA_INBAND,
+				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+		if (ret)
+			return ret;
+		if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
+			return -ETIMEDOUT;
+		if (h->ctl.result != (i ? KHCL_ECHO_RESULT_ERR : 8)) {
+			pr_warn("sub_abuse: request %u answered %d\n", c.arg,
+				(int)h->ctl.result);
+			return -EPROTO;
+		}
+	}
+	for (i = 1; i <= 9; i++) {
+		u32 m[37] = { 5, 0, relid + i, 0x77,
+			      h->chan->ringbuffer_gpadlhandle.gpadl_handle, 0,
+			      H_RING >> PAGE_SHIFT };
+
+		h_post(m, sizeof(m));		/* OPENCHANNEL, wrong ring */
+		h_simple(13, relid + i, 12);	/* RELID_RELEASED, not rescinded */
+	}
+	return 1;	/* closing the primary drops them */
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct hostile *h);
@@ -341,6 +393,7 @@ static const struct {
 	{ "open_close_storm", case_open_close_storm },
 	{ "event_flood", case_event_flood },
 	{ "msg_flood", case_msg_flood },
+	{ "sub_abuse", case_sub_abuse },
 };
 
 static void h_run(struct hostile *h, unsigned int reps)

@@ -23,8 +23,8 @@ until echo "$R" 2>/dev/null >/sys/bus/vmbus/drivers/khcl_vmbus_hostile/run; do
 done
 res=/sys/bus/vmbus/drivers/khcl_vmbus_hostile/result
 sed 's/^\(PASS\|FAIL\) /\1 hostile_/' "$res"
-# eleven cases, each must have run and passed
-if [ "$(grep -c '^PASS' "$res")" -ne 11 ] || grep -q '^FAIL' "$res"; then
+# twelve cases, each must have run and passed
+if [ "$(grep -c '^PASS' "$res")" -ne 12 ] || grep -q '^FAIL' "$res"; then
 	rc=1
 fi
 rmmod khcl_vmbus_hostile
@@ -35,5 +35,16 @@ case "$r" in
 *"ok=2000 bad=0"*) echo "PASS echo_after_hostile $r" ;;
 *) echo "FAIL echo_after_hostile $r"; rc=1 ;;
 esac
+# every relid the abused sub-channels held came back
+if echo "8 500" 2>/tmp/err >/sys/bus/vmbus/drivers/khcl_echo_client/subchannels; then
+	r=$(cat /sys/bus/vmbus/drivers/khcl_echo_client/result)
+	case "$r" in
+	*"ok=4000 bad=0"*) echo "PASS subchannels_after_hostile $r" ;;
+	*) echo "FAIL subchannels_after_hostile $r"; rc=1 ;;
+	esac
+else
+	echo "FAIL subchannels_after_hostile $(cat /tmp/err) $(cat /sys/bus/vmbus/drivers/khcl_echo_client/result)"
+	rc=1
+fi
 dmesg | grep -E 'khcl' | tail -30
 exit $rc
