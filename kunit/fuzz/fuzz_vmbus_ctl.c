@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: vmbus_relay/server.c, the VMBus control protocol, fed
- * sequences of guest messages (and VSP offers/rescinds in between).
+ * sequences of guest messages (and VSP offers, sub-channel offers,
+ * rescinds and frees of released sub-channels in between).
  * Findings: memory errors, UB, and broken invariants after teardown (a
  * mapped GPADL or open channel left behind, a GPADL the ops refused).
  */
@@ -51,10 +52,57 @@ static void fv_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 	fv_opened--;
 }
 
+/* sub-channels handed back by the core; the owner frees them later */
+static uint32_t fv_released[KHCL_VMB_MAX_CHANNELS];
+static uint32_t fv_nreleased;
+static int fv_owner;
+
+static void fv_release(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	if (c->state != KHCL_CHAN_RELEASED || !c->primary_relid ||
+	    fv_nreleased == KHCL_VMB_MAX_CHANNELS)
+		abort();
+	fv_released[fv_nreleased++] = c->relid;
+}
+
+static void fv_free_released(struct khcl_vmb_server *s)
+{
+	while (fv_nreleased)
+		khcl_vmb_server_chan_free(s, fv_released[--fv_nreleased]);
+}
+
 static const struct khcl_vmb_ops fv_ops = {
 	.send = fv_send, .gpadl_map = fv_map, .gpadl_unmap = fv_unmap,
 	.chan_open = fv_open, .chan_close = fv_close,
+	.chan_release = fv_release,
 };
+
+/* Invariants: a sub-channel's primary exists and is open (or it is
+ * on its way out); indices are unique per primary. */
+static void fv_check(struct khcl_vmb_server *s)
+{
+	uint64_t seen[KHCL_VMB_MAX_CHANNELS + 1] = { 0 };
+
+	for (uint32_t i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
+		const struct khcl_vmb_chan *c = &s->chan[i];
+		const struct khcl_vmb_chan *p;
+		uint32_t idx;
+
+		if (!c->primary_relid || c->state == KHCL_CHAN_FREE ||
+		    c->state == KHCL_CHAN_RELEASED)
+			continue;
+		idx = c->offer.sub_channel_index;
+		if (!idx || idx > KHCL_VMB_MAX_SUBCHANNELS ||
+		    c->primary_relid > KHCL_VMB_MAX_CHANNELS ||
+		    (seen[c->primary_relid] & (1ull << idx)))
+			abort();
+		seen[c->primary_relid] |= 1ull << idx;
+		p = &s->chan[c->primary_relid - 1];
+		if ((c->state == KHCL_CHAN_OFFERED ||
+		     c->state == KHCL_CHAN_OPEN) && p->state != KHCL_CHAN_OPEN)
+			abort();
+	}
+}
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
@@ -69,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	size_t pos = 0;
 
 	fv_mapped = fv_opened = 0;
+	fv_nreleased = 0;
 	if (khcl_vmb_server_init(&s, &fv_ops, &lim, NULL))
 		return 0;
 	memset(&o, 0, sizeof(o));
@@ -91,10 +140,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 		pos += 2;
 		if (ctl == 0xff) {		/* a VSP action */
-			if (len & 1)
+			switch (len & 3) {
+			case 0:
+				khcl_vmb_server_rescind(&s, len >> 2);
+				break;
+			case 1:
 				khcl_vmb_server_offer(&s, &o, NULL);
-			else
-				khcl_vmb_server_rescind(&s, len >> 1);
+				break;
+			case 2:
+				khcl_vmb_server_offer_sub(&s, len >> 2,
+							  &fv_owner);
+				break;
+			default:	/* the owner frees what was released */
+				fv_free_released(&s);
+				break;
+			}
+			fv_check(&s);
 			continue;
 		}
 		if (len > KHCL_VMB_MSG_MAX)
@@ -111,8 +172,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (s.ngpadls > lim.max_gpadls ||
 		    s.total_pages > lim.max_total_pages)
 			abort();
+		fv_check(&s);
 	}
 	khcl_vmb_server_destroy(&s);
+	fv_free_released(&s);
 	if (fv_mapped || fv_opened)
 		abort();
 	return 0;
