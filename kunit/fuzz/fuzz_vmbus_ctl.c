@@ -77,8 +77,10 @@ static const struct khcl_vmb_ops fv_ops = {
 	.chan_release = fv_release,
 };
 
-/* Invariants: a sub-channel's primary exists and is open (or it is
- * on its way out); indices are unique per primary. */
+/*
+ * Invariants: an offered or open sub-channel has an open primary;
+ * sub_channel_index is unique per primary.
+ */
 static void fv_check(struct khcl_vmb_server *s)
 {
 	uint64_t seen[KHCL_VMB_MAX_CHANNELS + 1] = { 0 };
