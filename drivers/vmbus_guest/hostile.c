@@ -21,6 +21,7 @@
  *   sub_abuse         sub-channels requested beyond the limit, opened on
  *                     the wrong ring, released while offered, left
  *                     unopened when the primary closes
+ *   unload_race       UNLOAD at a random point of an open, reconnect
  *
  * After each case the channel is opened again and must echo correctly:
  * khcl stays up and keeps serving. Write N to
@@ -33,6 +34,7 @@
 #include <linux/delay.h>
 #include <linux/hyperv.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include <khcl/echo_proto.h>
@@ -49,6 +51,8 @@ struct hostile {
 	bool open;
 	u64 echoes;			/* completions seen */
 	struct khcl_echo_ctl ctl;	/* the last 24-byte completion */
+	struct work_struct race_work;	/* unload_race: the racing open */
+	int race_ret;
 	wait_queue_head_t wq;
 	u8 buf[KHCL_ECHO_MAX + 64];
 };
@@ -378,6 +382,41 @@ static int case_sub_abuse(struct hostile *h)
 	return 1;	/* closing the primary drops them */
 }
 
+static void h_race_open(struct work_struct *w)
+{
+	struct hostile *h = container_of(w, struct hostile, race_work);
+
+	h->race_ret = h_open(h);
+}
+
+/*
+ * UNLOAD racing an open (CVE-2019-0720's class): vmbus_open() runs in a
+ * worker while a raw UNLOAD lands at a random point of its GPADL and
+ * OPENCHANNEL exchange. VTL2 forgets the connection mid-open; whatever
+ * the guest side then waits for times out (the runner sets a short
+ * req_timeout_ms). A raw INITIATE_CONTACT + REQUESTOFFERS reconnects,
+ * and the channel must open and echo again.
+ */
+static int case_unload_race(struct hostile *h)
+{
+	struct vmbus_channel_initiate_contact ic = {
+		.header.msgtype = CHANNELMSG_INITIATE_CONTACT,
+		.vmbus_version_requested = VERSION_WIN10_V5_3,
+		.msg_sint = KHCL_VMBUS_SINT,
+	};
+
+	h_close(h);
+	INIT_WORK(&h->race_work, h_race_open);
+	queue_work(system_unbound_wq, &h->race_work);
+	usleep_range(10, 10 + get_random_u32_below(3000));
+	h_simple(CHANNELMSG_UNLOAD, 0, 8);
+	flush_work(&h->race_work);
+	h_post(&ic, sizeof(ic));
+	h_simple(CHANNELMSG_REQUESTOFFERS, 0, 8);
+	msleep(50);
+	return 1;	/* close what the guest believes open, open again */
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct hostile *h);
@@ -394,6 +433,7 @@ static const struct {
 	{ "event_flood", case_event_flood },
 	{ "msg_flood", case_msg_flood },
 	{ "sub_abuse", case_sub_abuse },
+	{ "unload_race", case_unload_race },
 };
 
 static void h_run(struct hostile *h, unsigned int reps)
