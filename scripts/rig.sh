@@ -13,6 +13,7 @@
 #     --vtl2-after REGEX      start vtl2 only once the guest's script output
 #                             matches REGEX (default: start both at once)
 #     --guest-append ARGS     extra test guest kernel command line
+#     --guest-cpus N          test guest vCPUs (default 1)
 #     --vtl2-append ARGS      extra vtl2 kernel command line
 #     --disk F                NVMe backing file (default: a new sparse 1 GiB)
 #     --timeout S             whole-run timeout (default 300)
@@ -28,6 +29,7 @@ set -euo pipefail
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
+guest_cpus=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--vtl2-after) vtl2_after=$2; shift ;;
 	--vtl2-background) vtl2_background=1 ;;
 	--guest-append) guest_append=$2; shift ;;
+	--guest-cpus) guest_cpus=$2; shift ;;
 	--vtl2-append) vtl2_append=$2; shift ;;
 	--disk) disk=$(realpath "$2"); shift ;;
 	--timeout) timeout=$2; shift ;;
@@ -102,12 +105,13 @@ drive_opts="cache=none,aio=threads"
 # mode). Single-threaded TCG drops them, and the two VMs' ring protocol
 # (store index, barrier, read the other side's mask) then loses wakeups.
 # shellcheck disable=SC2054  # commas are QEMU's, inside one argument
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 1,maxcpus=2 -nographic -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -nographic -no-reboot
 	-nodefaults -display none)
+smp_of() { echo "$1,maxcpus=$(($1 > 2 ? $1 : 2))"; }
 
 start_vtl0() {
 	mkinitrd testguest "$guest_script" "$tmp/vtl0-initrd"
-	"${qemu[@]}" -m 1G \
+	"${qemu[@]}" -smp "$(smp_of "$guest_cpus")" -m 1G \
 		-object memory-backend-file,id=ram0,size=1G,mem-path="$ram",share=on \
 		-machine q35,memory-backend=ram0 \
 		-kernel "$KHCL_OUT/testguest/bzImage" -initrd "$tmp/vtl0-initrd" \
@@ -124,7 +128,7 @@ start_vtl2() {
 	mkinitrd "$vtl2_role" "$vtl2_script" "$tmp/vtl2-initrd"
 	local mem=64M
 	[ "$vtl2_role" = debug ] && mem=512M
-	"${qemu[@]}" -m "$mem" -machine q35 \
+	"${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
 		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \

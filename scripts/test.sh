@@ -112,9 +112,9 @@ fi
 rm -f "$disk" "$disk.B" "$disk.AB"
 
 # 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
-vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND]
+vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND [GUEST-CPUS]]
 	rm -f out/logs/last; scripts/rig.sh --vtl2-role "$1" --timeout 900 --guest-append "$4" \
-		--vtl2-append "${5:-}" \
+		--vtl2-append "${5:-}" --guest-cpus "${6:-1}" \
 		--guest-script "$3" \
 		--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background || true
 	logs=$(cat out/logs/last 2>/dev/null || echo none)
@@ -132,17 +132,28 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND]
 		res PASS "$2" clean_consoles
 	fi
 }
+subs_released() {	# subs_released SUITE: in vtl2's last complete monitor
+	# block (MemFree comes after the channels), no sub-channel is left
+	local last_block
+	last_block=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' "$logs/vtl2.out" 2>/dev/null || true)
+	if ! grep -q -- '--- channel .* sub=0 ' <<<"$last_block"; then
+		res FAIL "$1" subchannels_released "no channel listed; logs: $logs"
+	elif grep -q -- '--- channel .* sub=[1-9]' <<<"$last_block"; then
+		res FAIL "$1" subchannels_released "$(grep -- 'sub=[1-9]' <<<"$last_block" | head -3 | tr '\n' ' ')"
+	else
+		res PASS "$1" subchannels_released
+	fi
+}
 vmbus_rig rig vmbus scripts/tests/vmbus-guest.sh "ECHO_N=100000"
-# vtl2's last complete monitor block (MemFree comes after the channels):
-# the sub-channels the guest released are freed
-last_block=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' "$logs/vtl2.out" 2>/dev/null || true)
-if ! grep -q -- '--- channel .* sub=0 ' <<<"$last_block"; then
-	res FAIL vmbus subchannels_released "no channel listed; logs: $logs"
-elif grep -q -- '--- channel .* sub=[1-9]' <<<"$last_block"; then
-	res FAIL vmbus subchannels_released "$(grep -- 'sub=[1-9]' <<<"$last_block" | head -3 | tr '\n' ' ')"
+subs_released vmbus
+# the stock storvsc on 2 vCPUs asks for a sub-channel (VSTOR) and uses it
+vmbus_rig rig storvsc_mc scripts/tests/storvsc-mc-guest.sh "" "" 2
+if grep -q -- '--- channel .*: storvsp open sub=1 in=[1-9]' "$logs/vtl2.out" 2>/dev/null; then
+	res PASS storvsc_mc subchannel_carries_srbs "$(grep -- 'storvsp open sub=1' "$logs/vtl2.out" | tail -1)"
 else
-	res PASS vmbus subchannels_released
+	res FAIL storvsc_mc subchannel_carries_srbs "logs: $logs"
 fi
+subs_released storvsc_mc
 # the same with the mailbox polled on both sides (the fallback knobs)
 vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \
 	"ECHO_N=2000 SC_N=500 khcl.vmbus_guest.poll_ms=1" "khcl.ivshmem.poll_ms=1"

@@ -29,6 +29,12 @@ int khcl_vtl0mem_remove_all(void);
  * never on the I/O path.
  */
 int khcl_vtl0mem_prepare(u64 gpa, u64 len);
+/*
+ * Register every chunk of VTL0 RAM (a channel whose requests may name any
+ * guest page, e.g. storage, calls this when it opens); 0 or -errno (the
+ * memmap cap, no memory).
+ */
+int khcl_vtl0mem_prepare_all(void);
 
 /*
  * The page of a prepared GPA, with a pgmap reference held until

@@ -148,6 +148,21 @@ out:
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare);
 
+int khcl_vtl0mem_prepare_all(void)
+{
+	unsigned int i, j;
+	int ret = 0;
+
+	mutex_lock(&vtl0_lock);
+	for (i = 0; i < vtl0_map.nr && !ret; i++)
+		for (j = 0; j < vtl0_ranges[i].nr_chunks && !ret; j++)
+			if (!vtl0_ranges[i].chunks[j].live)
+				ret = chunk_register(&vtl0_ranges[i], j);
+	mutex_unlock(&vtl0_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare_all);
+
 struct page *khcl_vtl0mem_get_page(u64 gpa)
 {
 	struct dev_pagemap *pgmap;

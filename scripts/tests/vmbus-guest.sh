@@ -18,7 +18,8 @@ v=$(version)
 if [ "$v" = "5.3" ]; then pass vmbus_version_5_3; else fail vmbus_version_5_3 "negotiated '$v'"; fi
 
 # the stock clients: every symbol resolves against the stand-in, and they
-# register on its bus (no storage/network VSP offers yet: nothing binds)
+# register on its bus (no network VSP offers yet: hv_netvsc has nothing
+# to bind to)
 for m in hv_storvsc hv_netvsc; do
 	if modprobe "$m" 2>/tmp/err; then
 		if [ -d "/sys/bus/vmbus/drivers/$m" ]; then
@@ -30,6 +31,29 @@ for m in hv_storvsc hv_netvsc; do
 		fail "${m}_loads_and_registers" "$(cat /tmp/err)"
 	fi
 done
+
+# hv_storvsc binds to khcl's SCSI controller (VSTOR handshake done) and
+# scans it: an empty target, no disks yet
+i=0
+while [ $i -lt 40 ]; do
+	dev=$(find /sys/bus/vmbus/drivers/hv_storvsc/ -maxdepth 1 -name '*-*' 2>/dev/null | head -1)
+	[ -n "$dev" ] && break
+	sleep 0.5
+	i=$((i + 1))
+done
+host=$(grep -l '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null | head -1)
+if [ -n "$dev" ] && [ -n "$host" ]; then
+	pass hv_storvsc_binds "${dev##*/} ${host%/proc_name}"
+else
+	fail hv_storvsc_binds "device '${dev:-}' host '${host:-}': $(dmesg | grep -i storvsc | tail -3)"
+fi
+sleep 1		# let the scan finish
+disks=$(find /sys/class/scsi_disk/ -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+if [ -n "$host" ] && [ "$disks" -eq 0 ] && ! dmesg | grep -q 'storvsc.*\(error\|failed\|Invalid\)'; then
+	pass hv_storvsc_scans_empty_target "$(dmesg | grep -c 'scsi host')"
+else
+	fail hv_storvsc_scans_empty_target "$disks disks; $(dmesg | grep -i 'storvsc\|scsi' | tail -4)"
+fi
 
 echo_run() {	# echo_run NAME COUNT
 	if ! echo "$2" 2>/tmp/err >"$drv/run"; then

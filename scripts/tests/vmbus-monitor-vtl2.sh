@@ -18,6 +18,7 @@ while :; do
 		echo
 	done
 	grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
+	grep -H . /sys/module/khcl_nvme_xlat/parameters/* 2>/dev/null
 	grep -E 'MemFree|Slab' /proc/meminfo
 	if [ -r /sys/kernel/debug/tracing/trace ]; then
 		echo "--- last khcl_vmbus trace events"

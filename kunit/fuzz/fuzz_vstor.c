@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness: nvme_xlat/vstor.c and nvme_xlat/scsi.c, fed
+ * sequences of storage packets as the VMBus ring core hands them over
+ * (a descriptor, then the rest), on a primary or a sub-channel, with the
+ * SRBs that pass executed against the empty SCSI target. Findings: memory
+ * errors, UB, a PFN list read past the packet, replies that claim more
+ * data or sense than the request allows.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../nvme_xlat/vstor.h"
+#include "../../nvme_xlat/scsi.h"
+
+static void fv_check_req(const struct khcl_vstor_req *r, const uint8_t *pkt,
+			 uint32_t len)
+{
+	uint64_t sum = 0;
+
+	if (!r->npfns)
+		return;
+	if (r->pfns < pkt || r->pfns + (uint64_t)r->npfns * 8 > pkt + len)
+		abort();
+	for (uint32_t i = 0; i < r->npfns; i++)
+		sum += khcl_vstor_pfn(r, i);	/* ASan: inside the copy */
+	(void)sum;
+	if ((uint64_t)r->data_offset + r->data_len >
+	    (uint64_t)r->npfns * KHCL_HV_PAGE_SIZE)
+		abort();
+}
+
+static void fv_srb(const struct khcl_vstor_req *r)
+{
+	struct khcl_vstor_packet rp;
+	struct khcl_scsi_result res;
+	uint8_t data[512];
+	uint32_t alloc = r->srb.data_in == 1 ? r->data_len : 0;
+
+	memset(data, 0, sizeof(data));
+	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, data,
+			 sizeof(data), &res);
+	if (res.data_len > alloc || res.data_len > sizeof(data) ||
+	    res.sense_len > KHCL_SCSI_SENSE_LEN)
+		abort();
+	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
+			     res.sense_len, res.data_len, &rp);
+	if (rp.srb.sense_info_length > r->srb.sense_info_length ||
+	    rp.srb.data_transfer_length > r->data_len)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static const struct khcl_vstor_limits lim = {
+		.max_subchannels = 4, .max_transfer_bytes = 64 * 1024,
+	};
+	struct khcl_vstor_packet rp;
+	struct khcl_vstor_chan c;
+	struct khcl_vstor_req r;
+	uint8_t pkt[4096];
+	size_t pos = 1;
+
+	if (!n)
+		return 0;
+	khcl_vstor_chan_init(&c, &lim, d[0] & 1);
+	while (pos + 2 <= n) {
+		uint32_t len = d[pos] | (uint32_t)(d[pos + 1] & 0x0f) << 8;
+		struct khcl_vmpkt_desc desc;
+
+		pos += 2;
+		if (len > n - pos)
+			len = n - pos;
+		if (len < sizeof(desc))
+			break;
+		memcpy(pkt, d + pos, len);
+		pos += len;
+		memcpy(&desc, pkt, sizeof(desc));
+		if (khcl_vstor_parse(&c, &desc, pkt, len, &r)) {
+			khcl_vstor_fail_reply(&r, &rp);
+			continue;
+		}
+		fv_check_req(&r, pkt, len);
+		switch (khcl_vstor_control(&c, &r, &rp)) {
+		case KHCL_VSTOR_DO_SRB:
+			fv_srb(&r);
+			break;
+		case KHCL_VSTOR_DO_SUBCHANNELS:
+			if (c.sub || !r.sub_channel_count ||
+			    r.sub_channel_count > lim.max_subchannels)
+				abort();
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl storage VSP: offers the VTL0 guest a SCSI controller channel
+ * (storvsc's class), runs the VSTOR protocol on it (vstor.c) and answers
+ * SCSI commands (scsi.c). Response data is copied straight into the
+ * guest's buffer pages (ZONE_DEVICE pages of VTL0 RAM, registered when
+ * the channel opens).
+ *
+ * This is the control path and an empty target: no NVMe namespace is
+ * mapped to a LUN yet, so the guest's storvsc binds and scans a bus with
+ * no disks. The NVMe data path is the next step.
+ */
+#define pr_fmt(fmt) "khcl_nvme_xlat: " fmt
+
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "../vmbus_relay/khcl_vsp.h"
+#include "../vmbus_relay/server.h"
+#include "../vtl2/khcl_vtl2.h"
+#include "vstor.h"
+#include "scsi.h"
+
+static unsigned int max_subchannels = 8;
+module_param(max_subchannels, uint, 0444);
+MODULE_PARM_DESC(max_subchannels, "Sub-channels offered to storvsc (QUERY_PROPERTIES max_channel_cnt, 0..63)");
+
+static unsigned int max_transfer_kb = 512;
+module_param(max_transfer_kb, uint, 0444);
+MODULE_PARM_DESC(max_transfer_kb, "Largest SRB transfer announced and accepted, KiB (4..8192)");
+
+static struct khcl_vstor_limits sv_lim;
+
+/* Per channel: protocol state and the answer kept until it fits. */
+struct sv_chan {
+	struct khcl_vstor_chan st;
+	bool pending;			/* reply not yet on the ring */
+	u64 pending_id;
+	struct khcl_vstor_packet reply;
+	u8 data[512];			/* SCSI response data */
+};
+
+static atomic64_t sv_srbs, sv_refused, sv_stalls, sv_copy_faults;
+
+/* Copy @n bytes of response into the SRB's buffer pages (VTL0 RAM). */
+static int sv_copy_to_guest(const struct khcl_vstor_req *r, const u8 *src,
+			    u32 n)
+{
+	u32 i, done = 0, off = r->data_offset, chunk;
+	struct page *page;
+	u64 pfn, gpa;
+
+	for (i = 0; i < r->npfns && done < n; i++) {
+		pfn = khcl_vstor_pfn(r, i);
+		if (pfn >= 1ull << (64 - KHCL_HV_PAGE_SHIFT))
+			return -EFAULT;
+		gpa = (pfn << KHCL_HV_PAGE_SHIFT) + off;
+		chunk = min_t(u32, n - done, KHCL_HV_PAGE_SIZE - off);
+		/* a GPA outside VTL0 RAM gets no page: never touched */
+		page = khcl_vtl0mem_get_page(gpa);
+		if (!page)
+			return -EFAULT;
+		memcpy_to_page(page, offset_in_page(gpa), src + done, chunk);
+		khcl_vtl0mem_put_page(page);
+		done += chunk;
+		off = 0;
+	}
+	return 0;
+}
+
+static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r)
+{
+	struct khcl_scsi_result res;
+	u32 alloc = r->srb.data_in == 1 ? r->data_len : 0;
+
+	atomic64_inc(&sv_srbs);
+	memset(sc->data, 0, sizeof(sc->data));
+	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, sc->data,
+			 sizeof(sc->data), &res);
+	if (res.data_len && sv_copy_to_guest(r, sc->data, res.data_len)) {
+		atomic64_inc(&sv_copy_faults);
+		pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
+		khcl_vstor_fail_reply(r, &sc->reply);
+		return;
+	}
+	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
+			     res.sense_len, res.data_len, &sc->reply);
+}
+
+static int sv_send_reply(struct khcl_vsp_chan *ch, struct sv_chan *sc,
+			 u64 trans_id)
+{
+	int ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, trans_id, &sc->reply,
+				sizeof(sc->reply));
+
+	sc->pending = ret == -EAGAIN;
+	sc->pending_id = trans_id;
+	if (ret == -EAGAIN) {
+		atomic64_inc(&sv_stalls);
+		return ret;	/* the same packet comes back: answer again */
+	}
+	return 0;
+}
+
+static int sv_packet(struct khcl_vsp_chan *ch,
+		     const struct khcl_vmpkt_desc *d, const void *pkt, u32 len)
+{
+	struct sv_chan *sc = khcl_vsp_chan_priv(ch);
+	struct khcl_vstor_req r;
+	int ret, n;
+
+	if (sc->pending && sc->pending_id == d->trans_id)
+		return sv_send_reply(ch, sc, d->trans_id);
+
+	ret = khcl_vstor_parse(&sc->st, d, pkt, len, &r);
+	if (ret) {
+		atomic64_inc(&sv_refused);
+		pr_info_ratelimited("sub-channel %u: packet refused: %s\n",
+				    khcl_vsp_chan_index(ch),
+				    khcl_vstor_err_name(-ret - 1));
+		if (!r.completion)
+			return 0;
+		khcl_vstor_fail_reply(&r, &sc->reply);
+		return sv_send_reply(ch, sc, r.trans_id);
+	}
+
+	switch (khcl_vstor_control(&sc->st, &r, &sc->reply)) {
+	case KHCL_VSTOR_NONE:
+		return 0;
+	case KHCL_VSTOR_REPLY:
+		break;
+	case KHCL_VSTOR_DO_SRB:
+		sv_execute_srb(sc, &r);
+		if (!r.completion)
+			return 0;
+		break;
+	case KHCL_VSTOR_DO_SUBCHANNELS:
+		n = khcl_vsp_offer_subchannels(ch, r.sub_channel_count);
+		pr_info("storvsc asked for %u sub-channels: %d offered\n",
+			r.sub_channel_count, n);
+		sc->reply.status = n > 0 ? KHCL_VSTOR_STATUS_OK :
+					   KHCL_VSTOR_STATUS_FAILED;
+		if (!r.completion)
+			return 0;
+		break;
+	}
+	return sv_send_reply(ch, sc, r.trans_id);
+}
+
+static int sv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
+{
+	unsigned int index = khcl_vsp_chan_index(ch);
+	struct sv_chan *sc;
+	int ret;
+
+	/* SRB buffers may be any guest page: make all of VTL0 RAM usable */
+	if (!index) {
+		ret = khcl_vtl0mem_prepare_all();
+		if (ret) {
+			pr_err("cannot register VTL0 RAM for storage I/O (%d): raise khcl.vtl2.max_memmap_kb?\n",
+			       ret);
+			return ret;
+		}
+	}
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	if (!sc)
+		return -ENOMEM;
+	khcl_vstor_chan_init(&sc->st, &sv_lim, index != 0);
+	khcl_vsp_chan_set_priv(ch, sc);
+	pr_info("channel open (sub-channel %u)\n", index);
+	return 0;
+}
+
+static void sv_close(struct khcl_vsp_chan *ch)
+{
+	struct sv_chan *sc = khcl_vsp_chan_priv(ch);
+	unsigned int i;
+
+	for (i = 0; i < KHCL_VSTOR_NERR; i++)
+		if (sc->st.errors[i])
+			pr_info("sub-channel %u closed: %llu %s errors\n",
+				khcl_vsp_chan_index(ch), sc->st.errors[i],
+				khcl_vstor_err_name(i));
+	khcl_vsp_chan_set_priv(ch, NULL);
+	kfree(sc);
+}
+
+static const struct khcl_vsp_ops sv_ops = {
+	.open = sv_open,
+	.close = sv_close,
+	.packet = sv_packet,
+};
+
+static struct khcl_vsp sv_vsp = {
+	.name = "storvsp",
+	.class_id = { KHCL_VSTOR_SCSI_CLASS_BYTES },
+	/* {6c9b3c3e-8f3b-4a4e-9d1a-6b686c000510}: khcl's SCSI controller 0 */
+	.instance_id = { { 0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,
+			   0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x05, 0x10 } },
+	.ops = &sv_ops,
+};
+
+/* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,stalls,copy_faults} */
+#define SV_STAT(name)							\
+static int name##_get(char *buf, const struct kernel_param *kp)	\
+{									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&sv_##name));	\
+}									\
+static const struct kernel_param_ops name##_ops = { .get = name##_get }; \
+module_param_cb(name, &name##_ops, NULL, 0444)
+
+SV_STAT(srbs);
+SV_STAT(refused);
+SV_STAT(stalls);
+SV_STAT(copy_faults);
+
+static int __init sv_init(void)
+{
+	sv_lim.max_subchannels = min_t(unsigned int, max_subchannels,
+				       KHCL_VMB_MAX_SUBCHANNELS);
+	sv_lim.max_transfer_bytes = clamp(max_transfer_kb, 4u, 8192u) << 10;
+	return khcl_vsp_register(&sv_vsp);
+}
+
+static void __exit sv_exit(void)
+{
+	khcl_vsp_unregister(&sv_vsp);
+}
+
+module_init(sv_init);
+module_exit(sv_exit);
+MODULE_DESCRIPTION("khcl storage VSP (VSTOR for storvsc)");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,36 @@
+#!/bin/sh
+# The stock storvsc on a test guest with 2 vCPUs: it sees multi-channel in
+# khcl's QUERY_PROPERTIES, asks for one sub-channel (vCPUs - 1) with
+# CREATE_SUB_CHANNELS, and opens it from its sc_creation_callback. Prints
+# PASS/FAIL lines; exits non-zero on any FAIL.
+rc=0
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; rc=1; }
+scsi_class=ba6163d9-04a1-4d29-b605-72e2ffb1dc7f
+
+n=$(grep -c ^processor /proc/cpuinfo)
+if [ "$n" -ge 2 ]; then pass guest_cpus "$n"; else fail guest_cpus "$n"; fi
+modprobe hv_storvsc || fail storvsc_loads
+i=0
+until dmesg | grep -q "sub 1 type $scsi_class"; do
+	i=$((i + 1))
+	if [ $i -ge 40 ]; then
+		break
+	fi
+	sleep 0.5
+done
+if dmesg | grep -q "sub 1 type $scsi_class"; then
+	pass storvsc_subchannel_offered "$(dmesg | grep "sub 1 type $scsi_class" | tail -1)"
+else
+	fail storvsc_subchannel_offered "$(dmesg | grep -i 'storvsc\|offer' | tail -4)"
+fi
+sleep 2		# opened from storvsc's callback; VTL2 lists it open
+if grep -q '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null; then
+	pass storvsc_binds_multichannel
+else
+	fail storvsc_binds_multichannel "$(dmesg | grep -i storvsc | tail -3)"
+fi
+# a removal closes the primary, which takes the sub-channel with it
+rmmod hv_storvsc || fail storvsc_unloads
+sleep 6		# one vtl2 monitor block after it
+exit $rc
