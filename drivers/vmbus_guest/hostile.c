@@ -546,11 +546,19 @@ static struct hv_driver h_driver = {
 
 static int __init h_init(void)
 {
-	return vmbus_driver_register(&h_driver);
+	int ret = vmbus_driver_register(&h_driver);
+
+	if (ret)
+		return ret;
+	ret = vmbus_driver_register(&khcl_vstor_hostile_driver);
+	if (ret)
+		vmbus_driver_unregister(&h_driver);
+	return ret;
 }
 
 static void __exit h_exit(void)
 {
+	vmbus_driver_unregister(&khcl_vstor_hostile_driver);
 	vmbus_driver_unregister(&h_driver);
 }
 

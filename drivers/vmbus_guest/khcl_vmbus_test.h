@@ -11,4 +11,7 @@
 int khcl_vmbus_test_post(const void *msg, u32 len);
 void khcl_vmbus_test_signal(u32 connection_id);
 
+/* khcl_vmbus_hostile.ko: the lying storvsc (hostile_vstor.c) */
+extern struct hv_driver khcl_vstor_hostile_driver;
+
 #endif /* KHCL_VMBUS_TEST_H */

@@ -2,8 +2,9 @@
 # Hostile-guest run (test guest, BusyBox): khcl_vmbus_hostile attacks the
 # VMBus server in vtl2 (cases in drivers/vmbus_guest/hostile.c), each case
 # HOSTILE_REPS times (kernel command line, default 20); after each one
-# the channel must echo again. Then the ordinary echo client must still
-# work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
+# the channel must echo again. Then its lying storvsc attacks the storage
+# VSP (hostile_vstor.c), and the ordinary echo client, sub-channels and
+# the real storvsc must still work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
 rc=0
 R=${HOSTILE_REPS:-20}
 rmmod khcl_echo_client 2>/dev/null
@@ -31,8 +32,34 @@ sed 's/^\(PASS\|FAIL\) /\1 hostile_/' "$res"
 if [ "$(grep -c '^PASS' "$res")" -ne 13 ] || grep -q '^FAIL' "$res"; then
 	rc=1
 fi
+# a lying storvsc against khcl's storage VSP
+vs=/sys/bus/vmbus/drivers/khcl_vstor_hostile
+if echo "$R" 2>/tmp/err >"$vs/run"; then
+	r=$(cat "$vs/result")
+	case "$r" in
+	PASS*) echo "PASS hostile_vstor $r" ;;
+	*) echo "FAIL hostile_vstor $r"; rc=1 ;;
+	esac
+else
+	echo "FAIL hostile_vstor run: $(cat /tmp/err)"
+	rc=1
+fi
 rmmod khcl_vmbus_hostile
 echo "$tmo_saved" >$tmo
+# the real storvsc binds after all that
+modprobe hv_storvsc
+i=0
+until grep -q '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -ge 40 ] && break
+	sleep 0.5
+done
+if grep -q '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null; then
+	echo "PASS storvsc_binds_after_hostile"
+else
+	echo "FAIL storvsc_binds_after_hostile $(dmesg | grep -i storvsc | tail -3)"
+	rc=1
+fi
 modprobe khcl_echo_client
 echo 2000 >/sys/bus/vmbus/drivers/khcl_echo_client/run
 r=$(cat /sys/bus/vmbus/drivers/khcl_echo_client/result)
