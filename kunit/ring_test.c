@@ -150,6 +150,38 @@ static void ring_roundtrip_wrap(struct kunit *test)
 			KHCL_RING_EMPTY);
 }
 
+/* Extra descriptor bytes (a transfer-page header) before the payload. */
+static void ring_write_ext(struct kunit *test)
+{
+	static const u8 ext[16] = { 0xfe, 0xca, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0 };
+	u8 p[40], q[64];
+	struct khcl_ring in, out;
+	struct khcl_vmpkt_desc d;
+	bool sig;
+	u32 i;
+
+	rt_reset(test, &in, &out);
+	fill(p, sizeof(p), 3);
+	for (i = 0; i < 1000; i++) {	/* wraps several times */
+		KUNIT_ASSERT_EQ(test, khcl_ring_write_ext(&out,
+				KHCL_VMPKT_DATA_USING_XFER_PAGES, 1, i, ext,
+				sizeof(ext), p, 37, &sig), KHCL_RING_OK);
+		KUNIT_ASSERT_EQ(test, guest_read(&rt_out, &d, q), 16 + 40);
+		KUNIT_ASSERT_EQ(test, d.offset8, 4);
+		KUNIT_ASSERT_EQ(test, d.len8, 9);
+		KUNIT_ASSERT_EQ(test, d.trans_id, (u64)i);
+		KUNIT_ASSERT_EQ(test, memcmp(q, ext, sizeof(ext)), 0);
+		KUNIT_ASSERT_EQ(test, memcmp(q + 16, p, 37), 0);
+		KUNIT_ASSERT_EQ(test, q[16 + 37], 0);	/* zero padding */
+	}
+	/* a header that is not whole 8-byte words, one larger than a ring */
+	KUNIT_EXPECT_EQ(test, khcl_ring_write_ext(&out, 7, 0, 1, ext, 12, p, 8,
+						  &sig), KHCL_RING_TOO_BIG);
+	KUNIT_EXPECT_EQ(test, khcl_ring_write_ext(&out, 7, 0, 1, rt_buf,
+						  RT_DATA, p, 8, &sig),
+			KHCL_RING_TOO_BIG);
+}
+
 static void ring_bad_indices(struct kunit *test)
 {
 	struct khcl_ring in, out;
@@ -330,6 +362,7 @@ static void ring_microbench(struct kunit *test)
 static struct kunit_case ring_cases[] = {
 	KUNIT_CASE(ring_init_checks),
 	KUNIT_CASE(ring_roundtrip_wrap),
+	KUNIT_CASE(ring_write_ext),
 	KUNIT_CASE(ring_bad_indices),
 	KUNIT_CASE(ring_bad_lengths),
 	KUNIT_CASE(ring_single_fetch),

@@ -14,13 +14,13 @@ kmoddir="$obj/staging/lib/modules/$kver"
 
 case "$role" in
 vtl2)
-	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat" ;;
+	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat" ;;
 rig)
 	# the backend last: VSPs have offered before the guest is told UP
-	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem" ;;
+	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem" ;;
 debug)
 	# KUnit suites before the backend: the guest starts after them
-	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
+	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
 		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g') khcl_ivshmem" ;;
 testguest)
 	KHCL_ZSTD_LEVEL=3

@@ -109,6 +109,7 @@ void khcl_chan_close(struct khcl_vsp_chan *ch)
 	spin_unlock_irq(&ch->out_lock);
 	cancel_work_sync(&ch->work);
 	ch->vsp->ops->close(ch);
+	khcl_chan_gpadl_unmap_all(ch);
 	chan_unmap(ch);
 	trace_khcl_vmbus_chan(ch->relid, "close", 0);
 }
@@ -195,6 +196,14 @@ static void chan_work(struct work_struct *w)
 int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 		  const void *data, u32 len)
 {
+	return khcl_vsp_send_ext(ch, type, flags, trans_id, NULL, 0, data, len);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_send);
+
+int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
+		      u64 trans_id, const void *ext, u32 extlen,
+		      const void *data, u32 len)
+{
 	enum khcl_ring_err e;
 	unsigned long irqf;
 	bool sig = false;
@@ -204,7 +213,8 @@ int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 		spin_unlock_irqrestore(&ch->out_lock, irqf);
 		return -ENOTCONN;
 	}
-	e = khcl_ring_write(&ch->out, type, flags, trans_id, data, len, &sig);
+	e = khcl_ring_write_ext(&ch->out, type, flags, trans_id, ext, extlen,
+				data, len, &sig);
 	if (e == KHCL_RING_OK)
 		ch->packets_out++;
 	else if (e == KHCL_RING_FULL)
@@ -226,7 +236,7 @@ int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
 		return -EPROTO;
 	}
 }
-EXPORT_SYMBOL_GPL(khcl_vsp_send);
+EXPORT_SYMBOL_GPL(khcl_vsp_send_ext);
 
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch)
 {

@@ -70,6 +70,26 @@ int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n);
 /* 0 for the primary, its sub_channel_index for a sub-channel. */
 unsigned int khcl_vsp_chan_index(const struct khcl_vsp_chan *ch);
 
+/*
+ * khcl_vsp_send() with @extlen (a multiple of 8) more descriptor bytes
+ * before @data, e.g. the transfer-page header of
+ * VM_PKT_DATA_USING_XFER_PAGES.
+ */
+int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
+		      u64 trans_id, const void *ext, u32 extlen,
+		      const void *data, u32 len);
+
+/*
+ * Map a GPADL the guest created for this channel (or its primary), e.g.
+ * netvsc's receive buffer, into VTL2: its pages held and vmap'd. From
+ * ->packet() only. The guest cannot tear it down while it is mapped; it
+ * is unmapped by khcl_vsp_gpadl_unmap() or when the channel closes.
+ * Returns the mapping (and its length in *len) or an ERR_PTR: -ENOENT no
+ * such GPADL, -EINVAL not page-aligned, -EBUSY mapped already, -ENOTCONN.
+ */
+void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len);
+void khcl_vsp_gpadl_unmap(struct khcl_vsp_chan *ch, void *va);
+
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch);
 void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);
 

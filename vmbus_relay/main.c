@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 #include "vmbus_priv.h"
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -339,6 +340,21 @@ void khcl_vsp_unregister(struct khcl_vsp *vsp)
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_unregister);
 
+/*
+ * The vmbus lock, from a channel's worker: the close path cancels that
+ * worker while holding the lock, so never block on it; give up once
+ * the channel is closing (or when called from ->open(), lock held).
+ */
+static bool vmbus_lock_from_worker(struct khcl_vsp_chan *ch)
+{
+	while (!mutex_trylock(&khcl_vmbus.lock)) {
+		if (!READ_ONCE(ch->open))
+			return false;
+		usleep_range(100, 200);
+	}
+	return true;
+}
+
 int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
@@ -347,16 +363,8 @@ int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
 
 	if (ch->sub_index)
 		return -ENOTCONN;
-	/*
-	 * Called from the channel's worker, which the close path cancels
-	 * while holding the lock: never block on it, give up once the
-	 * channel is closing (or when called from ->open(), lock held).
-	 */
-	while (!mutex_trylock(&vb->lock)) {
-		if (!READ_ONCE(ch->open))
-			return -ENOTCONN;
-		usleep_range(100, 200);
-	}
+	if (!vmbus_lock_from_worker(ch))
+		return -ENOTCONN;
 	while (done < n) {
 		sc = khcl_chan_alloc(ch->vsp, 0);
 		if (!sc)
@@ -384,6 +392,106 @@ int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
 	return done;
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_offer_subchannels);
+
+static void chan_map_release(struct khcl_vsp_chan *ch, struct khcl_chan_map *m)
+{
+	struct khcl_vmb_gpadl *g;
+	u32 i;
+
+	lockdep_assert_held(&khcl_vmbus.lock);
+	g = khcl_vmb_server_gpadl(&khcl_vmbus.srv, m->handle);
+	if (g && g->users)
+		g->users--;
+	vunmap(m->va);
+	for (i = 0; i < m->npages; i++)
+		khcl_vtl0mem_put_page(m->pages[i]);
+	kvfree(m->pages);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Channel closing (vmbus lock held): drop what the VSP left mapped. */
+void khcl_chan_gpadl_unmap_all(struct khcl_vsp_chan *ch)
+{
+	u32 i;
+
+	for (i = 0; i < KHCL_CHAN_MAPS; i++)
+		if (ch->maps[i].va)
+			chan_map_release(ch, &ch->maps[i]);
+}
+
+void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len)
+{
+	struct khcl_chan_map *m = NULL;
+	struct khcl_vmb_gpadl *g;
+	void *ret;
+	u32 i, n;
+
+	if (!vmbus_lock_from_worker(ch))
+		return ERR_PTR(-ENOTCONN);
+	g = khcl_vmb_server_gpadl(&khcl_vmbus.srv, handle);
+	ret = ERR_PTR(-ENOENT);
+	if (!g || g->state != KHCL_GPADL_CREATED ||
+	    (g->relid != ch->relid && g->relid != ch->primary_relid))
+		goto out;
+	ret = ERR_PTR(-EINVAL);
+	if (g->byte_offset || g->byte_count % KHCL_HV_PAGE_SIZE)
+		goto out;
+	for (i = 0; i < KHCL_CHAN_MAPS; i++) {
+		if (ch->maps[i].va && ch->maps[i].handle == handle) {
+			ret = ERR_PTR(-EBUSY);
+			goto out;
+		}
+		if (!ch->maps[i].va && !m)
+			m = &ch->maps[i];
+	}
+	ret = ERR_PTR(-ENOSPC);
+	if (!m)
+		goto out;
+	n = g->npfns;
+	ret = ERR_PTR(-ENOMEM);
+	m->pages = kvcalloc(n, sizeof(*m->pages), GFP_KERNEL);
+	if (!m->pages)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* validated and prepared when the GPADL was created */
+		m->pages[i] = khcl_vtl0mem_get_page(g->pfns[i] <<
+						    KHCL_HV_PAGE_SHIFT);
+		if (!m->pages[i])
+			break;
+		m->npages++;
+	}
+	if (m->npages == n)
+		m->va = vmap(m->pages, n, VM_MAP, PAGE_KERNEL);
+	if (!m->va) {
+		for (i = 0; i < m->npages; i++)
+			khcl_vtl0mem_put_page(m->pages[i]);
+		kvfree(m->pages);
+		memset(m, 0, sizeof(*m));
+		ret = ERR_PTR(-EFAULT);
+		goto out;
+	}
+	m->handle = handle;
+	g->users++;		/* no teardown while mapped */
+	*len = g->byte_count;
+	ret = m->va;
+out:
+	mutex_unlock(&khcl_vmbus.lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_gpadl_map);
+
+void khcl_vsp_gpadl_unmap(struct khcl_vsp_chan *ch, void *va)
+{
+	u32 i;
+
+	if (!vmbus_lock_from_worker(ch))
+		return;		/* closing: unmapped there */
+	for (i = 0; i < KHCL_CHAN_MAPS; i++)
+		if (ch->maps[i].va && ch->maps[i].va == va)
+			chan_map_release(ch, &ch->maps[i]);
+	mutex_unlock(&khcl_vmbus.lock);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_gpadl_unmap);
 
 unsigned int khcl_vsp_chan_index(const struct khcl_vsp_chan *ch)
 {

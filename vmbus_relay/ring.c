@@ -50,6 +50,8 @@ static u32 ring_copy_in(const struct khcl_ring *r, u32 off, const void *src,
 {
 	u32 first = r->size - off;
 
+	if (!len)
+		return off;
 	if (first >= len) {
 		memcpy(r->data + off, src, len);
 	} else {
@@ -136,10 +138,18 @@ enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 				   u64 trans_id, const void *payload, u32 len,
 				   bool *signal)
 {
+	return khcl_ring_write_ext(r, type, flags, trans_id, NULL, 0, payload,
+				   len, signal);
+}
+
+enum khcl_ring_err khcl_ring_write_ext(struct khcl_ring *r, u16 type,
+				       u16 flags, u64 trans_id, const void *ext,
+				       u32 extlen, const void *payload,
+				       u32 len, bool *signal)
+{
 	static const u8 zeros[8];
 	struct khcl_vmpkt_desc desc = {
 		.type = type,
-		.offset8 = sizeof(desc) >> 3,
 		.flags = flags,
 		.trans_id = trans_id,
 	};
@@ -147,12 +157,16 @@ enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 	u64 trailer;
 
 	*signal = false;
-	if (len > r->size || !ring_guest_index(r, &read, false))
-		return len > r->size ? KHCL_RING_TOO_BIG : KHCL_RING_BAD_INDEX;
+	if (len > r->size || extlen > r->size || extlen % 8 ||
+	    !ring_guest_index(r, &read, false))
+		return len > r->size || extlen > r->size || extlen % 8 ?
+		       KHCL_RING_TOO_BIG : KHCL_RING_BAD_INDEX;
 	padded = (len + 7) & ~7u;
-	total = sizeof(desc) + padded + KHCL_VMPKT_TRAILER;
-	if ((sizeof(desc) + padded) >> 3 > 0xffff)
+	total = sizeof(desc) + extlen + padded + KHCL_VMPKT_TRAILER;
+	if ((sizeof(desc) + extlen + padded) >> 3 > 0xffff ||
+	    total > r->size)
 		return KHCL_RING_TOO_BIG;
+	desc.offset8 = (sizeof(desc) + extlen) >> 3;
 	/* Full when the free space does not exceed the packet (never fill). */
 	if (r->size - ring_used(r->priv, read, r->size) <= total) {
 		if (!(READ_ONCE(r->hdr->feature_bits) &
@@ -168,10 +182,11 @@ enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 		if (r->size - ring_used(r->priv, read, r->size) <= total)
 			return KHCL_RING_FULL;
 	}
-	desc.len8 = (sizeof(desc) + padded) >> 3;
+	desc.len8 = (sizeof(desc) + extlen + padded) >> 3;
 
 	old = r->priv;
 	idx = ring_copy_in(r, old, &desc, sizeof(desc));
+	idx = ring_copy_in(r, idx, ext, extlen);
 	idx = ring_copy_in(r, idx, payload, len);
 	idx = ring_copy_in(r, idx, zeros, padded - len);
 	trailer = (u64)old << 32;

@@ -56,6 +56,14 @@ bool khcl_ring_read_commit(struct khcl_ring *r);
 enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 				   u64 trans_id, const void *payload, u32 len,
 				   bool *signal);
+/*
+ * The same with @extlen (a multiple of 8) more descriptor bytes before the
+ * payload, e.g. a transfer-page header: offset8 then points past them.
+ */
+enum khcl_ring_err khcl_ring_write_ext(struct khcl_ring *r, u16 type,
+				       u16 flags, u64 trans_id, const void *ext,
+				       u32 extlen, const void *payload,
+				       u32 len, bool *signal);
 
 /* Interrupt masking of the guest->host ring while the server drains it. */
 void khcl_ring_mask(struct khcl_ring *r);

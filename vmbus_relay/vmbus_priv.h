@@ -14,6 +14,7 @@
 
 #define KHCL_VMBUS_RXQ		64	/* guest messages awaiting the worker */
 #define KHCL_VMBUS_TXQ		256	/* replies awaiting a free slot */
+#define KHCL_CHAN_MAPS		4	/* GPADLs a VSP maps per channel */
 
 struct khcl_vsp_chan {
 	struct khcl_vsp *vsp;
@@ -38,6 +39,14 @@ struct khcl_vsp_chan {
 	u8 *pktbuf;
 	u32 pktbuf_size;
 	struct work_struct work;
+
+	/* GPADLs the VSP mapped (khcl_vsp_gpadl_map), vmbus lock */
+	struct khcl_chan_map {
+		u32 handle;
+		void *va;
+		struct page **pages;
+		u32 npages;
+	} maps[KHCL_CHAN_MAPS];
 
 	/* stats */
 	u64 packets_in, packets_out, events_in, signals_out;
@@ -80,6 +89,7 @@ void khcl_chan_event(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);
 struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index);
+void khcl_chan_gpadl_unmap_all(struct khcl_vsp_chan *ch);
 
 /* khcl_vmbus.c */
 int khcl_vmbus_sysfs_init(void);

@@ -24,7 +24,7 @@ if dmesg | grep -q "sub 1 type $scsi_class"; then
 else
 	fail storvsc_subchannel_offered "$(dmesg | grep -i 'storvsc\|offer' | tail -4)"
 fi
-sleep 2		# opened from storvsc's callback; VTL2 lists it open
+sleep 6		# opened from storvsc's callback; a vtl2 monitor block sees it
 if grep -q '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null; then
 	pass storvsc_binds_multichannel
 else

@@ -18,8 +18,7 @@ v=$(version)
 if [ "$v" = "5.3" ]; then pass vmbus_version_5_3; else fail vmbus_version_5_3 "negotiated '$v'"; fi
 
 # the stock clients: every symbol resolves against the stand-in, and they
-# register on its bus (no network VSP offers yet: hv_netvsc has nothing
-# to bind to)
+# register on its bus
 for m in hv_storvsc hv_netvsc; do
 	if modprobe "$m" 2>/tmp/err; then
 		if [ -d "/sys/bus/vmbus/drivers/$m" ]; then
@@ -53,6 +52,31 @@ if [ -n "$host" ] && [ "$disks" -eq 0 ] && ! dmesg | grep -q 'storvsc.*\(error\|
 	pass hv_storvsc_scans_empty_target "$(dmesg | grep -c 'scsi host')"
 else
 	fail hv_storvsc_scans_empty_target "$disks disks; $(dmesg | grep -i 'storvsc\|scsi' | tail -4)"
+fi
+
+# hv_netvsc binds to khcl's NIC (NVSP, receive/send buffers, RNDIS
+# control through receive sections), registers eth0 with the MAC khcl
+# reports, and opens it (packet filter set); the link is reported down
+# (no data path yet)
+i=0
+while [ $i -lt 40 ]; do
+	ndev=$(grep -l '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null | head -1)
+	[ -n "$ndev" ] && break
+	sleep 0.5
+	i=$((i + 1))
+done
+ndev=${ndev%/address}
+ndev=${ndev##*/}
+if [ -n "$ndev" ] && [ -n "$(find /sys/bus/vmbus/drivers/hv_netvsc/ -maxdepth 1 -name '*-*')" ]; then
+	pass hv_netvsc_binds "$ndev mtu $(cat "/sys/class/net/$ndev/mtu")"
+else
+	fail hv_netvsc_binds "$(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
+fi
+if [ -n "$ndev" ] && ip link set "$ndev" up 2>/tmp/err &&
+	ip link show "$ndev" | grep -q 'NO-CARRIER.*UP'; then
+	pass hv_netvsc_opens_link_down "$(ip link show "$ndev" | head -1)"
+else
+	fail hv_netvsc_opens_link_down "$(cat /tmp/err) $(ip link show 2>&1 | tr '\n' ' ')"
 fi
 
 echo_run() {	# echo_run NAME COUNT

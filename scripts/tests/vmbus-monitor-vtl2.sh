@@ -19,6 +19,7 @@ while :; do
 	done
 	grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
 	grep -H . /sys/module/khcl_nvme_xlat/parameters/* 2>/dev/null
+	grep -H . /sys/module/khcl_mana_xlat/parameters/* 2>/dev/null
 	grep -E 'MemFree|Slab' /proc/meminfo
 	if [ -r /sys/kernel/debug/tracing/trace ]; then
 		echo "--- last khcl_vmbus trace events"

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network VSP protocol core. See netvsp.h.
+ *
+ * NVSP order on the primary channel: INIT (one version per attempt,
+ * 6.1, 6.0 and 5.0 accepted), NDIS_CONFIG and NDIS_VER (no answer),
+ * SEND_RECV_BUF, SEND_SEND_BUF, then RNDIS packets. Receive sections
+ * come back as the guest's 8-byte completions.
+ */
+#include "netvsp.h"
+
+static const char *const khcl_nvsp_err_names[KHCL_NVSP_NERR] = {
+	[KHCL_NVSP_ERR_SHORT] = "short",
+	[KHCL_NVSP_ERR_PKT_TYPE] = "pkt_type",
+	[KHCL_NVSP_ERR_TYPE] = "type",
+	[KHCL_NVSP_ERR_STATE] = "state",
+	[KHCL_NVSP_ERR_RANGE] = "range",
+	[KHCL_NVSP_ERR_SECTION] = "section",
+};
+
+const char *khcl_nvsp_err_name(enum khcl_nvsp_err e)
+{
+	return e < KHCL_NVSP_NERR ? khcl_nvsp_err_names[e] : "?";
+}
+
+static int nvsp_err(struct khcl_nvsp_chan *c, enum khcl_nvsp_err e)
+{
+	c->errors[e]++;
+	return -(int)e - 1;
+}
+
+void khcl_nvsp_chan_init(struct khcl_nvsp_chan *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* Bytes of NVSP message each guest type needs (type word included). */
+static u32 nvsp_minlen(u32 type)
+{
+	switch (type) {
+	case KHCL_NVSP_INIT:
+	case KHCL_NVSP_SEND_NDIS_VER:
+		return 12;
+	case KHCL_NVSP_SEND_NDIS_CONFIG:
+		return 20;
+	case KHCL_NVSP_SEND_RECV_BUF:
+	case KHCL_NVSP_SEND_SEND_BUF:
+		return 10;
+	case KHCL_NVSP_REVOKE_RECV_BUF:
+	case KHCL_NVSP_REVOKE_SEND_BUF:
+		return 6;
+	case KHCL_NVSP_SEND_RNDIS_PKT:
+		return 16;
+	case KHCL_NVSP_SUBCHANNEL:
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+/* A GPA-direct SEND_RNDIS_PKT: one range, exactly its PFNs. */
+static int nvsp_parse_range(struct khcl_nvsp_chan *c, const u8 *p, u32 off,
+			    struct khcl_nvsp_req *r)
+{
+	struct {
+		u32 reserved, rangecount, len, offset;
+	} __packed rg;
+	u64 npfns;
+
+	if (off < sizeof(struct khcl_vmpkt_desc) + sizeof(rg))
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	memcpy(&rg, p + sizeof(struct khcl_vmpkt_desc), sizeof(rg));
+	if (rg.rangecount != 1 || !rg.len || rg.offset >= KHCL_HV_PAGE_SIZE)
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	npfns = ((u64)rg.offset + rg.len + KHCL_HV_PAGE_SIZE - 1) >>
+		KHCL_HV_PAGE_SHIFT;
+	if (sizeof(struct khcl_vmpkt_desc) + sizeof(rg) + npfns * sizeof(u64) !=
+	    off)
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	r->rndis_len = rg.len;
+	r->rndis_offset = rg.offset;
+	r->npfns = npfns;
+	r->pfns = p + sizeof(struct khcl_vmpkt_desc) + sizeof(rg);
+	return 0;
+}
+
+int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
+		    const struct khcl_vmpkt_desc *d, const void *pkt, u32 len,
+		    struct khcl_nvsp_req *r)
+{
+	const u8 *p = pkt;
+	u32 off = (u32)d->offset8 << 3, n, min;
+
+	memset(r, 0, sizeof(*r));
+	r->pkt_type = d->type;
+	r->trans_id = d->trans_id;
+	r->completion = d->flags & KHCL_VMPKT_FLAG_COMPLETION_REQUESTED;
+	if (off < sizeof(*d) || off > len || len - off < sizeof(u32))
+		return nvsp_err(c, KHCL_NVSP_ERR_SHORT);
+	n = len - off;
+	if (n > sizeof(r->msg))
+		n = sizeof(r->msg);
+	memcpy(&r->msg, p + off, n);	/* the rest stays zero */
+	r->type = r->msg.type;
+
+	switch (d->type) {
+	case KHCL_VMPKT_COMP:
+		/* the guest returning a receive section */
+		if (r->type != KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE || n < 8)
+			return nvsp_err(c, KHCL_NVSP_ERR_TYPE);
+		return 0;
+	case KHCL_VMPKT_DATA_USING_GPA_DIRECT:
+		if (r->type != KHCL_NVSP_SEND_RNDIS_PKT)
+			return nvsp_err(c, KHCL_NVSP_ERR_PKT_TYPE);
+		if (nvsp_parse_range(c, p, off, r))
+			return -1;
+		break;
+	case KHCL_VMPKT_DATA_INBAND:
+		break;
+	default:
+		return nvsp_err(c, KHCL_NVSP_ERR_PKT_TYPE);
+	}
+	min = nvsp_minlen(r->type);
+	if (!min)
+		return nvsp_err(c, KHCL_NVSP_ERR_TYPE);
+	if (n < min)
+		return nvsp_err(c, KHCL_NVSP_ERR_SHORT);
+	return 0;
+}
+
+static bool nvsp_version_ok(u32 v)
+{
+	return v == KHCL_NVSP_V61 || v == KHCL_NVSP_V6 || v == KHCL_NVSP_V5;
+}
+
+static enum khcl_nvsp_verdict nvsp_answer(const struct khcl_nvsp_req *r)
+{
+	return r->completion ? KHCL_NVSP_REPLY : KHCL_NVSP_NONE;
+}
+
+enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
+					 const struct khcl_nvsp_req *r,
+					 struct khcl_nvsp_msg *reply)
+{
+	const struct khcl_nvsp_msg *m = &r->msg;
+
+	memset(reply, 0, sizeof(*reply));	/* no stale bytes out */
+	if (r->pkt_type == KHCL_VMPKT_COMP)
+		return KHCL_NVSP_SECTION_DONE;
+
+	switch (r->type) {
+	case KHCL_NVSP_INIT:
+		reply->type = KHCL_NVSP_INIT_COMPLETE;
+		reply->init_complete.status = KHCL_NVSP_STAT_FAIL;
+		if (c->version) {
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+		} else if (m->init.min_ver == m->init.max_ver &&
+			   nvsp_version_ok(m->init.max_ver)) {
+			c->version = m->init.max_ver;
+			reply->init_complete.negotiated_ver = c->version;
+			reply->init_complete.status = KHCL_NVSP_STAT_SUCCESS;
+		}
+		return nvsp_answer(r);
+	case KHCL_NVSP_SEND_NDIS_CONFIG:
+		if (!c->version)
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+		else
+			c->mtu = m->init.min_ver;	/* u32 mtu at 4 */
+		return KHCL_NVSP_NONE;
+	case KHCL_NVSP_SEND_NDIS_VER:
+		if (!c->version) {
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+		} else {
+			c->ndis_major = m->init.min_ver;
+			c->ndis_minor = m->init.max_ver;
+		}
+		return KHCL_NVSP_NONE;
+	case KHCL_NVSP_SEND_RECV_BUF:
+		if (c->version && !c->recv_buf) {
+			c->recv_gpadl = m->buf.gpadl;
+			c->recv_id = m->buf.id;
+			return KHCL_NVSP_MAP_RECV_BUF;
+		}
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		khcl_nvsp_recv_buf_done(c, 0, 0, reply);
+		return nvsp_answer(r);
+	case KHCL_NVSP_SEND_SEND_BUF:
+		reply->type = KHCL_NVSP_SEND_SEND_BUF_COMPLETE;
+		reply->send_buf_complete.status = KHCL_NVSP_STAT_FAIL;
+		if (c->version && !c->send_buf) {
+			/* no TX path yet: the buffer is acknowledged only */
+			c->send_buf = true;
+			c->send_gpadl = m->buf.gpadl;
+			reply->send_buf_complete.status =
+				KHCL_NVSP_STAT_SUCCESS;
+			reply->send_buf_complete.section_size = 6144;
+		} else {
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+		}
+		return nvsp_answer(r);
+	case KHCL_NVSP_REVOKE_RECV_BUF:
+		if (!c->recv_buf || m->revoke.id != c->recv_id) {
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+			return KHCL_NVSP_NONE;
+		}
+		c->recv_buf = false;
+		return KHCL_NVSP_UNMAP_RECV_BUF;
+	case KHCL_NVSP_REVOKE_SEND_BUF:
+		if (!c->send_buf)
+			c->errors[KHCL_NVSP_ERR_STATE]++;
+		c->send_buf = false;
+		return KHCL_NVSP_NONE;
+	case KHCL_NVSP_SEND_RNDIS_PKT:
+		if (m->rndis.channel_type == 0) {
+			c->data_pkts++;
+			return KHCL_NVSP_RNDIS_DATA;
+		}
+		/* control: needs its message pages and a place to answer */
+		if (m->rndis.channel_type == 1 && c->recv_buf &&
+		    r->pkt_type == KHCL_VMPKT_DATA_USING_GPA_DIRECT &&
+		    r->rndis_len <= KHCL_RNDIS_MAX_MSG)
+			return KHCL_NVSP_RNDIS;
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		khcl_nvsp_rndis_complete(reply, false);
+		return nvsp_answer(r);
+	case KHCL_NVSP_SUBCHANNEL:
+	default:
+		/* one channel only (so far): refused */
+		reply->type = r->type;
+		reply->init_complete.negotiated_ver = KHCL_NVSP_STAT_FAIL;
+		return nvsp_answer(r);
+	}
+}
+
+void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
+			     u32 section_size, struct khcl_nvsp_msg *reply)
+{
+	u32 n = section_size ? buf_len / section_size : 0;
+
+	memset(reply, 0, sizeof(*reply));
+	reply->type = KHCL_NVSP_SEND_RECV_BUF_COMPLETE;
+	if (!n) {
+		reply->recv_buf_complete.status = KHCL_NVSP_STAT_FAIL;
+		return;
+	}
+	c->recv_buf = true;
+	reply->recv_buf_complete.status = KHCL_NVSP_STAT_SUCCESS;
+	reply->recv_buf_complete.num_sections = 1;
+	reply->recv_buf_complete.offset = 0;
+	reply->recv_buf_complete.sub_alloc_size = section_size;
+	reply->recv_buf_complete.num_sub_allocs = n;
+	reply->recv_buf_complete.end_offset = n * section_size;
+}
+
+void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok)
+{
+	memset(reply, 0, sizeof(*reply));
+	reply->type = KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE;
+	reply->rndis_complete.status = ok ? KHCL_NVSP_STAT_SUCCESS :
+					    KHCL_NVSP_STAT_FAIL;
+}
+
+void khcl_nvsp_rndis_to_guest(struct khcl_nvsp_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = KHCL_NVSP_SEND_RNDIS_PKT;
+	m->rndis.channel_type = 1;
+	m->rndis.section_index = KHCL_NVSP_NO_SECTION;
+}
+
+/* ---- RNDIS ---- */
+
+static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
+		       u32 *status)
+{
+	u32 v;
+
+	*status = KHCL_RNDIS_STATUS_SUCCESS;
+	switch (oid) {
+	case KHCL_OID_GEN_MAXIMUM_FRAME_SIZE:
+		v = dev->mtu;
+		break;
+	case KHCL_OID_GEN_LINK_SPEED:
+		v = dev->link_speed;
+		break;
+	case KHCL_OID_GEN_MEDIA_CONNECT_STATUS:
+		v = dev->link_up ? 0 : 1;	/* connected, disconnected */
+		break;
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+		v = dev->packet_filter;
+		break;
+	case KHCL_OID_802_3_PERMANENT_ADDRESS:
+	case KHCL_OID_802_3_CURRENT_ADDRESS:
+		memcpy(data, dev->mac, sizeof(dev->mac));
+		return sizeof(dev->mac);
+	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
+		/* NDIS_OFFLOAD revision 1, every capability off */
+		memset(data, 0, KHCL_NDIS_OFFLOAD_SIZE_V1);
+		data[0] = KHCL_NDIS_OBJ_OFFLOAD;
+		data[1] = 1;
+		data[2] = KHCL_NDIS_OFFLOAD_SIZE_V1;
+		return KHCL_NDIS_OFFLOAD_SIZE_V1;
+	default:
+		dev->unknown_oids++;
+		*status = KHCL_RNDIS_STATUS_NOT_SUPPORTED;
+		return 0;
+	}
+	memcpy(data, &v, sizeof(v));
+	return sizeof(v);
+}
+
+static u32 rndis_set(struct khcl_rndis_dev *dev, u32 oid, const u8 *info,
+		     u32 n)
+{
+	switch (oid) {
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+		if (n != sizeof(u32))
+			return KHCL_RNDIS_STATUS_INVALID_DATA;
+		memcpy(&dev->packet_filter, info, sizeof(u32));
+		return KHCL_RNDIS_STATUS_SUCCESS;
+	case KHCL_OID_802_3_MULTICAST_LIST:
+		/* whole addresses only (CVE-2016-0088) */
+		return n % 6 ? KHCL_RNDIS_STATUS_INVALID_DATA :
+			       KHCL_RNDIS_STATUS_SUCCESS;
+	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
+		/* nothing is offloaded; the guest's choices change nothing */
+		return KHCL_RNDIS_STATUS_SUCCESS;
+	default:
+		dev->unknown_oids++;
+		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;
+	}
+}
+
+static int rndis_oid(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
+		     u8 *out)
+{
+	struct khcl_rndis_query_complete qc;
+	struct khcl_rndis_oid_req q;
+	u64 start, end;
+	u32 n = 0, status;
+
+	if (len < sizeof(q)) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	memcpy(&q, msg, sizeof(q));
+	/* the info buffer lies inside the message (CVE-2016-0089) */
+	start = 8ull + q.info_buf_offset;
+	end = start + q.info_buflen;
+	if (q.info_buflen && (start < sizeof(q) || end > len)) {
+		dev->bad_msgs++;
+		status = KHCL_RNDIS_STATUS_INVALID_DATA;
+	} else if (!dev->initialized) {
+		status = KHCL_RNDIS_STATUS_FAILURE;
+	} else if (q.h.type == KHCL_RNDIS_MSG_QUERY) {
+		dev->queries++;
+		n = rndis_query(dev, q.oid, out + sizeof(qc), &status);
+	} else {
+		dev->sets++;
+		status = rndis_set(dev, q.oid, msg + start, q.info_buflen);
+	}
+	memset(&qc, 0, sizeof(qc));
+	qc.h.type = q.h.type | KHCL_RNDIS_COMPLETION;
+	qc.h.req_id = q.h.req_id;
+	qc.status = status;
+	if (q.h.type == KHCL_RNDIS_MSG_SET) {	/* SET_C: 16 bytes */
+		qc.h.len = sizeof(struct khcl_rndis_status_complete);
+		memcpy(out, &qc, qc.h.len);
+		return qc.h.len;
+	}
+	qc.info_buflen = n;
+	qc.info_buf_offset = sizeof(qc) - 8;	/* from req_id */
+	qc.h.len = sizeof(qc) + n;
+	memcpy(out, &qc, sizeof(qc));
+	return qc.h.len;
+}
+
+int khcl_rndis_control(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
+		       u8 *out)
+{
+	struct khcl_rndis_init_complete ic;
+	struct khcl_rndis_status_complete sc;
+	struct khcl_rndis_hdr h;
+
+	memset(out, 0, KHCL_RNDIS_MAX_REPLY);
+	if (len < sizeof(h)) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	memcpy(&h, msg, sizeof(h));
+	if (h.len < sizeof(h) || h.len > len) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	len = h.len;		/* what the message says it is, and no more */
+	switch (h.type) {
+	case KHCL_RNDIS_MSG_INIT:
+		if (len < sizeof(struct khcl_rndis_init_req)) {
+			dev->bad_msgs++;
+			return -1;
+		}
+		dev->initialized = true;
+		memset(&ic, 0, sizeof(ic));
+		ic.h.type = KHCL_RNDIS_MSG_INIT | KHCL_RNDIS_COMPLETION;
+		ic.h.len = sizeof(ic);
+		ic.h.req_id = h.req_id;
+		ic.status = KHCL_RNDIS_STATUS_SUCCESS;
+		ic.major = 1;
+		ic.medium = 0;			/* 802.3 */
+		ic.max_pkt_per_msg = 8;
+		ic.max_xfer_size = 0x4000;
+		ic.pkt_alignment_factor = 3;	/* 8 bytes */
+		memcpy(out, &ic, sizeof(ic));
+		return sizeof(ic);
+	case KHCL_RNDIS_MSG_HALT:
+		dev->initialized = false;
+		return 0;
+	case KHCL_RNDIS_MSG_QUERY:
+	case KHCL_RNDIS_MSG_SET:
+		return rndis_oid(dev, msg, len, out);
+	case KHCL_RNDIS_MSG_KEEPALIVE:
+		memset(&sc, 0, sizeof(sc));
+		sc.h.type = KHCL_RNDIS_MSG_KEEPALIVE | KHCL_RNDIS_COMPLETION;
+		sc.h.len = sizeof(sc);
+		sc.h.req_id = h.req_id;
+		sc.status = KHCL_RNDIS_STATUS_SUCCESS;
+		memcpy(out, &sc, sizeof(sc));
+		return sizeof(sc);
+	default:	/* data on the control path, RESET, host-only types */
+		dev->bad_msgs++;
+		return -1;
+	}
+}
