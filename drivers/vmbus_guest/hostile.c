@@ -552,12 +552,21 @@ static int __init h_init(void)
 		return ret;
 	ret = vmbus_driver_register(&khcl_vstor_hostile_driver);
 	if (ret)
-		vmbus_driver_unregister(&h_driver);
+		goto err_h;
+	ret = vmbus_driver_register(&khcl_netvsc_hostile_driver);
+	if (ret)
+		goto err_vstor;
+	return 0;
+err_vstor:
+	vmbus_driver_unregister(&khcl_vstor_hostile_driver);
+err_h:
+	vmbus_driver_unregister(&h_driver);
 	return ret;
 }
 
 static void __exit h_exit(void)
 {
+	vmbus_driver_unregister(&khcl_netvsc_hostile_driver);
 	vmbus_driver_unregister(&khcl_vstor_hostile_driver);
 	vmbus_driver_unregister(&h_driver);
 }

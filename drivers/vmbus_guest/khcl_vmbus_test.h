@@ -13,5 +13,7 @@ void khcl_vmbus_test_signal(u32 connection_id);
 
 /* khcl_vmbus_hostile.ko: the lying storvsc (hostile_vstor.c) */
 extern struct hv_driver khcl_vstor_hostile_driver;
+/* and the lying netvsc (hostile_netvsc.c) */
+extern struct hv_driver khcl_netvsc_hostile_driver;
 
 #endif /* KHCL_VMBUS_TEST_H */

@@ -2,9 +2,10 @@
 # Hostile-guest run (test guest, BusyBox): khcl_vmbus_hostile attacks the
 # VMBus server in vtl2 (cases in drivers/vmbus_guest/hostile.c), each case
 # HOSTILE_REPS times (kernel command line, default 20); after each one
-# the channel must echo again. Then its lying storvsc attacks the storage
-# VSP (hostile_vstor.c), and the ordinary echo client, sub-channels and
-# the real storvsc must still work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
+# the channel must echo again. Then its lying storvsc and netvsc attack
+# the storage and network VSPs (hostile_vstor.c, hostile_netvsc.c), and
+# the ordinary echo client, sub-channels, the real storvsc and netvsc
+# must still work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
 rc=0
 R=${HOSTILE_REPS:-20}
 rmmod khcl_echo_client 2>/dev/null
@@ -47,6 +48,18 @@ else
 	echo "FAIL hostile_vstor run: $(cat /tmp/err)"
 	rc=1
 fi
+# a lying netvsc against khcl's network VSP
+vn=/sys/bus/vmbus/drivers/khcl_netvsc_hostile
+if echo "$R" 2>/tmp/err >"$vn/run"; then
+	r=$(cat "$vn/result")
+	case "$r" in
+	PASS*) echo "PASS hostile_netvsc $r" ;;
+	*) echo "FAIL hostile_netvsc $r"; rc=1 ;;
+	esac
+else
+	echo "FAIL hostile_netvsc run: $(cat /tmp/err)"
+	rc=1
+fi
 rmmod khcl_vmbus_hostile
 # the real storvsc binds after all that
 modprobe hv_storvsc
@@ -60,6 +73,20 @@ if grep -q '^storvsc' /sys/class/scsi_host/host*/proc_name 2>/dev/null; then
 	echo "PASS storvsc_binds_after_hostile"
 else
 	echo "FAIL storvsc_binds_after_hostile $(dmesg | grep -i storvsc | tail -3)"
+	rc=1
+fi
+# and the real netvsc
+modprobe hv_netvsc
+i=0
+until grep -q '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -ge 40 ] && break
+	sleep 0.5
+done
+if grep -q '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null; then
+	echo "PASS netvsc_binds_after_hostile"
+else
+	echo "FAIL netvsc_binds_after_hostile $(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
 	rc=1
 fi
 modprobe khcl_echo_client

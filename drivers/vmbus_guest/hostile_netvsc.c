@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl_netvsc_hostile (part of khcl_vmbus_hostile.ko): a netvsc that
+ * lies. Binds to khcl's NIC instead of hv_netvsc and, on
+ * /sys/bus/vmbus/drivers/khcl_netvsc_hostile/run N, N times opens the
+ * channel and:
+ *
+ *   asks for a receive buffer before INIT, offers NVSP 3.2 and 6.1
+ *   sends an RNDIS control message before there is a receive buffer
+ *   hands over a 64 KiB receive buffer, then tears its GPADL down while
+ *   khcl has it mapped (must be refused: khcl keeps writing there)
+ *   names an RNDIS message page beyond VTL0 RAM
+ *   sends INIT, a SET of a host-internal OID (CVE-2021-28476), a
+ *   multicast list of 10 bytes (CVE-2016-0088), and checks the answers
+ *   that come back through its receive sections
+ *   returns a section it never got, then keeps every section and sends
+ *   70 queries: khcl answers while sections last and drops the rest
+ *   revokes the buffer, after which its GPADL can go
+ *
+ * "result" holds "PASS|FAIL netvsc_hostile reps=N (first failure)".
+ */
+#define pr_fmt(fmt) "khcl_netvsc_hostile: " fmt
+
+#include <linux/delay.h>
+#include <linux/hyperv.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "khcl_vmbus_test.h"
+
+#define HN_RING		VMBUS_RING_SIZE(64 * 1024)
+#define HN_TIMEOUT	(5 * HZ)
+#define HN_RECV_SIZE	(64 * 1024)
+#define HN_GUEST_PFNS	(SZ_1G >> HV_HYP_PAGE_SHIFT)
+/* sections khcl can use in our buffer: 1728 bytes each, at most 64 */
+#define HN_SECTIONS	min(HN_RECV_SIZE / 1728, 64)
+
+struct hn_dev {
+	struct hv_device *hdev;
+	bool open;
+	wait_queue_head_t wq;
+	u64 comps, xfers;
+	u32 last_comp[10];		/* the last NVSP completion */
+	u32 last_rndis[8];		/* the start of the last RNDIS answer */
+	u64 last_xfer_id;
+	bool auto_complete;		/* give sections back at once */
+	void *recv;
+	struct vmbus_gpadl gpadl;
+	struct page *page;		/* RNDIS requests are built here */
+};
+
+static DEFINE_MUTEX(hn_mutex);
+static struct hn_dev *hn_cur;
+static char hn_result[160] = "none";
+
+static void hn_give_back(struct hn_dev *hn, u64 id)
+{
+	u32 m[2] = { 108, 1 };		/* RNDIS_PKT_COMPLETE, success */
+
+	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), id, VM_PKT_COMP, 0);
+}
+
+static void hn_callback(void *ctx)
+{
+	struct hn_dev *hn = ctx;
+	struct vmpacket_descriptor *d;
+	const u32 *x;
+	u32 off;
+
+	foreach_vmbus_pkt(d, hn->hdev->channel) {
+		if (d->type == VM_PKT_COMP) {
+			memset(hn->last_comp, 0, sizeof(hn->last_comp));
+			memcpy(hn->last_comp, hv_pkt_data(d),
+			       min_t(u32, hv_pkt_datalen(d),
+				     sizeof(hn->last_comp)));
+			hn->comps++;
+		} else if (d->type == VM_PKT_DATA_USING_XFER_PAGES &&
+			   hn->recv) {
+			/* pageset id, range count, byte count, byte offset */
+			x = (const u32 *)(d + 1);
+			off = x[3];
+			if (off <= HN_RECV_SIZE - sizeof(hn->last_rndis))
+				memcpy(hn->last_rndis, hn->recv + off,
+				       sizeof(hn->last_rndis));
+			hn->last_xfer_id = d->trans_id;
+			hn->xfers++;
+			if (hn->auto_complete)
+				hn_give_back(hn, d->trans_id);
+		}
+	}
+	wake_up(&hn->wq);
+}
+
+static int hn_open(struct hn_dev *hn)
+{
+	struct vmbus_channel *ch = hn->hdev->channel;
+	int ret;
+
+	ch->rqstor_size = 0;
+	ch->next_request_id_callback = NULL;
+	ch->request_addr_callback = NULL;
+	ch->max_pkt_size = 4096;
+	vmbus_set_sc_create_callback(ch, NULL);
+	hn->comps = 0;
+	hn->xfers = 0;
+	hn->auto_complete = true;
+	ret = vmbus_open(ch, HN_RING, HN_RING, NULL, 0, hn_callback, hn);
+	hn->open = !ret;
+	return ret;
+}
+
+/* An NVSP message; the status word of its completion, or -ETIMEDOUT. */
+static s64 hn_nvsp(struct hn_dev *hn, u32 type, u32 a, u32 b)
+{
+	u32 m[10] = { type, a, b };
+	u64 want = hn->comps + 1;
+
+	if (vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0x61,
+			     VM_PKT_DATA_INBAND,
+			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+		return -EIO;
+	if (!wait_event_timeout(hn->wq, hn->comps >= want, HN_TIMEOUT))
+		return -ETIMEDOUT;
+	/* INIT_COMPLETE has its status at 12, the others at 4 */
+	return type == 1 ? hn->last_comp[3] : hn->last_comp[1];
+}
+
+/* An RNDIS control message at @pfn; its RNDIS_PKT_COMPLETE status. */
+static s64 hn_rndis_at(struct hn_dev *hn, const void *msg, u32 len, u64 pfn)
+{
+	u32 m[10] = { 107, 1, 0xffffffff, 0 };
+	struct {
+		struct vmbus_packet_mpb_array a;
+		u64 pfn;
+	} __packed d;
+	u64 want = hn->comps + 1;
+
+	if (pfn == page_to_pfn(hn->page))
+		memcpy(page_address(hn->page), msg, len);
+	memset(&d, 0, sizeof(d));
+	d.a.rangecount = 1;
+	d.a.range.len = len;
+	d.a.range.offset = 0;
+	d.pfn = pfn;
+	if (vmbus_sendpacket_mpb_desc(hn->hdev->channel, &d.a, sizeof(d), m,
+				      sizeof(m), 0x62))
+		return -EIO;
+	if (!wait_event_timeout(hn->wq, hn->comps >= want, HN_TIMEOUT))
+		return -ETIMEDOUT;
+	return hn->last_comp[1];
+}
+
+/* An RNDIS SET/QUERY of @oid with @n info bytes from our page. */
+static s64 hn_oid(struct hn_dev *hn, u32 type, u32 oid, u32 n)
+{
+	u32 q[7 + 4] = { type, 28 + n, 77, oid, n, 20, 0 };
+
+	return hn_rndis_at(hn, q, 28 + n, page_to_pfn(hn->page));
+}
+
+static bool hn_answer(struct hn_dev *hn, u64 want, u32 type, u32 status)
+{
+	if (!wait_event_timeout(hn->wq, hn->xfers >= want, HN_TIMEOUT))
+		return false;
+	return hn->last_rndis[0] == type && hn->last_rndis[3] == status;
+}
+
+static const char *hn_check(const char *prev, bool ok, const char *what)
+{
+	return prev ? prev : ok ? NULL : what;
+}
+
+static int hn_round(struct hn_dev *hn, const char **why)
+{
+	u64 me = page_to_pfn(hn->page), want;
+	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
+	u32 td[4] = { 11, 0, hn->hdev->channel->offermsg.child_relid, 0 };
+	const char *f = NULL;
+	int i, ret;
+
+	f = hn_check(f, hn_nvsp(hn, 101, 0, 0xcafe) == 2,
+		     "receive buffer before INIT accepted");
+	f = hn_check(f, hn_nvsp(hn, 1, 0x30002, 0x30002) == 2,
+		     "NVSP 3.2 accepted");
+	f = hn_check(f, hn_nvsp(hn, 1, 0x60001, 0x60001) == 1,
+		     "NVSP 6.1 refused");
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 2,
+		     "RNDIS without a receive buffer accepted");
+	ret = vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
+				    &hn->gpadl);
+	if (ret) {
+		*why = "receive buffer GPADL failed";
+		return ret;
+	}
+	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
+		     "receive buffer refused");
+	/* tear it down under khcl's mapping: refused, no answer comes */
+	td[3] = hn->gpadl.gpadl_handle;
+	khcl_vmbus_test_post(td, sizeof(td));
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init),
+				    HN_GUEST_PFNS + 3) == 2,
+		     "RNDIS page beyond VTL0 RAM accepted");
+	want = hn->xfers + 1;
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 1,
+		     "RNDIS INIT refused");
+	f = hn_check(f, hn_answer(hn, want, 0x80000002, 0), "no INIT_C");
+	want = hn->xfers + 1;
+	hn_oid(hn, 5, 0x00010270, 16);
+	f = hn_check(f, hn_answer(hn, want, 0x80000005, 0xc00000bb),
+		     "host-internal OID not refused");
+	want = hn->xfers + 1;
+	hn_oid(hn, 5, 0x01010103, 10);
+	f = hn_check(f, hn_answer(hn, want, 0x80000005, 0xc0010015),
+		     "10-byte multicast list not refused");
+	hn_give_back(hn, 999);		/* a section never sent */
+	/* keep every section: answers stop when they run out */
+	hn->auto_complete = false;
+	want = hn->xfers;
+	for (i = 0; i < 70; i++)
+		hn_oid(hn, 4, 0x00010114, 0);
+	msleep(100);
+	f = hn_check(f, hn->xfers - want == HN_SECTIONS,
+		     "sections not bounded");
+	for (i = 1; i <= HN_SECTIONS; i++)
+		hn_give_back(hn, i);
+	hn->auto_complete = true;
+	want = hn->xfers + 1;
+	hn_oid(hn, 4, 0x00010114, 0);
+	f = hn_check(f, hn_answer(hn, want, 0x80000004, 0),
+		     "no answer after sections came back");
+	/* revoke (no answer), then the GPADL can go */
+	{
+		u32 m[10] = { 103, 0xcafe };
+
+		vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
+				 VM_PKT_DATA_INBAND, 0);
+	}
+	msleep(50);
+	ret = vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl);
+	f = hn_check(f, !ret, "GPADL teardown after revoke failed");
+	*why = f ? f : "";
+	return f ? -EPROTO : 0;
+}
+
+static ssize_t run_store(struct device_driver *drv, const char *buf,
+			 size_t count)
+{
+	const char *why = "";
+	unsigned int reps, r;
+	int ret = 0;
+
+	if (kstrtouint(buf, 0, &reps) || !reps || reps > 10000)
+		return -EINVAL;
+	mutex_lock(&hn_mutex);
+	if (!hn_cur) {
+		mutex_unlock(&hn_mutex);
+		return -ENODEV;
+	}
+	for (r = 0; r < reps && !ret; r++) {
+		ret = hn_open(hn_cur);
+		if (ret) {
+			why = "open failed";
+			break;
+		}
+		ret = hn_round(hn_cur, &why);
+		vmbus_close(hn_cur->hdev->channel);
+		hn_cur->open = false;
+	}
+	snprintf(hn_result, sizeof(hn_result), "%s netvsc_hostile reps=%u%s%s",
+		 ret ? "FAIL" : "PASS", r, ret ? " " : "", why);
+	pr_info("%s\n", hn_result);
+	mutex_unlock(&hn_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(run);
+
+static ssize_t result_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hn_result);
+}
+static DRIVER_ATTR_RO(result);
+
+static struct attribute *hn_drv_attrs[] = {
+	&driver_attr_run.attr,
+	&driver_attr_result.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hn_drv);
+
+static int hn_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
+{
+	struct hn_dev *hn = kzalloc(sizeof(*hn), GFP_KERNEL);
+
+	if (!hn)
+		return -ENOMEM;
+	hn->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	hn->recv = vzalloc(HN_RECV_SIZE);
+	if (!hn->page || !hn->recv) {
+		if (hn->page)
+			__free_page(hn->page);
+		vfree(hn->recv);
+		kfree(hn);
+		return -ENOMEM;
+	}
+	hn->hdev = hdev;
+	init_waitqueue_head(&hn->wq);
+	hv_set_drvdata(hdev, hn);
+	mutex_lock(&hn_mutex);
+	hn_cur = hn;
+	mutex_unlock(&hn_mutex);
+	return 0;
+}
+
+static void hn_remove(struct hv_device *hdev)
+{
+	struct hn_dev *hn = hv_get_drvdata(hdev);
+
+	mutex_lock(&hn_mutex);
+	hn_cur = NULL;
+	mutex_unlock(&hn_mutex);
+	__free_page(hn->page);
+	vfree(hn->recv);
+	kfree(hn);
+}
+
+static const struct hv_vmbus_device_id hn_ids[] = {
+	{ HV_NIC_GUID, },
+	{ },
+};
+
+struct hv_driver khcl_netvsc_hostile_driver = {
+	.name = "khcl_netvsc_hostile",
+	.id_table = hn_ids,
+	.probe = hn_probe,
+	.remove = hn_remove,
+	.driver = { .groups = hn_drv_groups },
+};
