@@ -549,6 +549,7 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 	struct vmbus_channel_initiate_contact msg = {};
 	const struct vmbus_channel_version_response *resp;
 	struct khcl_req req;
+	ktime_t t0;
 	int ret;
 
 	msg.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
@@ -568,6 +569,7 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 
 	khcl_req_init(&req, CHANNELMSG_VERSION_RESPONSE, NULL);
 	khcl_req_add(vb, &req);
+	t0 = ktime_get();
 	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
 	if (ret) {
 		khcl_req_cancel(vb, &req);
@@ -576,6 +578,8 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 	ret = khcl_req_wait_ms(vb, &req, timeout_ms);
 	if (ret)
 		return ret;
+	/* control message round trip: posted -> answer taken */
+	vb->contact_rtt_us = ktime_us_delta(ktime_get(), t0);
 
 	resp = (const void *)req.resp;
 	if (!resp->version_supported)
@@ -614,9 +618,9 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 			vb->version = version;
 			vmbus_proto_version = version;
 			WRITE_ONCE(vb->state, KHCL_CONN_CONNECTED);
-			pr_info("VMBus version %u.%u, message connection id %u\n",
+			pr_info("VMBus version %u.%u, message connection id %u, INITIATE_CONTACT round trip %lld us\n",
 				version >> 16, version & 0xffff,
-				vb->msg_conn_id);
+				vb->msg_conn_id, vb->contact_rtt_us);
 			return 0;
 		}
 		if (ret != -ECONNREFUSED) {

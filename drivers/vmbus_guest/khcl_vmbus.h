@@ -55,6 +55,7 @@ struct khcl_stats {
 /* The one VMBus connection (there is one mailbox per guest). */
 struct khcl_vmbus {
 	bool present;			/* mailbox device bound */
+	s64 contact_rtt_us;		/* INITIATE_CONTACT round trip */
 	struct pci_dev *pdev;
 	void __iomem *regs;		/* ivshmem BAR0 */
 	void *shm;			/* ivshmem BAR2: the mailbox */

@@ -14,8 +14,15 @@ drv=/sys/bus/vmbus/drivers/khcl_echo_client
 
 version() { dmesg | sed -n 's/.*VMBus version \([0-9.]*\), message connection.*/\1/p' | tail -1; }
 
+# the control message round trip, as the transport measured it
+rtt() { dmesg | sed -n 's/.*INITIATE_CONTACT round trip \([0-9]*\) us.*/\1/p' | tail -1; }
+
 v=$(version)
-if [ "$v" = "5.3" ]; then pass vmbus_version_5_3; else fail vmbus_version_5_3 "negotiated '$v'"; fi
+if [ "$v" = "5.3" ]; then
+	pass vmbus_version_5_3 "INITIATE_CONTACT round trip $(rtt) us"
+else
+	fail vmbus_version_5_3 "negotiated '$v'"
+fi
 
 # the stock clients: every symbol resolves against the stand-in, and they
 # register on its bus
@@ -130,7 +137,11 @@ fi
 rmmod khcl_echo_client khcl_vmbus_guest
 if modprobe khcl_vmbus_guest max_version=0x40001 && modprobe khcl_echo_client; then
 	v=$(version)
-	if [ "$v" = "4.1" ]; then pass vmbus_version_4_1; else fail vmbus_version_4_1 "negotiated '$v'"; fi
+	if [ "$v" = "4.1" ]; then
+		pass vmbus_version_4_1 "INITIATE_CONTACT round trip $(rtt) us"
+	else
+		fail vmbus_version_4_1 "negotiated '$v'"
+	fi
 	echo_run echo_on_4_1 1000
 else
 	fail vmbus_version_4_1 "reload failed"
