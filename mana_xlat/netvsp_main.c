@@ -278,20 +278,13 @@ static struct khcl_vsp nv_vsp = {
 };
 
 /* /sys/module/khcl_mana_xlat/parameters/<stat> */
-#define NV_STAT(name)							\
-static int name##_get(char *buf, const struct kernel_param *kp)	\
-{									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&nv_##name));	\
-}									\
-static const struct kernel_param_ops name##_ops = { .get = name##_get }; \
-module_param_cb(name, &name##_ops, NULL, 0444)
 
-NV_STAT(rndis_ctl);
-NV_STAT(data_dropped);
-NV_STAT(refused);
-NV_STAT(stalls);
-NV_STAT(no_section);
-NV_STAT(copy_faults);
+KHCL_VSP_STAT(rndis_ctl, nv_rndis_ctl);
+KHCL_VSP_STAT(data_dropped, nv_data_dropped);
+KHCL_VSP_STAT(refused, nv_refused);
+KHCL_VSP_STAT(stalls, nv_stalls);
+KHCL_VSP_STAT(no_section, nv_no_section);
+KHCL_VSP_STAT(copy_faults, nv_copy_faults);
 
 static int __init nv_init(void)
 {

@@ -201,18 +201,11 @@ static struct khcl_vsp sv_vsp = {
 };
 
 /* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,stalls,copy_faults} */
-#define SV_STAT(name)							\
-static int name##_get(char *buf, const struct kernel_param *kp)	\
-{									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&sv_##name));	\
-}									\
-static const struct kernel_param_ops name##_ops = { .get = name##_get }; \
-module_param_cb(name, &name##_ops, NULL, 0444)
 
-SV_STAT(srbs);
-SV_STAT(refused);
-SV_STAT(stalls);
-SV_STAT(copy_faults);
+KHCL_VSP_STAT(srbs, sv_srbs);
+KHCL_VSP_STAT(refused, sv_refused);
+KHCL_VSP_STAT(stalls, sv_stalls);
+KHCL_VSP_STAT(copy_faults, sv_copy_faults);
 
 static int __init sv_init(void)
 {

@@ -90,6 +90,18 @@ int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
 void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len);
 void khcl_vsp_gpadl_unmap(struct khcl_vsp_chan *ch, void *va);
 
+/*
+ * A VSP's counter as a read-only module parameter,
+ * /sys/module/<vsp>/parameters/@name, showing the atomic64_t @counter.
+ */
+#define KHCL_VSP_STAT(name, counter)					\
+static int name##_get(char *buf, const struct kernel_param *kp)	\
+{									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&(counter)));	\
+}									\
+static const struct kernel_param_ops name##_ops = { .get = name##_get }; \
+module_param_cb(name, &name##_ops, NULL, 0444)
+
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch);
 void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);
 
