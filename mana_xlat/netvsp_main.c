@@ -286,17 +286,25 @@ KHCL_VSP_STAT(stalls, nv_stalls);
 KHCL_VSP_STAT(no_section, nv_no_section);
 KHCL_VSP_STAT(copy_faults, nv_copy_faults);
 
+static struct khcl_knobs *nv_knobs;
+
 static int __init nv_init(void)
 {
+	int ret;
+
 	if (!mac_pton(mac, nv_mac) || !is_valid_ether_addr(nv_mac)) {
 		pr_err("mac=%s is not a unicast MAC address\n", mac);
 		return -EINVAL;
 	}
-	return khcl_vsp_register(&nv_vsp);
+	ret = khcl_vsp_register(&nv_vsp);
+	if (!ret)	/* /sys/kernel/khcl/mana_xlat/: knobs and counters */
+		nv_knobs = khcl_knobs_dir("mana_xlat", THIS_MODULE);
+	return ret;
 }
 
 static void __exit nv_exit(void)
 {
+	khcl_knobs_remove(nv_knobs);
 	khcl_vsp_unregister(&nv_vsp);
 }
 

@@ -207,16 +207,24 @@ KHCL_VSP_STAT(refused, sv_refused);
 KHCL_VSP_STAT(stalls, sv_stalls);
 KHCL_VSP_STAT(copy_faults, sv_copy_faults);
 
+static struct khcl_knobs *sv_knobs;
+
 static int __init sv_init(void)
 {
+	int ret;
+
 	sv_lim.max_subchannels = min_t(unsigned int, max_subchannels,
 				       KHCL_VMB_MAX_SUBCHANNELS);
 	sv_lim.max_transfer_bytes = clamp(max_transfer_kb, 4u, 8192u) << 10;
-	return khcl_vsp_register(&sv_vsp);
+	ret = khcl_vsp_register(&sv_vsp);
+	if (!ret)	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */
+		sv_knobs = khcl_knobs_dir("nvme_xlat", THIS_MODULE);
+	return ret;
 }
 
 static void __exit sv_exit(void)
 {
+	khcl_knobs_remove(sv_knobs);
 	khcl_vsp_unregister(&sv_vsp);
 }
 

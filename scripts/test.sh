@@ -82,6 +82,18 @@ else
 	res FAIL rig vtl2_ready "logs: $(cat out/logs/last)"
 fi
 
+# 3b. rig: every knob of every khcl module also under /sys/kernel/khcl
+rm -f out/logs/last
+scripts/rig.sh --only-vtl2 --vtl2-script scripts/tests/knobs-vtl2.sh --timeout 120 || true
+logs=$(cat out/logs/last 2>/dev/null || echo none)
+if grep -qE '^(PASS|FAIL) ' "$logs/vtl2.out" 2>/dev/null; then
+	while read -r v name detail; do
+		res "$v" rig "$name" "$detail"
+	done < <(grep -E '^(PASS|FAIL) ' "$logs/vtl2.out")
+else
+	res FAIL rig knobs "no results; logs: $logs"
+fi
+
 # 4. rig: NVMe DMA straight into the test guest's RAM, both ways
 disk=$(mktemp "${TMPDIR:-/tmp}/khcl-disk.XXXXXX")
 truncate -s 1G "$disk"

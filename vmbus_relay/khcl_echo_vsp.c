@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "khcl_vsp.h"
+#include "../vtl2/khcl_vtl2.h"
 #include "../include/khcl/echo_proto.h"
 
 static u64 echoed, ignored, stalls;
@@ -129,13 +130,20 @@ static struct khcl_vsp echo_vsp = {
 	.ops = &echo_ops,
 };
 
+static struct khcl_knobs *echo_knobs;
+
 static int __init echo_init(void)
 {
-	return khcl_vsp_register(&echo_vsp);
+	int ret = khcl_vsp_register(&echo_vsp);
+
+	if (!ret)	/* /sys/kernel/khcl/echo_vsp/ */
+		echo_knobs = khcl_knobs_dir("echo_vsp", THIS_MODULE);
+	return ret;
 }
 
 static void __exit echo_exit(void)
 {
+	khcl_knobs_remove(echo_knobs);
 	khcl_vsp_unregister(&echo_vsp);
 }
 

@@ -617,12 +617,15 @@ static int __init khcl_vmbus_init(void)
 	ret = sysfs_create_group(vb->kobj, &vmbus_group);
 	if (ret)
 		goto err_kobj;
+	vb->knobs = khcl_knobs_add(vb->kobj, THIS_MODULE);
 	vb->client.msg = vmbus_on_msg;
 	vb->client.event = vmbus_on_event;
 	vb->client.up = vmbus_on_up;
 	ret = khcl_transport_attach(&vb->client);
-	if (ret)
+	if (ret) {
+		khcl_knobs_remove(vb->knobs);
 		goto err_kobj;
+	}
 	pr_info("VMBus server ready (versions up to %u.%u)\n",
 		max_version >> 16, max_version & 0xffff);
 	return 0;
@@ -651,6 +654,7 @@ static void __exit khcl_vmbus_exit(void)
 	cancel_work_sync(&vb->reap_work);
 	vmbus_reap();
 	destroy_workqueue(vb->wq);
+	khcl_knobs_remove(vb->knobs);
 	kobject_put(vb->chans_kobj);
 	kobject_put(vb->kobj);
 }

@@ -74,6 +74,7 @@ struct khcl_vmbus {
 	struct list_head dead;		/* released sub-channels (lock) */
 	struct work_struct reap_work;	/* frees them outside the lock */
 	struct kobject *kobj, *chans_kobj;
+	struct khcl_knobs *knobs;	/* module parameters, mirrored */
 
 	bool rxq_stalled;		/* a message was left in the mailbox */
 	u64 rxq_deferred, txq_dropped, bad_type, unknown_events;

@@ -15,6 +15,7 @@ struct kobject *khcl_kobj;
 EXPORT_SYMBOL_GPL(khcl_kobj);
 
 static struct kobject *vtl0mem_kobj;
+static struct khcl_knobs *vtl2_knobs;
 
 #define KHCL_STAT_ATTR(name)						\
 static ssize_t name##_show(struct kobject *k, struct kobj_attribute *a,	\
@@ -65,6 +66,8 @@ static int __init khcl_vtl2_init(void)
 	ret = sysfs_create_group(vtl0mem_kobj, &vtl0mem_group);
 	if (ret)
 		goto err_mem;
+	/* chunk_mb, max_memmap_kb: memory map knobs */
+	vtl2_knobs = khcl_knobs_add(vtl0mem_kobj, THIS_MODULE);
 	pr_info("platform core loaded\n");
 	return 0;
 
@@ -78,6 +81,7 @@ err_root:
 static void __exit khcl_vtl2_exit(void)
 {
 	khcl_vtl0mem_remove_all();
+	khcl_knobs_remove(vtl2_knobs);
 	sysfs_remove_group(vtl0mem_kobj, &vtl0mem_group);
 	kobject_put(vtl0mem_kobj);
 	kobject_put(khcl_kobj);

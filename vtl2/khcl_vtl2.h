@@ -15,6 +15,18 @@
 extern struct kobject *khcl_kobj;
 
 /*
+ * Mirror every module parameter of @mod as an attribute of @dir (e.g.
+ * /sys/kernel/khcl/<module>/), same mode, through the parameter's ops.
+ * Names @dir already has are left to it. NULL on no memory.
+ */
+struct khcl_knobs;
+struct module;
+struct khcl_knobs *khcl_knobs_add(struct kobject *dir, struct module *mod);
+/* The same in a new /sys/kernel/khcl/@name/, removed with the knobs. */
+struct khcl_knobs *khcl_knobs_dir(const char *name, struct module *mod);
+void khcl_knobs_remove(struct khcl_knobs *k);
+
+/*
  * Declare VTL0 RAM [gpa, gpa + len) as found at host physical address
  * phys in VTL2's address space (identity on Hyper-V, a BAR in the rig).
  * Nothing is mapped yet: chunks are registered on first use.

@@ -24,6 +24,7 @@ module_param(bdev_path, charp, 0444);
 MODULE_PARM_DESC(bdev_path, "Block device to read from and write to");
 
 static struct kobject *proof_kobj;
+static struct khcl_knobs *proof_knobs;
 
 #define PROOF_MAX_PAGES	16
 
@@ -108,13 +109,17 @@ static int __init proof_init(void)
 	if (!proof_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(proof_kobj, &proof_group);
-	if (ret)
+	if (ret) {
 		kobject_put(proof_kobj);
-	return ret;
+		return ret;
+	}
+	proof_knobs = khcl_knobs_add(proof_kobj, THIS_MODULE);
+	return 0;
 }
 
 static void __exit proof_exit(void)
 {
+	khcl_knobs_remove(proof_knobs);
 	sysfs_remove_group(proof_kobj, &proof_group);
 	kobject_put(proof_kobj);
 }

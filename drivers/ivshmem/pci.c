@@ -89,7 +89,25 @@ static struct pci_driver khcl_ivshmem_driver = {
 	.probe = khcl_ivshmem_probe,
 	.remove = khcl_ivshmem_remove,
 };
-module_pci_driver(khcl_ivshmem_driver);
+static struct khcl_knobs *iv_knobs;
+
+static int __init khcl_ivshmem_init(void)
+{
+	int ret = pci_register_driver(&khcl_ivshmem_driver);
+
+	if (!ret)	/* /sys/kernel/khcl/ivshmem/poll_ms */
+		iv_knobs = khcl_knobs_dir("ivshmem", THIS_MODULE);
+	return ret;
+}
+
+static void __exit khcl_ivshmem_exit(void)
+{
+	khcl_knobs_remove(iv_knobs);
+	pci_unregister_driver(&khcl_ivshmem_driver);
+}
+
+module_init(khcl_ivshmem_init);
+module_exit(khcl_ivshmem_exit);
 
 MODULE_DESCRIPTION("khcl rig backend: VTL0 RAM and mailbox over ivshmem");
 MODULE_LICENSE("GPL");
