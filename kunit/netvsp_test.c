@@ -225,7 +225,7 @@ static void nvsp_malformed(struct kunit *test)
 	nt_rndis(&p, 4000, 200, 2);
 	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_RNDIS);
 	KUNIT_EXPECT_EQ(test, khcl_nvsp_parse(&c, &p.d, &p, p.len, &r), 0);
-	KUNIT_EXPECT_EQ(test, khcl_nvsp_pfn(&r, 1), 0x2001ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 1), 0x2001ull);
 	nt_rndis(&p, 0, 5000, 2);
 	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_REPLY);
 	/* a receive completion is only ever 108 */

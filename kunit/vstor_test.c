@@ -43,7 +43,7 @@ static void vt_inband(struct vt_pkt *p, const struct khcl_vstor_packet *vp,
 static void vt_gpa(struct vt_pkt *p, const struct khcl_vstor_packet *vp,
 		   u32 off, u32 len, u32 npfns, u64 pfn0)
 {
-	struct khcl_vstor_gpa_range rg = { 0, 1, len, off };
+	struct khcl_vmpkt_gpa_range rg = { 0, 1, len, off };
 	u32 i, desc = sizeof(p->d) + sizeof(rg) + npfns * 8;
 
 	memset(p, 0, sizeof(*p));
@@ -297,8 +297,8 @@ static void vstor_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.data_len, 8192U);
 	KUNIT_EXPECT_EQ(test, r.data_offset, 512U);
 	KUNIT_EXPECT_EQ(test, r.npfns, 3U);
-	KUNIT_EXPECT_EQ(test, khcl_vstor_pfn(&r, 0), 0x1000ull);
-	KUNIT_EXPECT_EQ(test, khcl_vstor_pfn(&r, 2), 0x1002ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 0), 0x1000ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 2), 0x1002ull);
 	/* a PFN missing, one too many */
 	vt_gpa(&p, &vp, 512, 8192, 2, 0x1000);
 	KUNIT_EXPECT_NE(test, vt_rx(&c, &p, &r), 0);

@@ -62,25 +62,14 @@ static u32 nvsp_minlen(u32 type)
 static int nvsp_parse_range(struct khcl_nvsp_chan *c, const u8 *p, u32 off,
 			    struct khcl_nvsp_req *r)
 {
-	struct {
-		u32 reserved, rangecount, len, offset;
-	} __packed rg;
-	u64 npfns;
+	struct khcl_gpa_buf b;
 
-	if (off < sizeof(struct khcl_vmpkt_desc) + sizeof(rg))
+	if (khcl_vmpkt_gpa_range(p, off, &b))
 		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
-	memcpy(&rg, p + sizeof(struct khcl_vmpkt_desc), sizeof(rg));
-	if (rg.rangecount != 1 || !rg.len || rg.offset >= KHCL_HV_PAGE_SIZE)
-		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
-	npfns = ((u64)rg.offset + rg.len + KHCL_HV_PAGE_SIZE - 1) >>
-		KHCL_HV_PAGE_SHIFT;
-	if (sizeof(struct khcl_vmpkt_desc) + sizeof(rg) + npfns * sizeof(u64) !=
-	    off)
-		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
-	r->rndis_len = rg.len;
-	r->rndis_offset = rg.offset;
-	r->npfns = npfns;
-	r->pfns = p + sizeof(struct khcl_vmpkt_desc) + sizeof(rg);
+	r->rndis_len = b.len;
+	r->rndis_offset = b.offset;
+	r->npfns = b.npfns;
+	r->pfns = b.pfns;
 	return 0;
 }
 

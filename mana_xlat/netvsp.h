@@ -47,7 +47,7 @@ struct khcl_nvsp_req {
 	struct khcl_nvsp_msg msg;	/* private copy (zero padded) */
 	/* SEND_RNDIS_PKT control: the message's one GPA range */
 	u32 rndis_len, rndis_offset, npfns;
-	const u8 *pfns;			/* u64s in the caller's packet copy */
+	const u8 *pfns;			/* khcl_gpa_buf_pfn(pfns, i) */
 };
 
 enum khcl_nvsp_verdict {
@@ -59,15 +59,6 @@ enum khcl_nvsp_verdict {
 	KHCL_NVSP_RNDIS_DATA,		/* a data packet: complete, count */
 	KHCL_NVSP_SECTION_DONE,		/* the guest returned section trans_id */
 };
-
-/* PFN @i of an RNDIS message (i < npfns); unaligned-safe. */
-static inline u64 khcl_nvsp_pfn(const struct khcl_nvsp_req *r, u32 i)
-{
-	u64 pfn;
-
-	memcpy(&pfn, r->pfns + (u64)i * sizeof(pfn), sizeof(pfn));
-	return pfn;
-}
 
 void khcl_nvsp_chan_init(struct khcl_nvsp_chan *c);
 int khcl_nvsp_parse(struct khcl_nvsp_chan *c,

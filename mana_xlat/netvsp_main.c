@@ -14,7 +14,6 @@
 
 #include <linux/bitmap.h>
 #include <linux/etherdevice.h>
-#include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "../vmbus_relay/khcl_vsp.h"
@@ -50,30 +49,6 @@ struct nv_chan {
 
 static u8 nv_mac[ETH_ALEN];
 
-/* Copy the RNDIS message out of the guest pages it names (read once). */
-static int nv_copy_from_guest(const struct khcl_nvsp_req *r, u8 *dst)
-{
-	u32 i, done = 0, off = r->rndis_offset, chunk;
-	struct page *page;
-	u64 pfn, gpa;
-
-	for (i = 0; i < r->npfns && done < r->rndis_len; i++) {
-		pfn = khcl_nvsp_pfn(r, i);
-		if (pfn >= 1ull << (64 - KHCL_HV_PAGE_SHIFT))
-			return -EFAULT;
-		gpa = (pfn << KHCL_HV_PAGE_SHIFT) + off;
-		chunk = min_t(u32, r->rndis_len - done,
-			      KHCL_HV_PAGE_SIZE - off);
-		page = khcl_vtl0mem_get_page(gpa);	/* NULL outside VTL0 */
-		if (!page)
-			return -EFAULT;
-		memcpy_from_page(dst + done, page, offset_in_page(gpa), chunk);
-		khcl_vtl0mem_put_page(page);
-		done += chunk;
-		off = 0;
-	}
-	return 0;
-}
 
 static int nv_comp(struct khcl_vsp_chan *ch, u64 id,
 		   const struct khcl_nvsp_msg *m)
@@ -130,7 +105,9 @@ static int nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 	atomic64_inc(&nv_rndis_ctl);
 	nc->section = -1;
 	nc->comp_sent = false;
-	if (nv_copy_from_guest(r, nc->msg)) {
+	/* out of the guest pages it names, once */
+	if (khcl_vtl0mem_copy(r->pfns, r->npfns, r->rndis_offset, nc->msg,
+			      r->rndis_len, false)) {
 		atomic64_inc(&nv_copy_faults);
 		pr_warn_ratelimited("RNDIS message outside VTL0 RAM: refused\n");
 		khcl_nvsp_rndis_complete(&nc->reply, false);

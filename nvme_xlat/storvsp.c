@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) "khcl_nvme_xlat: " fmt
 
-#include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "../vmbus_relay/khcl_vsp.h"
@@ -42,31 +41,6 @@ struct sv_chan {
 
 static atomic64_t sv_srbs, sv_refused, sv_stalls, sv_copy_faults;
 
-/* Copy @n bytes of response into the SRB's buffer pages (VTL0 RAM). */
-static int sv_copy_to_guest(const struct khcl_vstor_req *r, const u8 *src,
-			    u32 n)
-{
-	u32 i, done = 0, off = r->data_offset, chunk;
-	struct page *page;
-	u64 pfn, gpa;
-
-	for (i = 0; i < r->npfns && done < n; i++) {
-		pfn = khcl_vstor_pfn(r, i);
-		if (pfn >= 1ull << (64 - KHCL_HV_PAGE_SHIFT))
-			return -EFAULT;
-		gpa = (pfn << KHCL_HV_PAGE_SHIFT) + off;
-		chunk = min_t(u32, n - done, KHCL_HV_PAGE_SIZE - off);
-		/* a GPA outside VTL0 RAM gets no page: never touched */
-		page = khcl_vtl0mem_get_page(gpa);
-		if (!page)
-			return -EFAULT;
-		memcpy_to_page(page, offset_in_page(gpa), src + done, chunk);
-		khcl_vtl0mem_put_page(page);
-		done += chunk;
-		off = 0;
-	}
-	return 0;
-}
 
 static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r)
 {
@@ -77,7 +51,9 @@ static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r)
 	memset(sc->data, 0, sizeof(sc->data));
 	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, sc->data,
 			 sizeof(sc->data), &res);
-	if (res.data_len && sv_copy_to_guest(r, sc->data, res.data_len)) {
+	/* straight into the SRB's buffer pages (VTL0 RAM) */
+	if (res.data_len && khcl_vtl0mem_copy(r->pfns, r->npfns, r->data_offset,
+					      sc->data, res.data_len, true)) {
 		atomic64_inc(&sv_copy_faults);
 		pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
 		khcl_vstor_fail_reply(r, &sc->reply);

@@ -46,28 +46,18 @@ void khcl_vstor_chan_init(struct khcl_vstor_chan *c,
 static int vstor_parse_range(struct khcl_vstor_chan *c, const u8 *p, u32 off,
 			     struct khcl_vstor_req *r)
 {
-	struct khcl_vstor_gpa_range rg;
-	u64 end, npfns;
+	struct khcl_gpa_buf b;
 
-	if (off < sizeof(struct khcl_vmpkt_desc) + sizeof(rg))
+	if (khcl_vmpkt_gpa_range(p, off, &b))
 		return vstor_err(c, KHCL_VSTOR_ERR_RANGE);
-	memcpy(&rg, p + sizeof(struct khcl_vmpkt_desc), sizeof(rg));
-	if (rg.rangecount != 1 || !rg.len || rg.offset >= KHCL_HV_PAGE_SIZE)
-		return vstor_err(c, KHCL_VSTOR_ERR_RANGE);
-	end = (u64)rg.offset + rg.len;
-	npfns = (end + KHCL_HV_PAGE_SIZE - 1) >> KHCL_HV_PAGE_SHIFT;
-	/* the descriptor holds exactly those PFNs, nothing more or less */
-	if (sizeof(struct khcl_vmpkt_desc) + sizeof(rg) + npfns * sizeof(u64) !=
-	    off)
-		return vstor_err(c, KHCL_VSTOR_ERR_RANGE);
-	if (rg.len > c->lim->max_transfer_bytes)
+	if (b.len > c->lim->max_transfer_bytes)
 		return vstor_err(c, KHCL_VSTOR_ERR_LIMIT);
-	if (r->srb.data_transfer_length > rg.len)
+	if (r->srb.data_transfer_length > b.len)
 		return vstor_err(c, KHCL_VSTOR_ERR_SRB);
 	r->data_len = r->srb.data_transfer_length;
-	r->data_offset = rg.offset;
-	r->npfns = npfns;
-	r->pfns = p + sizeof(struct khcl_vmpkt_desc) + sizeof(rg);
+	r->data_offset = b.offset;
+	r->npfns = b.npfns;
+	r->pfns = b.pfns;
 	return 0;
 }
 

@@ -59,7 +59,7 @@ struct khcl_vstor_req {
 	u32 data_len;			/* bytes the SRB moves (0: none) */
 	u32 data_offset;		/* into the first page */
 	u32 npfns;
-	const u8 *pfns;			/* u64s in the caller's packet copy */
+	const u8 *pfns;			/* khcl_gpa_buf_pfn(pfns, i) */
 	u16 version;			/* QUERY_PROTOCOL_VERSION */
 	u16 sub_channel_count;		/* CREATE_SUB_CHANNELS */
 };
@@ -70,15 +70,6 @@ enum khcl_vstor_verdict {
 	KHCL_VSTOR_DO_SUBCHANNELS,	/* offer req->sub_channel_count */
 	KHCL_VSTOR_NONE,		/* nothing to answer */
 };
-
-/* PFN @i of the data buffer (i < npfns); unaligned-safe. */
-static inline u64 khcl_vstor_pfn(const struct khcl_vstor_req *r, u32 i)
-{
-	u64 pfn;
-
-	memcpy(&pfn, r->pfns + (u64)i * sizeof(pfn), sizeof(pfn));
-	return pfn;
-}
 
 void khcl_vstor_chan_init(struct khcl_vstor_chan *c,
 			  const struct khcl_vstor_limits *lim, bool sub);

@@ -5,7 +5,7 @@
  * them (read there; not copied). Every packet is one struct
  * khcl_vstor_packet; an EXECUTE_SRB that moves data comes as a
  * VM_PKT_DATA_USING_GPA_DIRECT packet whose descriptor carries one GPA
- * range (struct khcl_vstor_gpa_range) before it.
+ * range (struct khcl_vmpkt_gpa_range) before it.
  */
 #ifndef KHCL_VSTOR_WIRE_H
 #define KHCL_VSTOR_WIRE_H
@@ -114,22 +114,9 @@ struct khcl_vstor_packet {
 	};
 } __packed;
 
-/*
- * A GPA-direct packet's descriptor tail: one range, its PFNs follow
- * (struct vmbus_packet_mpb_array / struct vmbus_mpb_array of hyperv.h).
- */
-struct khcl_vstor_gpa_range {
-	u32 reserved;
-	u32 rangecount;
-	u32 len;
-	u32 offset;
-	/* u64 pfn[] */
-} __packed;
-
 static_assert(sizeof(struct khcl_vmscsi_request) == 0x34, "vmscsi_request");
 static_assert(sizeof(struct khcl_vstor_packet) == 64, "vstor_packet");
 static_assert(sizeof(struct khcl_vstor_properties) == 24, "properties");
-static_assert(sizeof(struct khcl_vstor_gpa_range) == 16, "gpa range");
 
 /* storvsc's classes: SCSI controller (the one khcl offers) and IDE */
 /* {ba6163d9-04a1-4d29-b605-72e2ffb1dc7f} */

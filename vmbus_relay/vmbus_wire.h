@@ -238,4 +238,65 @@ enum khcl_vmpkt_type {
 #define KHCL_HV_PAGE_SHIFT	12
 #define KHCL_HV_PAGE_SIZE	4096u
 
+/*
+ * The data buffer of a VM_PKT_DATA_USING_GPA_DIRECT packet as Linux's
+ * clients send it (vmbus_sendpacket_mpb_desc): one range right after the
+ * descriptor, its PFNs after that, the payload starting exactly where
+ * they end.
+ */
+struct khcl_vmpkt_gpa_range {
+	u32 reserved;
+	u32 rangecount;
+	u32 len;
+	u32 offset;
+	/* u64 pfn[] */
+} __packed;
+
+static_assert(sizeof(struct khcl_vmpkt_gpa_range) == 16, "gpa range");
+
+struct khcl_gpa_buf {
+	u32 len, offset;		/* bytes, from the first page's start */
+	u32 npfns;
+	const u8 *pfns;			/* u64s inside the packet copy */
+};
+
+/*
+ * Decode the range of the packet copy @pkt whose payload starts at @off:
+ * 0, or -1 unless it is exactly one non-empty range that starts in its
+ * first page and the descriptor holds precisely its PFNs (PFN count
+ * computed in 64 bits).
+ */
+static inline int khcl_vmpkt_gpa_range(const u8 *pkt, u32 off,
+				       struct khcl_gpa_buf *b)
+{
+	const u32 hdr = sizeof(struct khcl_vmpkt_desc) +
+			sizeof(struct khcl_vmpkt_gpa_range);
+	struct khcl_vmpkt_gpa_range rg;
+	u64 npfns;
+
+	if (off < hdr)
+		return -1;
+	memcpy(&rg, pkt + sizeof(struct khcl_vmpkt_desc), sizeof(rg));
+	if (rg.rangecount != 1 || !rg.len || rg.offset >= KHCL_HV_PAGE_SIZE)
+		return -1;
+	npfns = ((u64)rg.offset + rg.len + KHCL_HV_PAGE_SIZE - 1) >>
+		KHCL_HV_PAGE_SHIFT;
+	if (hdr + npfns * sizeof(u64) != off)
+		return -1;
+	b->len = rg.len;
+	b->offset = rg.offset;
+	b->npfns = npfns;
+	b->pfns = pkt + hdr;
+	return 0;
+}
+
+/* PFN @i (< npfns) of a GPA-direct buffer; unaligned-safe. */
+static inline u64 khcl_gpa_buf_pfn(const u8 *pfns, u32 i)
+{
+	u64 pfn;
+
+	memcpy(&pfn, pfns + (u64)i * sizeof(pfn), sizeof(pfn));
+	return pfn;
+}
+
 #endif /* KHCL_VMBUS_WIRE_H */

@@ -67,6 +67,16 @@ int khcl_vtl0mem_get_bvecs(u64 gpa, u32 len, struct bio_vec *bv,
 void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n);
 
 /*
+ * Copy @len bytes between @buf and the guest buffer named by @npfns page
+ * frame numbers (unaligned little-endian u64s, e.g. a GPA-direct packet's
+ * list) starting @offset bytes into the first page. Every page must be
+ * prepared VTL0 RAM; 0, or -EFAULT (a page outside it, or the list too
+ * short) with nothing outside VTL0 RAM touched.
+ */
+int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
+		      u32 len, bool to_guest);
+
+/*
  * Message/event transport towards VTL0, shaped on the SynIC so the Hyper-V
  * backend fits unchanged. A backend (drivers/ivshmem in the rig, the
  * hypercall/intercept code on Hyper-V, a loopback in KUnit) registers a

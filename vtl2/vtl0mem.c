@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/bvec.h>
 #include <linux/overflow.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
@@ -221,6 +222,35 @@ err:
 	return n == max ? -E2BIG : -EFAULT;
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_bvecs);
+
+int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
+		      u32 len, bool to_guest)
+{
+	u32 i, done = 0, chunk;
+	struct page *page;
+	u64 pfn, gpa;
+
+	for (i = 0; i < npfns && done < len; i++) {
+		memcpy(&pfn, pfns + (u64)i * sizeof(pfn), sizeof(pfn));
+		if (pfn >= 1ull << (64 - PAGE_SHIFT))
+			return -EFAULT;
+		gpa = (pfn << PAGE_SHIFT) + offset;
+		chunk = min_t(u32, len - done, PAGE_SIZE - offset);
+		/* a GPA outside VTL0 RAM gets no page: never touched */
+		page = khcl_vtl0mem_get_page(gpa);
+		if (!page)
+			return -EFAULT;
+		if (to_guest)
+			memcpy_to_page(page, offset, (u8 *)buf + done, chunk);
+		else
+			memcpy_from_page((u8 *)buf + done, page, offset, chunk);
+		khcl_vtl0mem_put_page(page);
+		done += chunk;
+		offset = 0;
+	}
+	return done == len ? 0 : -EFAULT;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_copy);
 
 void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n)
 {

@@ -23,7 +23,7 @@ static void fv_check_req(const struct khcl_vstor_req *r, const uint8_t *pkt,
 	if (r->pfns < pkt || r->pfns + (uint64_t)r->npfns * 8 > pkt + len)
 		abort();
 	for (uint32_t i = 0; i < r->npfns; i++)
-		sum += khcl_vstor_pfn(r, i);	/* ASan: inside the copy */
+		sum += khcl_gpa_buf_pfn(r->pfns, i);	/* ASan: inside the copy */
 	(void)sum;
 	if ((uint64_t)r->data_offset + r->data_len >
 	    (uint64_t)r->npfns * KHCL_HV_PAGE_SIZE)
