@@ -12,93 +12,7 @@
 #include "userspace/kunit_shim.h"
 #endif
 #include "../vmbus_relay/server.h"
-
-#define ST_VTL0_PFNS	0x40000ull	/* 1 GiB of "VTL0 RAM" */
-#define ST_LOG		64
-#ifdef __KERNEL__
-#define ST_REPEAT	20000	/* about 12 s on the debug kernel under TCG */
-#else
-#define ST_REPEAT	100000
-#endif
-
-struct st_ctx {
-	u8 log[ST_LOG][KHCL_VMB_MSG_MAX];
-	u32 loglen[ST_LOG];
-	u32 nlog;
-	int mapped, opened;
-	int fail_open;
-	u32 released[ST_LOG];	/* relids handed back by chan_release */
-	u32 nreleased;
-	bool header_only;	/* st_gpadl stops after the header */
-};
-
-static struct st_ctx st;
-
-static void st_send(struct khcl_vmb_server *s, const void *msg, u32 len)
-{
-	if (st.nlog < ST_LOG) {
-		memcpy(st.log[st.nlog], msg, len);
-		st.loglen[st.nlog++] = len;
-	}
-}
-
-static int st_map(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
-{
-	u32 i;
-
-	for (i = 0; i < g->npfns; i++)
-		if (g->pfns[i] >= ST_VTL0_PFNS)
-			return -EFAULT;
-	st.mapped++;
-	return 0;
-}
-
-static void st_unmap(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
-{
-	st.mapped--;
-}
-
-static int st_open(struct khcl_vmb_server *s, struct khcl_vmb_chan *c,
-		   struct khcl_vmb_gpadl *ring, const u8 *userdata)
-{
-	if (st.fail_open)
-		return -EIO;
-	st.opened++;
-	return 0;
-}
-
-static void st_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
-{
-	st.opened--;
-}
-
-static void st_release(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
-{
-	if (st.nreleased < ST_LOG)
-		st.released[st.nreleased++] = c->relid;
-}
-
-static const struct khcl_vmb_ops st_ops = {
-	.send = st_send, .gpadl_map = st_map, .gpadl_unmap = st_unmap,
-	.chan_open = st_open, .chan_close = st_close,
-	.chan_release = st_release,
-};
-
-static const struct khcl_vmb_limits st_lim = {
-	.max_version = KHCL_VMB_V5_3, .max_gpadls = 8,
-	.max_gpadl_pages = 1024, .max_total_pages = 2048,
-};
-
-static u32 st_last_type(void)
-{
-	return st.nlog ? ((struct khcl_vmb_hdr *)st.log[st.nlog - 1])->msgtype :
-			 0;
-}
-
-static void *st_last(void)
-{
-	return st.log[st.nlog - 1];
-}
+#include "vmbus_server_harness.h"
 
 static int st_contact(struct khcl_vmb_server *s, u32 version)
 {
@@ -133,7 +47,7 @@ static int st_gpadl(struct khcl_vmb_server *s, u32 relid, u32 handle,
 	struct khcl_vmb_gpadl_body *b = (void *)buf;
 	u8 *pfn = (u8 *)(r + 1);
 	u64 v;
-	u32 n, i, done = 0, msgno = 1, hmax = (KHCL_VMB_MSG_MAX - 28) / 8;
+	u32 n, i, done = 0, hmax = (KHCL_VMB_MSG_MAX - 28) / 8;
 	int ret;
 
 	memset(buf, 0, sizeof(buf));
@@ -141,7 +55,7 @@ static int st_gpadl(struct khcl_vmb_server *s, u32 relid, u32 handle,
 	h->child_relid = relid;
 	h->gpadl = handle;
 	h->rangecount = 1;
-	h->range_buflen = sizeof(*r) + npages * 8;
+	h->range_buflen = (u16)(sizeof(*r) + npages * 8);	/* wraps */
 	r->byte_count = npages * 4096;
 	n = npages < hmax ? npages : hmax;
 	for (i = 0; i < n; i++) {
@@ -154,7 +68,7 @@ static int st_gpadl(struct khcl_vmb_server *s, u32 relid, u32 handle,
 		n = npages - done < 28 ? npages - done : 28;
 		memset(buf, 0, sizeof(buf));
 		b->hdr.msgtype = KHCL_CHMSG_GPADL_BODY;
-		b->msgnumber = msgno++;
+		/* msgnumber: left 0, as Linux leaves it */
 		b->gpadl = handle;
 		for (i = 0; i < n; i++) {
 			v = pfn0 + done + i;
@@ -166,8 +80,30 @@ static int st_gpadl(struct khcl_vmb_server *s, u32 relid, u32 handle,
 	return ret;
 }
 
-static int st_open_chan(struct khcl_vmb_server *s, u32 relid, u32 gpadl,
-			u32 off)
+/* The last message is a failed GPADL_CREATED for (@relid, @handle). */
+static void st_expect_gpadl_refused(struct kunit *test, u32 relid, u32 handle)
+{
+	struct khcl_vmb_gpadl_created *c = st_last();
+
+	KUNIT_ASSERT_EQ(test, st_last_type(), KHCL_CHMSG_GPADL_CREATED);
+	KUNIT_EXPECT_EQ(test, c->child_relid, relid);
+	KUNIT_EXPECT_EQ(test, c->gpadl, handle);
+	KUNIT_EXPECT_EQ(test, c->creation_status, KHCL_VMB_STATUS_UNSUCCESSFUL);
+}
+
+/* The last message is a failed OPENCHANNEL_RESULT for @relid (openid). */
+static void st_expect_open_refused(struct kunit *test, u32 relid)
+{
+	struct khcl_vmb_open_result *r = st_last();
+
+	KUNIT_ASSERT_EQ(test, st_last_type(), KHCL_CHMSG_OPENCHANNEL_RESULT);
+	KUNIT_EXPECT_EQ(test, r->child_relid, relid);
+	KUNIT_EXPECT_EQ(test, r->openid, relid);
+	KUNIT_EXPECT_EQ(test, r->status, KHCL_VMB_STATUS_UNSUCCESSFUL);
+}
+
+static int st_open_chan_vp(struct khcl_vmb_server *s, u32 relid, u32 gpadl,
+			   u32 off, u32 vp)
 {
 	struct khcl_vmb_open_channel m;
 
@@ -176,8 +112,15 @@ static int st_open_chan(struct khcl_vmb_server *s, u32 relid, u32 gpadl,
 	m.child_relid = relid;
 	m.openid = relid;
 	m.ringbuffer_gpadl = gpadl;
+	m.target_vp = vp;
 	m.downstream_ring_pageoffset = off;
 	return khcl_vmb_server_rx(s, s->msg_conn_id, &m, sizeof(m));
+}
+
+static int st_open_chan(struct khcl_vmb_server *s, u32 relid, u32 gpadl,
+			u32 off)
+{
+	return st_open_chan_vp(s, relid, gpadl, off, 0);
 }
 
 static int st_teardown(struct khcl_vmb_server *s, u32 relid, u32 gpadl)
@@ -311,13 +254,12 @@ static void vmb_gpadl_hostile(struct kunit *test)
 	struct khcl_vmb_gpadl_header *h = (void *)buf;
 	struct khcl_vmb_gpa_range *r = (void *)(h + 1);
 	struct khcl_vmb_gpadl_body *b = (void *)buf;
-	u32 i;
+	u32 i, n;
 
 	st_setup(test, &s);
 	/* PFN outside VTL0 RAM (e.g. VTL2's own memory): refused */
 	KUNIT_EXPECT_NE(test, st_gpadl(&s, 1, 7, ST_VTL0_PFNS - 2, 4), 0);
-	KUNIT_EXPECT_NE(test, ((struct khcl_vmb_gpadl_created *)st_last())
-			->creation_status, 0U);
+	st_expect_gpadl_refused(test, 1, 7);
 	/* absurd page count: 2^20 pages */
 	memset(buf, 0, sizeof(buf));
 	h->hdr.msgtype = KHCL_CHMSG_GPADL_HEADER;
@@ -328,51 +270,70 @@ static void vmb_gpadl_hostile(struct kunit *test)
 	r->byte_offset = 4095;
 	h->range_buflen = 0xffff;		/* cannot describe 2^20 pages */
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 1, 8);
 	h->range_buflen = 8 + 8 * 1000;		/* wrong for 1 page */
 	r->byte_count = 4096;
 	r->byte_offset = 0;
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 1, 8);
 	h->range_buflen = 16;
 	h->rangecount = 0;
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 1, 8);
 	h->rangecount = 2;
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 1, 8);
 	h->rangecount = 1;
 	r->byte_offset = 4096;
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 1, 8);
 	r->byte_offset = 0;
 	h->child_relid = 9;			/* no such channel */
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 40), 0);
+	st_expect_gpadl_refused(test, 9, 8);
 	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);
 	/* over the per-GPADL page limit */
 	KUNIT_EXPECT_NE(test, st_gpadl(&s, 1, 9, 0, 1025), 0);
-	/* body for an unknown handle, then out of sequence */
+	st_expect_gpadl_refused(test, 1, 9);
+	/* body for an unknown handle: dropped, nobody waits for it */
 	memset(buf, 0, sizeof(buf));
 	b->hdr.msgtype = KHCL_CHMSG_GPADL_BODY;
 	b->gpadl = 77;
-	b->msgnumber = 1;
+	n = st.nlog;
 	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 24), 0);
-	st.header_only = true;
-	KUNIT_EXPECT_EQ(test, st_gpadl(&s, 1, 10, 0, 40), 0);
-	st.header_only = false;
-	KUNIT_EXPECT_EQ(test, s.ngpadls, 1U);
-	KUNIT_EXPECT_EQ(test, khcl_vmb_server_gpadl(&s, 10)->state,
-			KHCL_GPADL_BUILDING);
-	b->gpadl = 10;
-	b->msgnumber = 2;
-	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf, 24), 0);
-	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);	/* voided */
+	KUNIT_EXPECT_EQ(test, st.nlog, n);
+	/* 40 pages: 26 in the header, 14 due; 15 come, or a partial PFN */
+	for (i = 0; i < 2; i++) {
+		st.header_only = true;
+		KUNIT_EXPECT_EQ(test, st_gpadl(&s, 1, 10, 0, 40), 0);
+		st.header_only = false;
+		KUNIT_EXPECT_EQ(test, s.ngpadls, 1U);
+		KUNIT_EXPECT_EQ(test, khcl_vmb_server_gpadl(&s, 10)->state,
+				KHCL_GPADL_BUILDING);
+		b->gpadl = 10;
+		KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, buf,
+							 i ? 16 + 8 + 3 :
+							     16 + 15 * 8), 0);
+		KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);	/* voided ... */
+		st_expect_gpadl_refused(test, 1, 10);	/* ... and answered */
+	}
 	/* duplicate handle */
 	KUNIT_EXPECT_EQ(test, st_gpadl(&s, 1, 11, 0, 4), 0);
 	KUNIT_EXPECT_NE(test, st_gpadl(&s, 1, 11, 0, 4), 0);
+	st_expect_gpadl_refused(test, 1, 11);
 	/* table full: max_gpadls = 8, one used */
 	for (i = 0; i < 7; i++)
 		KUNIT_EXPECT_EQ(test, st_gpadl(&s, 1, 100 + i, 0, 2), 0);
 	KUNIT_EXPECT_NE(test, st_gpadl(&s, 1, 200, 0, 2), 0);
+	st_expect_gpadl_refused(test, 1, 200);
+	KUNIT_EXPECT_EQ(test, s.errors[KHCL_VMB_ERR_LIMIT], 2ull);
 	KUNIT_EXPECT_EQ(test, s.ngpadls, 8U);
 	KUNIT_EXPECT_EQ(test, st.mapped, 8);
-	/* teardown of unknown handle */
+	/* teardown of an unknown handle: answered all the same */
 	KUNIT_EXPECT_NE(test, st_teardown(&s, 1, 12345), 0);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_GPADL_TORNDOWN);
+	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_gpadl_torndown *)st_last())
+			->gpadl, 12345U);
 	st_teardown_server(test, &s);
 }
 
@@ -380,36 +341,55 @@ static void vmb_open_close(struct kunit *test)
 {
 	struct khcl_vmb_server s;
 	struct khcl_vmb_open_result *r;
+	u32 n;
 
 	st_setup(test, &s);
 	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 32), 0);
 	/* bad downstream offsets: each ring needs header + data */
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 5, 1), 0);
-	KUNIT_EXPECT_NE(test, ((struct khcl_vmb_open_result *)st_last())
-			->status, 0U);
+	st_expect_open_refused(test, 1);
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 5, 31), 0);
+	st_expect_open_refused(test, 1);
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 6, 16), 0);	/* no GPADL */
+	st_expect_open_refused(test, 1);
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 2, 5, 16), 0);	/* no relid */
+	st_expect_open_refused(test, 2);
+	/* a VP the guest does not have (the Hyper-V backend routes by it) */
+	KUNIT_EXPECT_NE(test, st_open_chan_vp(&s, 1, 5, 16, 4), 0);
+	st_expect_open_refused(test, 1);
 	KUNIT_EXPECT_EQ(test, st_open_chan(&s, 1, 5, 16), 0);
 	r = st_last();
 	KUNIT_EXPECT_EQ(test, r->hdr.msgtype, KHCL_CHMSG_OPENCHANNEL_RESULT);
 	KUNIT_EXPECT_EQ(test, r->status, 0U);
 	KUNIT_EXPECT_EQ(test, r->openid, 1U);
 	KUNIT_EXPECT_EQ(test, st.opened, 1);
-	/* double open, and teardown of the ring in use */
+	/* double open: refused, answered */
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 5, 16), 0);
-	KUNIT_EXPECT_NE(test, st_teardown(&s, 1, 5), 0);
+	st_expect_open_refused(test, 1);
+	/* teardown of the ring in use: answered once the ring closes */
+	n = st.nlog;
+	KUNIT_EXPECT_EQ(test, st_teardown(&s, 1, 5), 0);
+	KUNIT_EXPECT_EQ(test, st.nlog, n);
+	KUNIT_EXPECT_EQ(test, s.teardowns_deferred, 1ull);
 	KUNIT_EXPECT_EQ(test, st.opened, 1);
+	/* a second teardown of it is answered at once, the GPADL stays */
+	KUNIT_EXPECT_NE(test, st_teardown(&s, 1, 5), 0);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_GPADL_TORNDOWN);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 1U);
+	/* a pending teardown's GPADL opens nothing */
 	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_CLOSECHANNEL, 1), 0);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_GPADL_TORNDOWN);
+	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_gpadl_torndown *)st_last())
+			->gpadl, 5U);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);
 	KUNIT_EXPECT_NE(test, st_simple(&s, KHCL_CHMSG_CLOSECHANNEL, 1), 0);
 	KUNIT_EXPECT_EQ(test, st.opened, 0);
-	KUNIT_EXPECT_EQ(test, st_teardown(&s, 1, 5), 0);
+	KUNIT_EXPECT_EQ(test, st.mapped, 0);
 	/* the VSP refusing an open */
 	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 6, 0x100, 8), 0);
 	st.fail_open = 1;
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 6, 4), 0);
-	KUNIT_EXPECT_NE(test, ((struct khcl_vmb_open_result *)st_last())
-			->status, 0U);
+	st_expect_open_refused(test, 1);
 	st.fail_open = 0;
 	KUNIT_EXPECT_EQ(test, st_open_chan(&s, 1, 6, 4), 0);
 	st_teardown_server(test, &s);
@@ -489,6 +469,16 @@ static void vmb_malformed(struct kunit *test)
 	st_teardown_server(test, &s);
 }
 
+/* The last message is a failed MODIFYCHANNEL_RESPONSE for @relid. */
+static void st_expect_modify_refused(struct kunit *test, u32 relid)
+{
+	struct khcl_vmb_modifychannel_response *r = st_last();
+
+	KUNIT_ASSERT_EQ(test, st_last_type(), KHCL_CHMSG_MODIFYCHANNEL_RESPONSE);
+	KUNIT_EXPECT_EQ(test, r->child_relid, relid);
+	KUNIT_EXPECT_EQ(test, r->status, KHCL_VMB_STATUS_UNSUCCESSFUL);
+}
+
 static void vmb_rescind_modify(struct kunit *test)
 {
 	struct khcl_vmb_server s;
@@ -498,23 +488,52 @@ static void vmb_rescind_modify(struct kunit *test)
 	struct khcl_vmb_offer o;
 
 	st_setup(test, &s);
+	memset(&o, 0, sizeof(o));
 	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 8), 0);
 	KUNIT_ASSERT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
 	KUNIT_EXPECT_EQ(test, khcl_vmb_server_rx(&s, 4, &m, sizeof(m)), 0);
 	KUNIT_EXPECT_EQ(test, st_last_type(),
 			KHCL_CHMSG_MODIFYCHANNEL_RESPONSE);
+	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_modifychannel_response *)
+			       st_last())->status, 0U);
+	m.target_vp = 3;
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_rx(&s, 4, &m, sizeof(m)), 0);
+	KUNIT_EXPECT_EQ(test, s.chan[0].target_vp, 3U);
+	KUNIT_EXPECT_EQ(test, st.modified, 2);
+	/* a VP the guest does not have, a channel not open: refused */
+	m.target_vp = 4;
+	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, &m, sizeof(m)), 0);
+	st_expect_modify_refused(test, 1);
+	KUNIT_EXPECT_EQ(test, s.chan[0].target_vp, 3U);
+	m.target_vp = 0;
+	m.child_relid = 2;
+	KUNIT_EXPECT_NE(test, khcl_vmb_server_rx(&s, 4, &m, sizeof(m)), 0);
+	st_expect_modify_refused(test, 2);
+	KUNIT_EXPECT_EQ(test, st.modified, 2);
+	/* a second channel's GPADL must survive the first one's release */
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 2);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 2, 9, 0x300, 4), 0);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 10, 0x400, 4), 0);
 	khcl_vmb_server_rescind(&s, 1);
 	KUNIT_EXPECT_EQ(test, st_last_type(),
 			KHCL_CHMSG_RESCIND_CHANNELOFFER);
 	KUNIT_EXPECT_EQ(test, st.opened, 0);
 	/* the relid is not reused before the guest released it */
-	memset(&o, 0, sizeof(o));
-	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 2);
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 3);
 	KUNIT_EXPECT_NE(test, st_open_chan(&s, 1, 5, 4), 0);
+	st_expect_open_refused(test, 1);
+	/* Linux closes the rescinded channel, skips the teardown, releases */
+	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_CLOSECHANNEL, 1), 0);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 3U);
 	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_RELID_RELEASED, 1), 0);
 	KUNIT_EXPECT_NE(test, st_simple(&s, KHCL_CHMSG_RELID_RELEASED, 1), 0);
+	/* the channel's GPADLs went with it; the other channel's stays */
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 1U);
+	KUNIT_EXPECT_EQ(test, s.total_pages, 4ull);
+	KUNIT_EXPECT_TRUE(test, khcl_vmb_server_gpadl(&s, 5) == NULL);
+	KUNIT_EXPECT_TRUE(test, khcl_vmb_server_gpadl(&s, 9) != NULL);
+	KUNIT_EXPECT_EQ(test, st.mapped, 1);
 	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 1);
-	KUNIT_EXPECT_EQ(test, st_teardown(&s, 1, 5), 0);
 	st_teardown_server(test, &s);
 }
 
@@ -585,8 +604,10 @@ static void vmb_subchannels(struct kunit *test)
 		khcl_vmb_server_chan_free(&s, i);
 	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 2);
 
+	/* the released sub-channel's ring GPADL went with it */
+	KUNIT_EXPECT_TRUE(test, khcl_vmb_server_gpadl(&s, 6) == NULL);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 1U);
 	/* reopened, the primary gets fresh ones, index 1 again */
-	KUNIT_EXPECT_EQ(test, st_teardown(&s, 2, 6), 0);
 	KUNIT_ASSERT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
 	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer_sub(&s, 1, &dummy), 3);
 	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_offer_channel *)st_last())

@@ -31,7 +31,7 @@ graft() {
 		[ -d "$d" ] && parts+=("$d")
 	done
 	mkdir -p "$src/drivers/khcl"
-	rsync -a --delete --exclude='*.md' "${parts[@]}" "$src/drivers/khcl/"
+	khcl_sync --exclude='*.md' "${parts[@]}" "$src/drivers/khcl/"
 	if ! grep -q 'drivers/khcl/Kconfig' "$src/drivers/Kconfig"; then
 		sed -i '$ s|^endmenu$|source "drivers/khcl/Kconfig"\n\nendmenu|' \
 			"$src/drivers/Kconfig"
@@ -80,8 +80,8 @@ check_config() {
 build_guest_modules() {
 	local obj=$1 ext="$1/khcl-ext"
 	mkdir -p "$ext/drivers"
-	rsync -a --delete "$KHCL_ROOT/include/" "$ext/include/"
-	rsync -a --delete "$KHCL_ROOT/drivers/vmbus_guest/" "$ext/drivers/vmbus_guest/"
+	khcl_sync "$KHCL_ROOT/include/" "$ext/include/"
+	khcl_sync "$KHCL_ROOT/drivers/vmbus_guest/" "$ext/drivers/vmbus_guest/"
 	if ! make -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/vmbus_guest" \
 		-j"$KHCL_JOBS" modules >"$obj/guest-modules.log" 2>&1; then
 		grep -E 'error|Error' "$obj/guest-modules.log" | head -40 >&2
@@ -127,12 +127,32 @@ build_kernel() {
 	log "[$role] kernel $kver built in $(($(date +%s) - t0)) s, bzImage $(stat -c %s "$KHCL_OUT/$role/bzImage") bytes"
 }
 
+# One build at a time per tree: two makes in one tree corrupt it (seen:
+# "fixdep: error opening mm/.highmem.o.d", both failed). The source tree
+# (unpack, graft) has its own lock; each role's tree is held for its
+# configure, build and initramfs.
+take_lock() {	# take_lock FD FILE WHAT
+	if ! flock -n "$1"; then
+		log "waiting for $3 ($2): another build holds it"
+		flock "$1"
+		log "got $3"
+	fi
+}
+mkdir -p "$KHCL_CACHE"
+exec {srclock}>"$KHCL_CACHE/src-$ver.lock"
+take_lock "$srclock" "$KHCL_CACHE/src-$ver.lock" "the kernel source tree"
 unpack_source
 graft
 for role in $roles; do
+	obj=$(khcl_obj_dir "$role")
+	mkdir -p "$(dirname "$obj")"
+	exec {rolelock}>"$obj.lock"
+	take_lock "$rolelock" "$obj.lock" "the $role build tree"
 	build_kernel "$role"
 	"$KHCL_ROOT/scripts/mkinitramfs.sh" "$role"
+	exec {rolelock}>&-
 done
+exec {srclock}>&-
 if [[ " $roles " == *" vtl2 "* ]]; then
 	cp "$KHCL_OUT/vtl2/bzImage" "$KHCL_OUT/bzImage"
 	cp "$KHCL_OUT/vtl2/initramfs.img" "$KHCL_OUT/initramfs.img"

@@ -46,6 +46,14 @@ khcl_obj_dir() {
 	echo "$KHCL_CACHE/build/$(khcl_src_version)/$role-$hash"
 }
 
+# Copy sources into a build tree by content, never by time: a file whose
+# bytes differ is written anew and gets the current time, so make rebuilds
+# it even when the source is older than the objects (a tree grafted from
+# another clone, an edit during a build); an unchanged file keeps its time.
+khcl_sync() {
+	rsync -r -l --checksum --delete "$@"
+}
+
 khcl_kernelrelease() {
 	make -s -C "$(khcl_src_dir)" O="$1" kernelrelease 2>/dev/null
 }

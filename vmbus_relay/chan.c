@@ -125,8 +125,9 @@ void khcl_chan_event(struct khcl_vsp_chan *ch)
 static void chan_signal(struct khcl_vsp_chan *ch)
 {
 	ch->signals_out++;
-	khcl_transport_signal(ch->target_vp, khcl_vmbus.srv.msg_sint,
-			      ch->relid);
+	/* target_vp moves with MODIFYCHANNEL (ops_chan_modify) */
+	khcl_transport_signal(READ_ONCE(ch->target_vp),
+			      khcl_vmbus.srv.msg_sint, ch->relid);
 }
 
 /* A guest that corrupts its ring loses the channel, nothing else. */

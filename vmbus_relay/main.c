@@ -23,9 +23,49 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
+struct khcl_vmbus khcl_vmbus;
+static bool khcl_vmbus_up;	/* srv initialised: knobs write through */
+
 static unsigned int max_version = KHCL_VMB_V5_3;
-module_param(max_version, uint, 0444);
-MODULE_PARM_DESC(max_version, "Highest VMBus version offered, (major << 16) | minor (default 0x50003 = 5.3)");
+
+/* "5.2" or 0x50002; a known version; from the next INITIATE_CONTACT on */
+static int max_version_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int major, minor, v;
+
+	if (sscanf(val, "%u.%u", &major, &minor) == 2 && !strchr(val, 'x')) {
+		if (major > 0xffff || minor > 0xffff)
+			return -EINVAL;
+		v = KHCL_VMB_VERSION(major, minor);
+	} else if (kstrtouint(val, 0, &v)) {
+		return -EINVAL;
+	}
+	if (!khcl_vmb_version_known(v))
+		return -EINVAL;
+	max_version = v;
+	if (READ_ONCE(khcl_vmbus_up)) {
+		mutex_lock(&khcl_vmbus.lock);
+		khcl_vmbus.srv.lim.max_version = v;
+		mutex_unlock(&khcl_vmbus.lock);
+	}
+	return 0;
+}
+
+static int max_version_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u.%u\n", max_version >> 16,
+			  max_version & 0xffff);
+}
+
+static const struct kernel_param_ops max_version_ops = {
+	.set = max_version_set,
+	.get = max_version_get,
+};
+module_param_cb(max_version, &max_version_ops, NULL, 0644);
+MODULE_PARM_DESC(max_version, "Highest VMBus version offered: \"5.2\" or (major << 16) | minor (default 5.3); applies from the guest's next INITIATE_CONTACT");
+static unsigned int max_vp;
+module_param(max_vp, uint, 0444);
+MODULE_PARM_DESC(max_vp, "VPs of the guest: target_vp/target_vcpu must be below (default 0: this kernel's nr_cpu_ids)");
 static unsigned int max_gpadls = 512;
 module_param(max_gpadls, uint, 0444);
 MODULE_PARM_DESC(max_gpadls, "GPADLs a guest may hold at once");
@@ -36,7 +76,6 @@ static unsigned int max_total_pages = 262144;
 module_param(max_total_pages, uint, 0444);
 MODULE_PARM_DESC(max_total_pages, "Pages in all GPADLs of the guest (default 1 GiB)");
 
-struct khcl_vmbus khcl_vmbus;
 
 /* ---- control messages ---- */
 
@@ -144,6 +183,13 @@ static void ops_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 	khcl_chan_close(c->vsp);
 }
 
+static void ops_chan_modify(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
+{
+	struct khcl_vsp_chan *ch = c->vsp;
+
+	WRITE_ONCE(ch->target_vp, c->target_vp);	/* chan_signal reads it */
+}
+
 /*
  * A sub-channel is gone (guest released it, or unload): unpublish it now,
  * free it from reap_work, outside the lock (sysfs removal waits for
@@ -194,6 +240,7 @@ static const struct khcl_vmb_ops khcl_vmbus_ops = {
 	.gpadl_unmap = ops_gpadl_unmap,
 	.chan_open = ops_chan_open,
 	.chan_close = ops_chan_close,
+	.chan_modify = ops_chan_modify,
 	.chan_release = ops_chan_release,
 };
 
@@ -395,17 +442,15 @@ EXPORT_SYMBOL_GPL(khcl_vsp_offer_subchannels);
 
 static void chan_map_release(struct khcl_vsp_chan *ch, struct khcl_chan_map *m)
 {
-	struct khcl_vmb_gpadl *g;
 	u32 i;
 
 	lockdep_assert_held(&khcl_vmbus.lock);
-	g = khcl_vmb_server_gpadl(&khcl_vmbus.srv, m->handle);
-	if (g && g->users)
-		g->users--;
 	vunmap(m->va);
 	for (i = 0; i < m->npages; i++)
 		khcl_vtl0mem_put_page(m->pages[i]);
 	kvfree(m->pages);
+	/* last: a teardown the guest asked for may complete (and free g) */
+	khcl_vmb_server_gpadl_put(&khcl_vmbus.srv, m->handle);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -430,7 +475,7 @@ void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len)
 		return ERR_PTR(-ENOTCONN);
 	g = khcl_vmb_server_gpadl(&khcl_vmbus.srv, handle);
 	ret = ERR_PTR(-ENOENT);
-	if (!g || g->state != KHCL_GPADL_CREATED ||
+	if (!g || g->state != KHCL_GPADL_CREATED || g->teardown_pending ||
 	    (g->relid != ch->relid && g->relid != ch->primary_relid))
 		goto out;
 	ret = ERR_PTR(-EINVAL);
@@ -539,39 +584,21 @@ static ssize_t stats_show(struct kobject *k, struct kobj_attribute *a,
 	for (i = 0; i < KHCL_VMB_NERR; i++)
 		n += sysfs_emit_at(buf, n, "err_%s %llu\n",
 				   khcl_vmb_err_name(i), vb->srv.errors[i]);
+	/* requests the guest waits on, answered with a failure status */
+	n += sysfs_emit_at(buf, n, "refused_initiate_contact %llu\nrefused_gpadl_header %llu\nrefused_gpadl_teardown %llu\nrefused_openchannel %llu\nrefused_modifychannel %llu\nteardowns_deferred %llu\n",
+			   vb->srv.refused[KHCL_CHMSG_INITIATE_CONTACT],
+			   vb->srv.refused[KHCL_CHMSG_GPADL_HEADER],
+			   vb->srv.refused[KHCL_CHMSG_GPADL_TEARDOWN],
+			   vb->srv.refused[KHCL_CHMSG_OPENCHANNEL],
+			   vb->srv.refused[KHCL_CHMSG_MODIFYCHANNEL],
+			   vb->srv.teardowns_deferred);
 	mutex_unlock(&vb->lock);
 	return n;
 }
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
 
-static ssize_t max_version_show(struct kobject *k, struct kobj_attribute *a,
-				char *buf)
-{
-	u32 v = READ_ONCE(khcl_vmbus.srv.lim.max_version);
-
-	return sysfs_emit(buf, "%u.%u\n", v >> 16, v & 0xffff);
-}
-
-/* "5.2": applies from the guest's next INITIATE_CONTACT */
-static ssize_t max_version_store(struct kobject *k, struct kobj_attribute *a,
-				 const char *buf, size_t len)
-{
-	unsigned int major, minor;
-
-	if (sscanf(buf, "%u.%u", &major, &minor) != 2 || major > 0xffff ||
-	    minor > 0xffff ||
-	    !khcl_vmb_version_known(KHCL_VMB_VERSION(major, minor)))
-		return -EINVAL;
-	mutex_lock(&khcl_vmbus.lock);
-	khcl_vmbus.srv.lim.max_version = KHCL_VMB_VERSION(major, minor);
-	mutex_unlock(&khcl_vmbus.lock);
-	return len;
-}
-static struct kobj_attribute max_version_attr = __ATTR_RW(max_version);
-
 static struct attribute *vmbus_attrs[] = {
-	&version_attr.attr, &state_attr.attr, &stats_attr.attr,
-	&max_version_attr.attr, NULL,
+	&version_attr.attr, &state_attr.attr, &stats_attr.attr, NULL,
 };
 
 static const struct attribute_group vmbus_group = { .attrs = vmbus_attrs };
@@ -584,6 +611,7 @@ static int __init khcl_vmbus_init(void)
 		.max_gpadls = clamp(max_gpadls, 1u, 65536u),
 		.max_gpadl_pages = clamp(max_gpadl_pages, 4u, 1u << 20),
 		.max_total_pages = max_total_pages,
+		.max_vp = max_vp ? max_vp : nr_cpu_ids,
 	};
 	int ret;
 
@@ -602,6 +630,7 @@ static int __init khcl_vmbus_init(void)
 	ret = khcl_vmb_server_init(&vb->srv, &khcl_vmbus_ops, &lim, vb);
 	if (ret)
 		return ret;
+	WRITE_ONCE(khcl_vmbus_up, true);
 	vb->wq = alloc_workqueue("khcl_vmbus", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!vb->wq) {
 		ret = -ENOMEM;

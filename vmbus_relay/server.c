@@ -104,8 +104,25 @@ struct khcl_vmb_gpadl *khcl_vmb_server_gpadl(struct khcl_vmb_server *s,
 	return NULL;
 }
 
-static void vmb_gpadl_free(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
+static void vmb_torndown_reply(struct khcl_vmb_server *s, u32 handle)
 {
+	struct khcl_vmb_gpadl_torndown r;
+
+	memset(&r, 0, sizeof(r));
+	r.gpadl = handle;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_GPADL_TORNDOWN);
+}
+
+/*
+ * Forget a GPADL. A teardown the guest is waiting for is answered, unless
+ * @quiet (unload and reconnect: the guest waits for nothing any more).
+ */
+static void vmb_gpadl_drop(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g,
+			   bool quiet)
+{
+	u32 handle = g->handle;
+	bool answer = g->teardown_pending && !quiet;
+
 	if (g->state == KHCL_GPADL_CREATED)
 		s->ops->gpadl_unmap(s, g);
 	s->total_pages -= g->npfns;
@@ -113,9 +130,49 @@ static void vmb_gpadl_free(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
 	/* keep the table dense: move the last entry into the hole */
 	*g = s->gpadl[--s->ngpadls];
 	memset(&s->gpadl[s->ngpadls], 0, sizeof(*g));
+	if (answer)
+		vmb_torndown_reply(s, handle);
 }
 
-/* The guest no longer knows the relid: free the slot or hand it back. */
+static void vmb_gpadl_free(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g)
+{
+	vmb_gpadl_drop(s, g, false);
+}
+
+/* One user (an open ring, a VSP mapping) of GPADL @handle is gone. */
+static void vmb_gpadl_unuse(struct khcl_vmb_server *s, u32 handle)
+{
+	struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, handle);
+
+	if (!g || !g->users)
+		return;
+	if (!--g->users && g->teardown_pending)
+		vmb_gpadl_free(s, g);
+}
+
+void khcl_vmb_server_gpadl_put(struct khcl_vmb_server *s, u32 handle)
+{
+	vmb_gpadl_unuse(s, handle);
+}
+
+/*
+ * The guest released @relid: the GPADLs it made for that channel go too.
+ * Linux skips GPADL_TEARDOWN on a rescinded channel (vmbus_close_internal
+ * and vmbus_teardown_gpadl check channel->rescind), so nothing else would
+ * ever free them; Hyper-V drops them here as well.
+ */
+static void vmb_gpadls_of_relid_drop(struct khcl_vmb_server *s, u32 relid)
+{
+	u32 i = 0;
+
+	while (i < s->ngpadls) {
+		if (s->gpadl[i].relid == relid)
+			vmb_gpadl_free(s, &s->gpadl[i]);	/* refills slot i */
+		else
+			i++;
+	}
+}
+
 static void vmb_slot_done(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 {
 	if (c->primary_relid && c->vsp && s->ops->chan_release) {
@@ -168,24 +225,22 @@ static void vmb_drop_subs(struct khcl_vmb_server *s, u32 primary_relid)
 
 static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 {
-	struct khcl_vmb_gpadl *g;
-
 	if (c->state != KHCL_CHAN_OPEN)
 		return;
 	s->ops->chan_close(s, c);
-	g = khcl_vmb_server_gpadl(s, c->ring_gpadl);
-	if (g && g->users)
-		g->users--;
 	c->state = KHCL_CHAN_OFFERED;
+	vmb_gpadl_unuse(s, c->ring_gpadl);
 	if (!c->primary_relid)
 		vmb_drop_subs(s, c->relid);
 }
 
-/* Forget the guest: channels closed, GPADLs gone, offers to be resent. */
 static void vmb_reset(struct khcl_vmb_server *s)
 {
 	u32 i;
 
+	/* the guest waits for no teardown any more: none is answered */
+	for (i = 0; i < s->ngpadls; i++)
+		s->gpadl[i].teardown_pending = false;
 	/* sub-channels first: a new guest asks for its own */
 	for (i = 0; i < KHCL_VMB_MAX_CHANNELS; i++) {
 		struct khcl_vmb_chan *c = &s->chan[i];
@@ -207,7 +262,7 @@ static void vmb_reset(struct khcl_vmb_server *s)
 			vmb_slot_done(s, c);
 	}
 	while (s->ngpadls)
-		vmb_gpadl_free(s, &s->gpadl[s->ngpadls - 1]);
+		vmb_gpadl_drop(s, &s->gpadl[s->ngpadls - 1], true);
 	s->state = KHCL_CONN_DISCONNECTED;
 	s->version = 0;
 }
@@ -236,7 +291,8 @@ static int vmb_initiate_contact(struct khcl_vmb_server *s,
 		/* a rebooted or reloaded client: start over */
 		vmb_reset(s);
 	}
-	ok = khcl_vmb_version_known(v) && v <= s->lim.max_version;
+	ok = khcl_vmb_version_known(v) && v <= s->lim.max_version &&
+	     m->target_vcpu < s->lim.max_vp;
 	if (ok && v >= KHCL_VMB_V5_0 && (m->msg_sint >= 16 || m->msg_vtl))
 		ok = false;
 	memset(&r, 0, sizeof(r));
@@ -251,6 +307,8 @@ static int vmb_initiate_contact(struct khcl_vmb_server *s,
 		/* V5+ clients post to the id we name; older ones always to 1 */
 		s->msg_conn_id = v >= KHCL_VMB_V5_0 ? KHCL_VMB_MSG_CONN_ID : 1;
 		r.msg_conn_id = s->msg_conn_id;
+	} else {
+		s->refused[KHCL_CHMSG_INITIATE_CONTACT]++;
 	}
 	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_VERSION_RESPONSE);
 	return 0;
@@ -283,64 +341,90 @@ static void vmb_gpadl_reply(struct khcl_vmb_server *s, u32 relid, u32 handle,
 	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_GPADL_CREATED);
 }
 
+/*
+ * Refuse a GPADL: the guest waits for GPADL_CREATED (Linux turns a
+ * nonzero status into -EDQUOT), so it always gets one. The body messages
+ * it still posts then name an unknown handle and are dropped.
+ */
+static int vmb_gpadl_refuse(struct khcl_vmb_server *s, u32 relid, u32 handle,
+			    enum khcl_vmb_err e)
+{
+	s->refused[KHCL_CHMSG_GPADL_HEADER]++;
+	vmb_gpadl_reply(s, relid, handle, KHCL_VMB_STATUS_UNSUCCESSFUL);
+	return vmb_err(s, e);
+}
+
+/* Void a GPADL under construction: freed, and the guest told. */
+static int vmb_gpadl_void(struct khcl_vmb_server *s, struct khcl_vmb_gpadl *g,
+			  enum khcl_vmb_err e)
+{
+	u32 relid = g->relid, handle = g->handle;
+
+	vmb_gpadl_free(s, g);
+	return vmb_gpadl_refuse(s, relid, handle, e);
+}
+
 /* All PFNs are in: let the ops check and map them, then answer. */
 static int vmb_gpadl_complete(struct khcl_vmb_server *s,
 			      struct khcl_vmb_gpadl *g)
 {
-	u32 relid = g->relid, handle = g->handle;
-	int ret = s->ops->gpadl_map(s, g);
-
-	if (ret) {
-		vmb_gpadl_free(s, g);
-		vmb_gpadl_reply(s, relid, handle, 0xc0000001); /* unsuccessful */
-		return vmb_err(s, KHCL_VMB_ERR_GPADL);
-	}
+	if (s->ops->gpadl_map(s, g))
+		return vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
 	g->state = KHCL_GPADL_CREATED;
-	vmb_gpadl_reply(s, relid, handle, 0);
+	vmb_gpadl_reply(s, g->relid, g->handle, 0);
 	return 0;
 }
 
-static u32 vmb_take_pfns(struct khcl_vmb_gpadl *g, const u8 *p, u32 bytes)
+/* Append whole PFNs; 0, or -1 if they are not whole or too many. */
+static int vmb_take_pfns(struct khcl_vmb_gpadl *g, const u8 *p, u32 bytes)
 {
 	u32 n = bytes / sizeof(u64);
 
-	if (n > g->npfns - g->have)
-		n = g->npfns - g->have;
-	memcpy(&g->pfns[g->have], p, n * sizeof(u64));
+	if (bytes % sizeof(u64) || n > g->npfns - g->have)
+		return -1;
+	memcpy(&g->pfns[g->have], p, (size_t)n * sizeof(u64));
 	g->have += n;
-	return n;
+	return 0;
 }
 
 static int vmb_gpadl_header(struct khcl_vmb_server *s, const u8 *msg, u32 len)
 {
 	const struct khcl_vmb_gpadl_header *m = (const void *)msg;
 	const struct khcl_vmb_gpa_range *rg = (const void *)(m + 1);
+	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
 	struct khcl_vmb_gpadl *g;
-	u64 end, npfns, buflen;
+	u64 end, npfns;
 
-	if (s->state == KHCL_CONN_DISCONNECTED)
-		return vmb_err(s, KHCL_VMB_ERR_STATE);
-	if (!khcl_vmb_server_chan(s, m->child_relid))
-		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	if (!c || c->state == KHCL_CHAN_RESCINDED)
+		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
+					KHCL_VMB_ERR_RELID);
 	/* Linux describes one range; more would be a client we don't know. */
 	if (m->rangecount != 1 || !rg->byte_count ||
 	    rg->byte_offset >= KHCL_HV_PAGE_SIZE ||
 	    khcl_vmb_server_gpadl(s, m->gpadl))
-		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
+					KHCL_VMB_ERR_GPADL);
 	end = (u64)rg->byte_offset + rg->byte_count;
 	npfns = (end + KHCL_HV_PAGE_SIZE - 1) >> KHCL_HV_PAGE_SHIFT;
-	buflen = sizeof(*rg) + npfns * sizeof(u64);
-	if (m->range_buflen != buflen)
-		return vmb_err(s, KHCL_VMB_ERR_GPADL);
+	/*
+	 * Linux computes range_buflen = 8 + 8 * pages into a u16
+	 * (create_gpadl_header), so it wraps from 8191 pages on: only its
+	 * low 16 bits say anything. The page count comes from byte_count.
+	 */
+	if (m->range_buflen != (u16)(sizeof(*rg) + npfns * sizeof(u64)))
+		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
+					KHCL_VMB_ERR_GPADL);
 	if (npfns > s->lim.max_gpadl_pages || s->ngpadls >= s->lim.max_gpadls ||
 	    s->total_pages + npfns > s->lim.max_total_pages)
-		return vmb_err(s, KHCL_VMB_ERR_LIMIT);
+		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
+					KHCL_VMB_ERR_LIMIT);
 
 	g = &s->gpadl[s->ngpadls];
 	memset(g, 0, sizeof(*g));
 	g->pfns = khcl_zalloc(npfns, sizeof(u64));
 	if (!g->pfns)
-		return vmb_err(s, KHCL_VMB_ERR_LIMIT);
+		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
+					KHCL_VMB_ERR_LIMIT);
 	s->ngpadls++;
 	s->total_pages += npfns;
 	g->handle = m->gpadl;
@@ -349,52 +433,78 @@ static int vmb_gpadl_header(struct khcl_vmb_server *s, const u8 *msg, u32 len)
 	g->byte_count = rg->byte_count;
 	g->byte_offset = rg->byte_offset;
 	g->npfns = npfns;
-	g->next_msgnumber = 1;
-	vmb_take_pfns(g, (const u8 *)(rg + 1), len - sizeof(*m) - sizeof(*rg));
+	if (vmb_take_pfns(g, (const u8 *)(rg + 1),
+			  len - sizeof(*m) - sizeof(*rg)))
+		return vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
 	if (g->have == g->npfns)
 		return vmb_gpadl_complete(s, g);
 	return 0;
 }
 
+/*
+ * Body messages are taken in arrival order. Linux never sets msgnumber
+ * (the message comes zeroed from kzalloc and only msgtype, gpadl and the
+ * PFNs are written), and Hyper-V does not look at it either; the posting
+ * order is the order. What is checked is the page total.
+ */
 static int vmb_gpadl_body(struct khcl_vmb_server *s, const u8 *msg, u32 len)
 {
 	const struct khcl_vmb_gpadl_body *m = (const void *)msg;
 	struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, m->gpadl);
-	u32 bytes = len - sizeof(*m);
 
 	if (!g || g->state != KHCL_GPADL_BUILDING)
-		return vmb_err(s, KHCL_VMB_ERR_GPADL);
-	if (m->msgnumber != g->next_msgnumber ||
-	    bytes / sizeof(u64) > g->npfns - g->have) {
-		/* out of sequence or too many PFNs: the GPADL is void */
-		u32 relid = g->relid, handle = g->handle;
-
-		vmb_gpadl_free(s, g);
-		vmb_gpadl_reply(s, relid, handle, 0xc0000001);
-		return vmb_err(s, KHCL_VMB_ERR_GPADL);
-	}
-	g->next_msgnumber++;
-	vmb_take_pfns(g, msg + sizeof(*m), bytes);
+		return vmb_err(s, KHCL_VMB_ERR_GPADL);	/* of a refused one */
+	if (vmb_take_pfns(g, msg + sizeof(*m), len - sizeof(*m)))
+		return vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
 	if (g->have == g->npfns)
 		return vmb_gpadl_complete(s, g);
 	return 0;
 }
 
+/*
+ * GPADL_TORNDOWN carries no status and Linux waits for it, so every
+ * teardown is answered: at once, or when the GPADL's last user goes (a
+ * ring still open, a buffer a VSP still maps: Linux closes first, revokes
+ * first; a guest that does not waits until it does).
+ */
 static int vmb_gpadl_teardown(struct khcl_vmb_server *s,
 			      const struct khcl_vmb_gpadl_teardown *m)
 {
 	struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, m->gpadl);
-	struct khcl_vmb_gpadl_torndown r;
 
-	if (!g || g->state != KHCL_GPADL_CREATED)
+	if (!g || g->teardown_pending) {
+		s->refused[KHCL_CHMSG_GPADL_TEARDOWN]++;
+		vmb_torndown_reply(s, m->gpadl);
 		return vmb_err(s, KHCL_VMB_ERR_GPADL);
-	if (g->users)		/* a ring in use: the guest must close first */
-		return vmb_err(s, KHCL_VMB_ERR_STATE);
+	}
+	if (g->state != KHCL_GPADL_CREATED) {
+		/* still building: void it, and answer both waits */
+		vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
+		vmb_torndown_reply(s, m->gpadl);
+		return -(int)KHCL_VMB_ERR_GPADL - 1;
+	}
+	g->teardown_pending = true;
+	if (g->users) {
+		s->teardowns_deferred++;
+		return 0;
+	}
 	vmb_gpadl_free(s, g);
-	memset(&r, 0, sizeof(r));
-	r.gpadl = m->gpadl;
-	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_GPADL_TORNDOWN);
 	return 0;
+}
+
+static int vmb_open_refuse(struct khcl_vmb_server *s,
+			   const struct khcl_vmb_open_channel *m,
+			   enum khcl_vmb_err e)
+{
+	struct khcl_vmb_open_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.child_relid = m->child_relid;
+	r.openid = m->openid;
+	r.status = KHCL_VMB_STATUS_UNSUCCESSFUL;
+	s->refused[KHCL_CHMSG_OPENCHANNEL]++;
+	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_OPENCHANNEL_RESULT);
+	return vmb_err(s, e);
 }
 
 static int vmb_open(struct khcl_vmb_server *s,
@@ -403,36 +513,34 @@ static int vmb_open(struct khcl_vmb_server *s,
 	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
 	struct khcl_vmb_gpadl *g;
 	struct khcl_vmb_open_result r;
-	int ret = -1;
 
 	if (s->state != KHCL_CONN_OFFERS_REQUESTED)
-		return vmb_err(s, KHCL_VMB_ERR_STATE);
+		return vmb_open_refuse(s, m, KHCL_VMB_ERR_STATE);
 	if (!c || c->state != KHCL_CHAN_OFFERED || !c->offer_sent)
-		return vmb_err(s, KHCL_VMB_ERR_RELID);
-	memset(&r, 0, sizeof(r));
-	r.child_relid = m->child_relid;
-	r.openid = m->openid;
+		return vmb_open_refuse(s, m, KHCL_VMB_ERR_RELID);
 	g = khcl_vmb_server_gpadl(s, m->ringbuffer_gpadl);
 	/* ring GPADL: whole pages, each ring a header page plus data */
 	if (!g || g->state != KHCL_GPADL_CREATED || g->relid != c->relid ||
+	    g->teardown_pending ||
 	    g->byte_offset || g->byte_count % KHCL_HV_PAGE_SIZE || g->npfns < 4 ||
 	    m->downstream_ring_pageoffset < 2 ||
-	    m->downstream_ring_pageoffset > g->npfns - 2) {
-		s->errors[KHCL_VMB_ERR_GPADL]++;
-	} else {
-		c->ring_gpadl = g->handle;
-		c->downstream_pageoffset = m->downstream_ring_pageoffset;
-		c->target_vp = m->target_vp;
-		c->openid = m->openid;
-		ret = s->ops->chan_open(s, c, g, m->userdata);
-		if (!ret) {
-			g->users++;
-			c->state = KHCL_CHAN_OPEN;
-		}
-	}
-	r.status = ret ? 0xc0000001 : 0;
+	    m->downstream_ring_pageoffset > g->npfns - 2)
+		return vmb_open_refuse(s, m, KHCL_VMB_ERR_GPADL);
+	if (m->target_vp >= s->lim.max_vp)
+		return vmb_open_refuse(s, m, KHCL_VMB_ERR_OPEN);
+	c->ring_gpadl = g->handle;
+	c->downstream_pageoffset = m->downstream_ring_pageoffset;
+	c->target_vp = m->target_vp;
+	c->openid = m->openid;
+	if (s->ops->chan_open(s, c, g, m->userdata))
+		return vmb_open_refuse(s, m, KHCL_VMB_ERR_OPEN);
+	g->users++;
+	c->state = KHCL_CHAN_OPEN;
+	memset(&r, 0, sizeof(r));
+	r.child_relid = m->child_relid;
+	r.openid = m->openid;
 	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_OPENCHANNEL_RESULT);
-	return ret ? vmb_err(s, KHCL_VMB_ERR_OPEN) : 0;
+	return 0;
 }
 
 static int vmb_close(struct khcl_vmb_server *s,
@@ -440,6 +548,13 @@ static int vmb_close(struct khcl_vmb_server *s,
 {
 	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
 
+	/*
+	 * Linux closes a rescinded channel like any other (CLOSECHANNEL
+	 * still goes out, vmbus_close_internal); it was closed when it was
+	 * rescinded.
+	 */
+	if (c && c->state == KHCL_CHAN_RESCINDED)
+		return 0;
 	if (!c || c->state != KHCL_CHAN_OPEN)
 		return vmb_err(s, KHCL_VMB_ERR_RELID);
 	vmb_chan_close(s, c);
@@ -453,26 +568,40 @@ static int vmb_relid_released(struct khcl_vmb_server *s,
 
 	if (!c || c->state != KHCL_CHAN_RESCINDED)
 		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	vmb_gpadls_of_relid_drop(s, c->relid);
 	vmb_slot_done(s, c);
 	return 0;
 }
 
+/*
+ * From 5.3 on the guest waits for MODIFYCHANNEL_RESPONSE (a nonzero
+ * status gives it -EAGAIN); before, it waits for nothing.
+ */
 static int vmb_modify(struct khcl_vmb_server *s,
 		      const struct khcl_vmb_modifychannel *m)
 {
 	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
 	struct khcl_vmb_modifychannel_response r;
+	int ret = 0;
 
-	if (!c || c->state != KHCL_CHAN_OPEN)
-		return vmb_err(s, KHCL_VMB_ERR_RELID);
-	c->target_vp = m->target_vp;
+	if (!c || c->state != KHCL_CHAN_OPEN) {
+		ret = vmb_err(s, KHCL_VMB_ERR_RELID);
+	} else if (m->target_vp >= s->lim.max_vp) {
+		ret = vmb_err(s, KHCL_VMB_ERR_OPEN);
+	} else {
+		c->target_vp = m->target_vp;
+		if (s->ops->chan_modify)
+			s->ops->chan_modify(s, c);
+	}
+	if (ret)
+		s->refused[KHCL_CHMSG_MODIFYCHANNEL]++;
 	if (s->version < KHCL_VMB_V5_3)
-		return 0;	/* older clients expect no answer */
+		return ret;
 	memset(&r, 0, sizeof(r));
 	r.child_relid = m->child_relid;
-	r.status = 0;
+	r.status = ret ? KHCL_VMB_STATUS_UNSUCCESSFUL : 0;
 	vmb_send(s, &r, sizeof(r), KHCL_CHMSG_MODIFYCHANNEL_RESPONSE);
-	return 0;
+	return ret;
 }
 
 static int vmb_unload(struct khcl_vmb_server *s)
@@ -644,7 +773,7 @@ int khcl_vmb_server_init(struct khcl_vmb_server *s,
 			 const struct khcl_vmb_limits *lim, void *priv)
 {
 	memset(s, 0, sizeof(*s));
-	if (!lim->max_gpadls || !lim->max_gpadl_pages)
+	if (!lim->max_gpadls || !lim->max_gpadl_pages || !lim->max_vp)
 		return -EINVAL;
 	s->ops = ops;
 	s->priv = priv;

@@ -35,6 +35,7 @@ struct khcl_vmb_limits {
 	u32 max_gpadls;			/* per connection */
 	u32 max_gpadl_pages;		/* per GPADL */
 	u32 max_total_pages;		/* all GPADLs of the connection */
+	u32 max_vp;			/* target_vp, target_vcpu: below this */
 };
 
 enum khcl_vmb_gpadl_state {
@@ -49,8 +50,8 @@ struct khcl_vmb_gpadl {
 	u32 byte_count;			/* of the (single) range */
 	u32 byte_offset;
 	u32 npfns, have;		/* expected / received so far */
-	u32 next_msgnumber;
-	u32 users;			/* open channels using it as a ring */
+	u32 users;			/* open rings and VSP mappings */
+	bool teardown_pending;		/* TORNDOWN due when users drops to 0 */
 	u64 *pfns;
 	void *priv;			/* owned by ops (mapping) */
 };
@@ -94,6 +95,8 @@ struct khcl_vmb_ops {
 	int (*chan_open)(struct khcl_vmb_server *s, struct khcl_vmb_chan *c,
 			 struct khcl_vmb_gpadl *ring, const u8 *userdata);
 	void (*chan_close)(struct khcl_vmb_server *s, struct khcl_vmb_chan *c);
+	/* An open channel's target_vp changed (MODIFYCHANNEL). May be NULL. */
+	void (*chan_modify)(struct khcl_vmb_server *s, struct khcl_vmb_chan *c);
 	/*
 	 * A sub-channel is gone for good (released by the guest, or
 	 * forgotten on unload); its slot stays KHCL_CHAN_RELEASED, so the
@@ -127,6 +130,8 @@ struct khcl_vmb_server {
 	u64 rx_msgs[KHCL_CHMSG_COUNT];
 	u64 tx_msgs;
 	u64 errors[KHCL_VMB_NERR];
+	u64 refused[KHCL_CHMSG_COUNT];	/* requests answered with a failure */
+	u64 teardowns_deferred;		/* GPADL_TEARDOWN of a GPADL in use */
 	u64 connects, unloads;
 };
 
@@ -160,6 +165,12 @@ int khcl_vmb_server_offer_sub(struct khcl_vmb_server *s, u32 primary_relid,
 void khcl_vmb_server_chan_free(struct khcl_vmb_server *s, u32 relid);
 /* Withdraw an offer: closes the channel if open, tells the guest. */
 void khcl_vmb_server_rescind(struct khcl_vmb_server *s, u32 relid);
+
+/*
+ * A VSP mapping of GPADL @handle ends (the glue took g->users++ when it
+ * mapped it). A teardown the guest asked for meanwhile completes now.
+ */
+void khcl_vmb_server_gpadl_put(struct khcl_vmb_server *s, u32 handle);
 
 /* Force a channel closed after a data-path protocol violation. */
 void khcl_vmb_server_chan_reset(struct khcl_vmb_server *s, u32 relid);

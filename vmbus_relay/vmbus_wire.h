@@ -31,6 +31,8 @@
 
 #define KHCL_VMB_MSG_MAX	240	/* SynIC message payload */
 #define KHCL_VMB_MSG_CONN_ID	4	/* VMBUS_MESSAGE_CONNECTION_ID_4 */
+/* creation_status / status of a refused request (NTSTATUS) */
+#define KHCL_VMB_STATUS_UNSUCCESSFUL	0xc0000001u
 
 enum khcl_vmb_msgtype {
 	KHCL_CHMSG_INVALID = 0,

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "khcl_vtl2: " fmt
 
+#include <linux/kernfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -64,6 +65,7 @@ struct khcl_knobs *khcl_knobs_add(struct kobject *dir, struct module *mod)
 	const struct kernel_param *kp;
 	unsigned int i, n;
 	struct khcl_knob_attr *ka;
+	struct kernfs_node *old;
 	struct khcl_knobs *k;
 	int ret;
 
@@ -87,9 +89,16 @@ struct khcl_knobs *khcl_knobs_add(struct kobject *dir, struct module *mod)
 		ka->mod = mod;
 		if (!ka->ka.attr.mode)
 			continue;	/* hidden parameters stay hidden */
+		/*
+		 * The module shows one itself: keep it, and do not even try
+		 * (sysfs_create_file() dumps a stack on a duplicate name).
+		 */
+		old = kernfs_find_and_get(dir->sd, kp[i].name);
+		if (old) {
+			kernfs_put(old);
+			continue;
+		}
 		ret = sysfs_create_file(dir, &ka->ka.attr);
-		if (ret == -EEXIST)
-			continue;	/* the module shows it itself */
 		if (ret) {
 			pr_warn("%s: knob %s not under /sys/kernel/khcl: %d\n",
 				mod->name, kp[i].name, ret);

@@ -246,12 +246,11 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
 static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 			   void *kbuf, u32 size, u32 handle, u32 *posted)
 {
-	u32 offset = offset_in_page(kbuf);
-	u32 npages = PFN_UP(offset + size);
+	u32 npages = PFN_UP(size);
 	struct vmbus_channel_gpadl_header *hdr;
 	struct vmbus_channel_gpadl_body *body;
 	struct gpa_range *range;
-	u32 done, n, i, msgno = 0;
+	u32 done, n, i;
 	u8 *buf;
 	int ret;
 
@@ -263,11 +262,12 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	hdr->header.msgtype = CHANNELMSG_GPADL_HEADER;
 	hdr->child_relid = ch->offermsg.child_relid;
 	hdr->gpadl = handle;
+	/* a u16, as in create_gpadl_header(): wraps from 8191 pages on */
 	hdr->range_buflen = sizeof(struct gpa_range) + npages * sizeof(u64);
 	hdr->rangecount = 1;
 	range = (void *)(buf + sizeof(*hdr));
 	put_unaligned(size, &range->byte_count);
-	put_unaligned(offset, &range->byte_offset);
+	put_unaligned(0, &range->byte_offset);	/* page-aligned buffers */
 	n = min_t(u32, npages, KHCL_GPADL_HDR_PFNS);
 	for (i = 0; i < n; i++)
 		put_unaligned(khcl_buf_pfn(kbuf, i),
@@ -285,8 +285,8 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 		}
 		memset(buf, 0, KHCL_MSG_PAYLOAD_MAX);
 		body = (void *)buf;
+		/* msgnumber stays 0: Linux never sets it */
 		body->header.msgtype = CHANNELMSG_GPADL_BODY;
-		body->msgnumber = ++msgno;
 		body->gpadl = handle;
 		n = min_t(u32, npages - done, KHCL_GPADL_BODY_PFNS);
 		for (i = 0; i < n; i++)
@@ -318,11 +318,10 @@ static int khcl_gpadl_establish(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 
 	gpadl->gpadl_handle = 0;
 	gpadl->decrypted = false;
-	if (!kbuf || !size)
+	/* like hv_vmbus: whole pages from a page boundary, any count */
+	if (!kbuf || !size || offset_in_page(kbuf))
 		return -EINVAL;
-	npages = PFN_UP(offset_in_page(kbuf) + size);
-	if (sizeof(struct gpa_range) + (u64)npages * sizeof(u64) > U16_MAX)
-		return -EINVAL;
+	npages = PFN_UP(size);
 	if (!vb->present)
 		return -ENODEV;
 	if (READ_ONCE(ch->rescind))

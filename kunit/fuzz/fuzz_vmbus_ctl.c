@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static const struct khcl_vmb_limits lim = {
 		.max_version = KHCL_VMB_V5_3, .max_gpadls = 16,
-		.max_gpadl_pages = 512, .max_total_pages = 2048,
+		.max_gpadl_pages = 512, .max_total_pages = 2048, .max_vp = 4,
 	};
 	struct khcl_vmb_server s;
 	struct khcl_vmb_offer o;
