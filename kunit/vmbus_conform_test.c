@@ -26,7 +26,7 @@
 #define HVC_STORVSC_RING	64u	/* 2 x VMBUS_RING_SIZE(128 KiB) */
 #define HVC_NETVSC_RING		256u	/* 2 x VMBUS_RING_SIZE(128 x 4 KiB) */
 #define HVC_NETVSC_RECV		4096u	/* NETVSC_RECEIVE_BUFFER_DEFAULT */
-#define HVC_NETVSC_SEND		256u	/* NETVSC_SEND_BUFFER_DEFAULT */
+#define HVC_NETVSC_SEND		255u	/* 170 x 6144 B sections of 1 MiB */
 
 /* vmbus_versions[] of connection.c, newest first */
 static const u32 hvc_versions[] = {
@@ -353,12 +353,45 @@ static void conform_sessions(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, st.opened, 0);
 		KUNIT_EXPECT_EQ(test, st.mapped, 0);
 
+		/* module exit: UNLOAD, then RELID_RELEASED for each channel */
 		hvc_simple(test, &c, KHCL_CHMSG_UNLOAD, 0);
 		KUNIT_EXPECT_EQ(test, st_last_type(),
 				KHCL_CHMSG_UNLOAD_RESPONSE);
+		hvc_simple(test, &c, KHCL_CHMSG_RELID_RELEASED, 2);
 		KUNIT_EXPECT_EQ(test, hvc_errors(&s), 0ull);
 		khcl_vmb_server_destroy(&s);
 	}
+}
+
+/*
+ * What Linux does outside the happy path: it releases an offer it could
+ * not set up (no rescind before), and an UNLOAD may come while no version
+ * is agreed; it waits for UNLOAD_RESPONSE forever.
+ */
+static void conform_release_and_unload(struct kunit *test)
+{
+	struct khcl_vmb_server s;
+	struct hvc c;
+	u32 h, n;
+
+	hvc_start(test, &s, &c, &hvc_lim);
+	hvc_simple(test, &c, KHCL_CHMSG_UNLOAD, 0);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_UNLOAD_RESPONSE);
+	KUNIT_ASSERT_TRUE(test, hvc_connect(test, &c) == 0);
+	hvc_simple(test, &c, KHCL_CHMSG_REQUESTOFFERS, 0);
+	/* storvsc's probe made a GPADL, then failed: the relid is let go */
+	KUNIT_EXPECT_EQ(test, hvc_gpadl(&c, 1, 0x1000, 64, &h), 0);
+	hvc_simple(test, &c, KHCL_CHMSG_RELID_RELEASED, 1);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);
+	KUNIT_EXPECT_EQ(test, s.chan[0].state, KHCL_CHAN_OFFERED);
+	/* the offer stands: a rescind of it now goes unsaid */
+	n = st.sent_total;
+	khcl_vmb_server_rescind(&s, 1);
+	KUNIT_EXPECT_EQ(test, st.sent_total, n);
+	KUNIT_EXPECT_EQ(test, s.chan[0].state, KHCL_CHAN_FREE);
+	KUNIT_EXPECT_EQ(test, hvc_errors(&s), 0ull);
+	khcl_vmb_server_destroy(&s);
+	KUNIT_EXPECT_EQ(test, st.mapped, 0);
 }
 
 /*
@@ -458,6 +491,7 @@ static struct kunit_case conform_cases[] = {
 	KUNIT_CASE(conform_gpadl_sizes),
 	KUNIT_CASE(conform_sessions),
 	KUNIT_CASE(conform_refusals_answered),
+	KUNIT_CASE(conform_release_and_unload),
 	{}
 };
 

@@ -1,13 +1,23 @@
-# KTAP (KUnit output) -> "PASS <suite> <case>" / "FAIL <suite> <case>" lines.
+# KTAP (KUnit output) -> "PASS|FAIL|SKIP <suite> <case> [reason]" lines.
 # Reads every suite of every plan in the input (one plan per module), so
 # several modules' results in one console log are all counted. Kernel
-# timestamps ("[    1.234] ") are stripped. A suite that ended without
-# results for all its planned cases counts its missing cases as failed.
+# timestamps ("[    1.234] ") are stripped. A suite that ends, or is
+# followed by another suite or the end of the input, without results for
+# all its planned cases counts its missing cases as failed. A skipped
+# case is SKIP with its reason, never PASS.
+function flush(   i) {
+	if (suite == "")
+		return
+	for (i = seen + 1; i <= (planned ? planned : seen + 1); i++)
+		print "FAIL " suite " case" i "-no-result"
+	suite = ""
+}
 {
 	sub(/\r$/, "")
 	sub(/^\[[ 0-9.]*\] /, "")
 }
 /^    # Subtest: / {
+	flush()
 	suite = $3; planned = 0; seen = 0; next
 }
 /^    1\.\.[0-9]+/ && suite != "" {
@@ -15,22 +25,22 @@
 }
 /^    (not )?ok [0-9]+ / && suite != "" {
 	name = ($1 == "not") ? $4 : $3
-	skip = ($0 ~ /# SKIP/)
-	if ($1 == "not")
+	if ($1 == "not") {
 		print "FAIL " suite " " name
-	else if (skip)
-		print "SKIP " suite " " name
-	else
+	} else if ($0 ~ /# SKIP/) {
+		reason = $0
+		sub(/.*# SKIP */, "", reason)
+		print "SKIP " suite " " name " " (reason == "" ? "no reason given" : reason)
+	} else {
 		print "PASS " suite " " name
+	}
 	seen++; next
 }
 /^(not )?ok [0-9]+ / && suite != "" {
-	for (i = seen + 1; i <= planned; i++)
-		print "FAIL " suite " case" i "-no-result"
+	if (seen < planned)
+		flush()
 	suite = ""; next
 }
 END {
-	if (suite != "")
-		for (i = seen + 1; i <= (planned ? planned : seen + 1); i++)
-			print "FAIL " suite " case" i "-no-result"
+	flush()
 }

@@ -8,8 +8,11 @@ KHCL_JOBS=${KHCL_JOBS:-$(nproc)}
 KHCL_ROLES_ALL="vtl2 rig debug testguest"
 
 # A kernel report on a console: a failed test (DESIGN.md's test contract).
+# Any call trace counts, and so does an init that was not ready (a module
+# failed to load). scripts/tests/harness/reports.txt holds a sample line
+# of each kind; test-harness.sh checks every one is caught.
 # shellcheck disable=SC2034  # used by the scripts that source this
-KHCL_REPORT_RE='BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic'
+KHCL_REPORT_RE='BUG:|KASAN|UBSAN|WARNING:|possible circular locking|unreferenced object|Kernel panic|kernel BUG at|Oops:|general protection fault|blocked for more than|detected stalls|INFO: trying to register non-static key|suspected memory leak|Call Trace:|khcl: NOT ready|runtime error:|khcl-init: failed to load'
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

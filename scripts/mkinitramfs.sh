@@ -21,17 +21,24 @@ rig)
 debug)
 	# KUnit suites before the backend: the guest starts after them
 	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
-		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g') khcl_ivshmem" ;;
+		find . -name 'khcl_*_test.ko' -printf '%f ' | sed 's/\.ko//g') khcl_ivshmem"
+	extra="khcl_harness_leak" ;;
 testguest)
 	KHCL_ZSTD_LEVEL=3
 	mods="khcl_vmbus_guest khcl_echo_client hv_storvsc hv_netvsc"
 	extra="khcl_vmbus_hostile"
-	bins="/usr/bin/fio /sbin/mke2fs /sbin/e2fsck /usr/bin/sg_inq
+	bins="/usr/bin/fio /sbin/mke2fs /sbin/mkfs.ext4 /sbin/e2fsck /usr/bin/sg_inq
 		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
 		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"
 	;;
 *) die "unknown role $role" ;;
 esac
+
+# Every tool the image promises must be on this machine: dracut would
+# leave one out (and stop installing the rest) yet still write the image.
+for b in ${bins:-}; do
+	[ -x "$b" ] || die "[$role] $b is not on this machine: install its package (scripts/setup.sh lists them)"
+done
 
 # dracut finds modules only in its base dir: a private copy made of
 # symlinks, plus ours.
@@ -50,4 +57,15 @@ KHCL_MODULES=$mods KHCL_EXTRA_MODULES="${extra:-}" KHCL_BINARIES="${bins:-}" dra
 	--compress "zstd -${KHCL_ZSTD_LEVEL:-19} -q" --conf /dev/null --confdir "$base/conf.d" \
 	--tmpdir "$base" "$KHCL_OUT/$role/initramfs.img" >"$base/dracut.log" 2>&1 ||
 	{ cat "$base/dracut.log" >&2; die "dracut failed for $role"; }
-log "[$role] initramfs $(stat -c %s "$KHCL_OUT/$role/initramfs.img") bytes in $(($(date +%s) - t0)) s (modules: $mods)"
+# ... and must be in it, each tool and each module
+listing=$(lsinitrd "$KHCL_OUT/$role/initramfs.img")
+for b in ${bins:-}; do
+	# the tool itself, not a busybox applet of the same name
+	grep -E " (usr/)?${b#/}( ->|\$)" <<<"$listing" | grep -qv 'busybox' ||
+		die "[$role] $b is missing from the image (or only busybox's)"
+done
+for m in $mods ${extra:-}; do
+	grep -qE "/$m\.ko(\.[a-z]+)?\$" <<<"$listing" ||
+		die "[$role] module $m is missing from the image"
+done
+log "[$role] initramfs $(stat -c %s "$KHCL_OUT/$role/initramfs.img") bytes in $(($(date +%s) - t0)) s (modules: $mods${extra:+; carried: $extra}; every tool and module checked in it)"

@@ -11,7 +11,7 @@ PKGS=(
 	# initramfs
 	dracut-core busybox-static
 	# test guest userland
-	fio e2fsprogs sg3-utils util-linux iperf3 ethtool iproute2
+	fio e2fsprogs sg3-utils util-linux fdisk iperf3 ethtool iproute2
 	# user-space tests and fuzzers
 	clang llvm libclang-rt-14-dev
 	# lint

@@ -3,6 +3,7 @@
 # khcl's QUERY_PROPERTIES, asks for one sub-channel (vCPUs - 1) with
 # CREATE_SUB_CHANNELS, and opens it from its sc_creation_callback. Prints
 # PASS/FAIL lines; exits non-zero on any FAIL.
+# checks: guest_cpus storvsc_subchannel_offered storvsc_binds_multichannel
 rc=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; rc=1; }

@@ -5,6 +5,13 @@
 # any FAIL.
 # Knobs (environment, from the test runner): ECHO_N packets (default 100000),
 # SC_N packets per sub-channel (default 5000).
+# checks: vmbus_version_5_3 hv_storvsc_loads_and_registers
+# checks: hv_netvsc_loads_and_registers hv_storvsc_binds
+# checks: hv_storvsc_scans_empty_target hv_netvsc_binds
+# checks: hv_netvsc_opens_link_down echo_packets echo_subchannels
+# checks: echo_subchannels_more echo_primary_with_subchannels
+# checks: echo_after_reopen echo_subchannels_after_reopen
+# checks: echo_after_reconnect vmbus_version_4_1 echo_on_4_1
 rc=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; rc=1; }

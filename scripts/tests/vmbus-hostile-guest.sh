@@ -6,6 +6,13 @@
 # the storage and network VSPs (hostile_vstor.c, hostile_netvsc.c), and
 # the ordinary echo client, sub-channels, the real storvsc and netvsc
 # must still work. Prints PASS/FAIL lines; exits non-zero on any FAIL.
+# checks: hostile_ctl_truncated hostile_ctl_bad_types hostile_gpadl_absurd
+# checks: hostile_double_open hostile_teardown_in_use hostile_ring_bad_index
+# checks: hostile_ring_bad_len hostile_ring_flip hostile_open_close_storm
+# checks: hostile_event_flood hostile_msg_flood hostile_sub_abuse
+# checks: hostile_unload_race hostile_vstor hostile_netvsc
+# checks: storvsc_binds_after_hostile netvsc_binds_after_hostile
+# checks: echo_after_hostile subchannels_after_hostile
 rc=0
 R=${HOSTILE_REPS:-20}
 rmmod khcl_echo_client 2>/dev/null
@@ -31,6 +38,7 @@ res=/sys/bus/vmbus/drivers/khcl_vmbus_hostile/result
 sed 's/^\(PASS\|FAIL\) /\1 hostile_/' "$res"
 # thirteen cases, each must have run and passed
 if [ "$(grep -c '^PASS' "$res")" -ne 13 ] || grep -q '^FAIL' "$res"; then
+	echo "FAIL hostile_all_cases_ran $(grep -c '^PASS' "$res") of 13 passed"
 	rc=1
 fi
 # back to the normal request timeout: a first storage open registers all

@@ -30,6 +30,11 @@ install() {
 	echo "$KHCL_ROLE" >"${initdir}/etc/khcl-role"
 	echo "$KHCL_MODULES" >"${initdir}/etc/khcl-modules"
 	for b in $KHCL_BINARIES; do
+		# the tool itself where the busybox module put an applet link
+		if [ -L "${initdir}$b" ] &&
+			readlink "${initdir}$b" | grep -q busybox; then
+			rm -f "${initdir}$b"
+		fi
 		inst_binary "$b" || return 1
 	done
 }

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# The checks that turn what a test run left behind (KTAP, script output,
+# consoles, exit statuses) into PASS/FAIL/SKIP lines. Sourced by test.sh,
+# and by test-harness.sh, which feeds each of them a broken input and
+# demands a FAIL: a check that cannot fail is a defect.
+# Needs lib.sh (KHCL_ROOT, KHCL_REPORT_RE).
+
+passed=0 failed=0 skipped=0
+res() {	# res PASS|FAIL|SKIP suite case [detail]
+	echo "$1 $2 $3${4:+  ($4)}"
+	case "$1" in
+	PASS) passed=$((passed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+}
+
+summary() {	# the test-output contract's last line
+	echo "$passed passed, $failed failed${skipped:+$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")}"
+}
+
+# ktap PREFIX FILE...: the PASS/FAIL/SKIP lines ktap.awk finds, as results
+ktap() {
+	local pfx=$1 line v s c detail
+	shift
+	while IFS= read -r line; do
+		case "$line" in
+		PASS*|FAIL*|SKIP*)
+			read -r v s c detail <<<"$line"
+			res "$v" "$pfx$s" "$c" "$detail"
+			;;
+		esac
+	done < <(awk -f "$KHCL_ROOT/scripts/ktap.awk" "$@")
+}
+
+# The KUnit suites of kunit/Kbuild: module khcl_<x>_test runs suite khcl_<x>
+kunit_expected_suites() {
+	# shellcheck disable=SC2016  # a make variable in the pattern
+	sed -n 's/^obj-\$(CONFIG_KHCL_KUNIT_TEST)[[:space:]]*+=[[:space:]]*\(khcl_[a-z0-9_]*\)_test\.o.*/\1/p' \
+		"$KHCL_ROOT/kunit/Kbuild"
+}
+
+# suites_reported PREFIX FILE SUITE...: each suite must have results in
+# FILE's KTAP (a module that failed to load leaves none)
+suites_reported() {
+	local pfx=$1 file=$2 s
+	shift 2
+	for s; do
+		if ! awk -f "$KHCL_ROOT/scripts/ktap.awk" "$file" 2>/dev/null |
+			grep -qE "^(PASS|FAIL|SKIP) $s "; then
+			res FAIL "$pfx$s" suite_reported "no results in $file"
+		fi
+	done
+}
+
+# console_check FILE...: each file exists, is not empty, and holds no
+# kernel report (KHCL_REPORT_RE: BUG, KASAN, a call trace, a NOT ready
+# init...). Prints what it found; non-zero when anything is wrong.
+console_check() {
+	local f bad=0
+	for f; do
+		if [ ! -s "$f" ]; then
+			echo "console_check: $f is missing or empty"
+			bad=1
+		elif grep -qE "$KHCL_REPORT_RE" "$f"; then
+			grep -nE "$KHCL_REPORT_RE" "$f" | head -5 | sed "s|^|$f:|"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+# us_suite BIN: one user-space suite (ASan+UBSan), with a time limit. A
+# non-zero exit, a sanitizer report, no KTAP plan, or fewer results than
+# the plan is a FAIL.
+us_suite() {
+	local bin=$1 name out rc=0 before
+	name=${bin##*/}
+	out=$(mktemp)
+	timeout -k 5 "${KHCL_US_TIMEOUT:-600}" "$bin" >"$out" 2>&1 || rc=$?
+	before=$failed
+	ktap us. "$out"
+	if ! grep -qE "^    # Subtest: $name\$" "$out"; then
+		res FAIL "us.$name" ktap_plan "the suite printed no plan"
+	fi
+	if grep -qE 'Sanitizer|runtime error:' "$out"; then
+		res FAIL "us.$name" sanitizer "$(grep -m1 -E 'Sanitizer|runtime error:' "$out")"
+	fi
+	if [ $rc -ne 0 ] && [ "$failed" -eq "$before" ]; then
+		# nothing above explains it: the exit status is a failure itself
+		res FAIL "us.$name" exit_status "exit $rc$([ $rc -eq 124 ] && echo ' (time limit)')"
+	fi
+	[ "$failed" -eq "$before" ] || sed 's/^/    | /' "$out" | tail -40
+	rm -f "$out"
+}
+
+# rig_results SUITE LOGS STATUS OUT CHECK...: the results of one rig run.
+# The run's exit status is a case; every PASS/FAIL line of OUT is one; a
+# CHECK the script never reported is a FAIL (a VM that hung after some
+# PASS lines loses the rest, and that must show); consoles must be clean.
+rig_results() {
+	local suite=$1 logs=$2 status=$3 out=$4 v name detail msg
+	shift 4
+	if [ "$status" -eq 0 ]; then
+		res PASS "$suite" run_status
+	else
+		res FAIL "$suite" run_status "rig exit $status; logs: $logs"
+	fi
+	while read -r v name detail; do
+		res "$v" "$suite" "$name" "$detail"
+	done < <(grep -E '^(PASS|FAIL) ' "$out" 2>/dev/null || true)
+	for name; do
+		grep -qE "^(PASS|FAIL) $name( |\$)" "$out" 2>/dev/null ||
+			res FAIL "$suite" "$name" "never reported; logs: $logs"
+	done
+	# the guest console only where a guest ran
+	local consoles=("$logs/vtl2.console")
+	[ ! -e "$logs/vtl0.console" ] || consoles+=("$logs/vtl0.console")
+	if msg=$(console_check "${consoles[@]}"); then
+		res PASS "$suite" clean_consoles
+	else
+		res FAIL "$suite" clean_consoles "$(echo "$msg" | head -3 | tr '\n' ' ')"
+	fi
+}
+
+# The checks a test script promises: its "# checks:" header lines
+script_checks() {
+	sed -n 's/^# checks: //p' "$1" | tr -s ' \n' ' '
+}
