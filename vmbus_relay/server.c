@@ -303,7 +303,8 @@ static int vmb_initiate_contact(struct khcl_vmb_server *s,
 		s->target_vcpu = m->target_vcpu;
 		s->msg_sint = v >= KHCL_VMB_V5_0 ? m->msg_sint : 2;
 		s->connects++;
-		r.connection_state = 1;	/* connected */
+		/* 0: successful (Hyper-V's 1 would be "low resources") */
+		r.connection_state = 0;
 		/* V5+ clients post to the id we name; older ones always to 1 */
 		s->msg_conn_id = v >= KHCL_VMB_V5_0 ? KHCL_VMB_MSG_CONN_ID : 1;
 		r.msg_conn_id = s->msg_conn_id;
@@ -566,10 +567,24 @@ static int vmb_relid_released(struct khcl_vmb_server *s,
 {
 	struct khcl_vmb_chan *c = khcl_vmb_server_chan(s, m->child_relid);
 
-	if (!c || c->state != KHCL_CHAN_RESCINDED)
+	if (!c || c->state == KHCL_CHAN_OPEN)
 		return vmb_err(s, KHCL_VMB_ERR_RELID);
 	vmb_gpadls_of_relid_drop(s, c->relid);
-	vmb_slot_done(s, c);
+	if (c->state == KHCL_CHAN_RESCINDED) {
+		vmb_slot_done(s, c);
+		return 0;
+	}
+	/*
+	 * Released without a rescind: Linux gives up on an offer it could
+	 * not set up (alloc_channel, device registration failed). The guest
+	 * forgets the relid; the offer stands, unseen, until the next
+	 * REQUESTOFFERS (a sub-channel goes back to its owner).
+	 */
+	if (!c->offer_sent)
+		return vmb_err(s, KHCL_VMB_ERR_RELID);
+	c->offer_sent = false;
+	if (c->primary_relid)
+		vmb_slot_done(s, c);
 	return 0;
 }
 
@@ -631,6 +646,16 @@ int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
 	/* Before a version is agreed only INITIATE_CONTACT makes sense. */
 	if (type == KHCL_CHMSG_INITIATE_CONTACT)
 		return vmb_initiate_contact(s, msg);
+	/* Linux waits for UNLOAD_RESPONSE forever: answer in any state */
+	if (type == KHCL_CHMSG_UNLOAD)
+		return vmb_unload(s);
+	/*
+	 * Linux's module exit sends UNLOAD, then RELID_RELEASED for every
+	 * channel it had: after the unload there is nothing left to free.
+	 */
+	if (s->state == KHCL_CONN_DISCONNECTED &&
+	    type == KHCL_CHMSG_RELID_RELEASED)
+		return 0;
 	if (s->state == KHCL_CONN_DISCONNECTED)
 		return vmb_err(s, KHCL_VMB_ERR_STATE);
 	if (conn_id != s->msg_conn_id)
@@ -653,8 +678,6 @@ int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
 		return vmb_relid_released(s, msg);
 	case KHCL_CHMSG_MODIFYCHANNEL:
 		return vmb_modify(s, msg);
-	case KHCL_CHMSG_UNLOAD:
-		return vmb_unload(s);
 	}
 	return vmb_err(s, KHCL_VMB_ERR_TYPE);
 }
