@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include "../drivers/loopback/loopback.h"
 #include "../vmbus_relay/vmbus_wire.h"
+#include "../vmbus_relay/khcl_vsp.h"
 
 #define TT_WAIT		(5 * HZ)
 #define TT_MSGTYPE	1	/* SynIC message type of VMBus messages */
@@ -112,6 +113,8 @@ static void tt_connect_offers_unload(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_hdr *)m->payload)->msgtype,
 			(u32)KHCL_CHMSG_ALLOFFERS_DELIVERED);
+	/* the debug image loads the echo, storage and network VSPs first */
+	KUNIT_EXPECT_GE(test, offers, 3);
 	kunit_info(test, "%d offer(s) before ALLOFFERS_DELIVERED\n", offers);
 	tt_unload(test, lb, m);
 }
@@ -143,10 +146,22 @@ static void tt_backpressure(struct kunit *test)
 	struct khcl_loopback *lb = tt_up(test, KHCL_LB_QUEUE);
 	u32 i, n = 400;
 
+	u64 deferred = khcl_vmbus_counter("rx_deferred");
+
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, tt_contact(lb, 0x7fff0000 + i), 0);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		tt_expect(test, lb, KHCL_CHMSG_VERSION_RESPONSE, m);
+		KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)
+				       m->payload)->version_supported, 0);
+	}
+	/*
+	 * 400 messages against a 64-entry queue, injected without a
+	 * reschedule (the test's CPU is the worker's: one vCPU,
+	 * PREEMPT_NONE): the server must have pushed back, not dropped.
+	 */
+	KUNIT_EXPECT_GT(test, lb->refused, 0ull);
+	KUNIT_EXPECT_GT(test, khcl_vmbus_counter("rx_deferred"), deferred);
 	kunit_info(test, "%u messages, the backend held them %llu times\n",
 		   n, lb->refused);
 }
@@ -156,6 +171,10 @@ static void tt_garbage(struct kunit *test)
 {
 	struct khcl_synic_msg *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 	struct khcl_loopback *lb = tt_up(test, 64);
+	u64 shrt = khcl_vmbus_counter("err_short");
+	u64 type = khcl_vmbus_counter("err_type");
+	u64 bad = khcl_vmbus_counter("bad_type");
+	u64 unk = khcl_vmbus_counter("unknown_events");
 	u8 junk[KHCL_SYNIC_PAYLOAD];
 	u32 i;
 
@@ -168,6 +187,16 @@ static void tt_garbage(struct kunit *test)
 		khcl_loopback_event(lb, i * 7);
 	}
 	tt_drained(test, lb);
+	/* every kind was refused and counted: 8 lengths are too short ... */
+	KUNIT_EXPECT_EQ(test, khcl_vmbus_counter("err_short"),
+			shrt + 2000 / 241 * 8 + 8);
+	/* ... the rest carry type 0xa5a5a5a5 */
+	KUNIT_EXPECT_EQ(test, khcl_vmbus_counter("err_type"),
+			type + 2000 - (2000 / 241 * 8 + 8));
+	KUNIT_EXPECT_EQ(test, khcl_vmbus_counter("bad_type"), bad + 2000);
+	/* events for relids 1..64 may hit a channel; the rest count */
+	KUNIT_EXPECT_GE(test, khcl_vmbus_counter("unknown_events"),
+			unk + 2000 - 10);
 	/* still answers */
 	KUNIT_ASSERT_EQ(test, tt_contact(lb, KHCL_VMB_V5_3), 0);
 	tt_expect(test, lb, KHCL_CHMSG_VERSION_RESPONSE, m);

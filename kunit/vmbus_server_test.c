@@ -155,6 +155,25 @@ static void st_teardown_server(struct kunit *test, struct khcl_vmb_server *s)
 	KUNIT_EXPECT_EQ(test, st.opened, 0);
 }
 
+/*
+ * INITIATE_CONTACT for @version: exactly one answer must come, a
+ * VERSION_RESPONSE (a refusal is an answer; silence would hang Linux);
+ * returns its version_supported.
+ */
+static u32 st_contact_answer(struct kunit *test, struct khcl_vmb_server *s,
+			     u32 version)
+{
+	u32 n = st.sent_total;
+
+	KUNIT_EXPECT_EQ(test, st_contact(s, version), 0);
+	KUNIT_EXPECT_EQ(test, st.sent_total, n + 1);
+	KUNIT_EXPECT_EQ(test, st_last_type(), KHCL_CHMSG_VERSION_RESPONSE);
+	if (st.sent_total != n + 1)
+		return 0xdead;
+	return ((struct khcl_vmb_version_response *)st_last())
+		->version_supported;
+}
+
 static void vmb_versions(struct kunit *test)
 {
 	static const u32 good[] = {
@@ -170,21 +189,17 @@ static void vmb_versions(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, khcl_vmb_server_init(&s, &st_ops, &lim, NULL),
 			0);
 	/* refused: WS2008, WIN7, a future version; the client falls back */
-	KUNIT_EXPECT_EQ(test, st_contact(&s, 0x0000000d), 0);
-	r = st_last();
-	KUNIT_EXPECT_EQ(test, r->hdr.msgtype, KHCL_CHMSG_VERSION_RESPONSE);
-	KUNIT_EXPECT_EQ(test, r->version_supported, 0);
-	st_contact(&s, KHCL_VMB_VERSION(1, 1));
-	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)st_last())
-			->version_supported, 0);
-	st_contact(&s, KHCL_VMB_VERSION(5, 4));
-	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)st_last())
-			->version_supported, 0);
+	KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s, 0x0000000d), 0U);
+	KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s,
+						KHCL_VMB_VERSION(1, 1)), 0U);
+	KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s,
+						KHCL_VMB_VERSION(5, 4)), 0U);
 	KUNIT_EXPECT_EQ(test, s.state, KHCL_CONN_DISCONNECTED);
+	KUNIT_EXPECT_EQ(test, s.refused[KHCL_CHMSG_INITIATE_CONTACT], 3ull);
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		st_contact(&s, good[i]);
+		KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s, good[i]), 1U);
 		r = st_last();
-		KUNIT_EXPECT_EQ(test, r->version_supported, 1);
+		KUNIT_EXPECT_EQ(test, r->connection_state, 0);
 		KUNIT_EXPECT_EQ(test, s.version, good[i]);
 		KUNIT_EXPECT_EQ(test, r->msg_conn_id,
 				good[i] >= KHCL_VMB_V5_0 ? 4U : 1U);
@@ -194,12 +209,8 @@ static void vmb_versions(struct kunit *test)
 	/* the max_version knob makes the client fall back */
 	lim.max_version = KHCL_VMB_V5_2;
 	khcl_vmb_server_init(&s, &st_ops, &lim, NULL);
-	st_contact(&s, KHCL_VMB_V5_3);
-	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)st_last())
-			->version_supported, 0);
-	st_contact(&s, KHCL_VMB_V5_2);
-	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)st_last())
-			->version_supported, 1);
+	KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s, KHCL_VMB_V5_3), 0U);
+	KUNIT_EXPECT_EQ(test, st_contact_answer(test, &s, KHCL_VMB_V5_2), 1U);
 	khcl_vmb_server_destroy(&s);
 }
 

@@ -105,4 +105,7 @@ module_param_cb(name, &name##_ops, NULL, 0444)
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch);
 void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);
 
+/* KUnit only: a counter of /sys/kernel/khcl/vmbus/stats by name (U64_MAX: none) */
+u64 khcl_vmbus_counter(const char *name);
+
 #endif /* KHCL_VSP_H */

@@ -603,6 +603,35 @@ static struct attribute *vmbus_attrs[] = {
 
 static const struct attribute_group vmbus_group = { .attrs = vmbus_attrs };
 
+#if IS_ENABLED(CONFIG_KHCL_KUNIT_TEST)
+/* A counter of the stats file by its name, for kunit/transport_test.c. */
+u64 khcl_vmbus_counter(const char *name)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	u64 v = U64_MAX;
+	int i;
+
+	mutex_lock(&vb->lock);
+	if (!strcmp(name, "rx_deferred"))
+		v = vb->rxq_deferred;
+	else if (!strcmp(name, "bad_type"))
+		v = vb->bad_type;
+	else if (!strcmp(name, "unknown_events"))
+		v = vb->unknown_events;
+	else if (!strcmp(name, "connects"))
+		v = vb->srv.connects;
+	else if (!strcmp(name, "unloads"))
+		v = vb->srv.unloads;
+	for (i = 0; i < KHCL_VMB_NERR; i++)
+		if (!strncmp(name, "err_", 4) &&
+		    !strcmp(name + 4, khcl_vmb_err_name(i)))
+			v = vb->srv.errors[i];
+	mutex_unlock(&vb->lock);
+	return v;
+}
+EXPORT_SYMBOL_GPL(khcl_vmbus_counter);
+#endif
+
 static int __init khcl_vmbus_init(void)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
