@@ -142,6 +142,18 @@ static int nv_packet(struct khcl_vsp_chan *ch,
 
 	if (nc->pending && nc->pending_id == d->trans_id)
 		return nv_flush(ch, nc, d->trans_id);
+	if (nc->pending) {
+		/*
+		 * The guest rewrote the packet it left on the ring (a new
+		 * trans_id): the answer kept for the old one is void, and
+		 * the receive section it held goes back.
+		 */
+		if (nc->section >= 0)
+			clear_bit(nc->section, nc->used);
+		nc->section = -1;
+		nc->pending = false;
+		atomic64_inc(&nv_refused);
+	}
 
 	ret = khcl_nvsp_parse(&nc->nvsp, d, pkt, len, &r);
 	if (ret) {

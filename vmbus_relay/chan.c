@@ -131,16 +131,31 @@ static void chan_signal(struct khcl_vsp_chan *ch)
 }
 
 /* A guest that corrupts its ring loses the channel, nothing else. */
-static void chan_fail(struct khcl_vsp_chan *ch, struct khcl_ring *r,
+/* A ring's state when it broke, read while the ring is surely mapped. */
+struct chan_fail_snap {
+	bool out;
+	u32 write, read, priv, size;
+};
+
+static void chan_fail_snap(struct khcl_ring *r, struct chan_fail_snap *f)
+{
+	f->out = r->out;
+	f->write = READ_ONCE(r->hdr->write_index);
+	f->read = READ_ONCE(r->hdr->read_index);
+	f->priv = r->priv;
+	f->size = r->size;
+}
+
+/* Log and count from the snapshot: the ring may be unmapped by now. */
+static void chan_fail(struct khcl_vsp_chan *ch, const struct chan_fail_snap *f,
 		      enum khcl_ring_err e)
 {
 	ch->ring_errors[e]++;
 	WRITE_ONCE(ch->failed, true);
 	trace_khcl_vmbus_chan(ch->relid, "failed", e);
 	pr_warn_ratelimited("channel %u: %s ring protocol violation %d (guest write %u read %u, ours %u, size %u): channel stopped until the guest reopens it\n",
-			    ch->relid, r->out ? "host->guest" : "guest->host",
-			    e, READ_ONCE(r->hdr->write_index),
-			    READ_ONCE(r->hdr->read_index), r->priv, r->size);
+			    ch->relid, f->out ? "host->guest" : "guest->host",
+			    e, f->write, f->read, f->priv, f->size);
 }
 
 static void chan_work(struct work_struct *w)
@@ -164,7 +179,11 @@ static void chan_work(struct work_struct *w)
 			if (e == KHCL_RING_EMPTY)
 				break;
 			if (e != KHCL_RING_OK) {
-				chan_fail(ch, &ch->in, e);
+				struct chan_fail_snap f;
+
+				/* the worker's ring: close cancels us first */
+				chan_fail_snap(&ch->in, &f);
+				chan_fail(ch, &f, e);
 				return;
 			}
 			ret = ch->vsp->ops->packet(ch, (void *)ch->pktbuf,
@@ -205,6 +224,7 @@ int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
 		      u64 trans_id, const void *ext, u32 extlen,
 		      const void *data, u32 len)
 {
+	struct chan_fail_snap f;
 	enum khcl_ring_err e;
 	unsigned long irqf;
 	bool sig = false;
@@ -222,6 +242,8 @@ int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
 		ch->ring_full++;
 	else if (e == KHCL_RING_TOO_BIG)
 		ch->ring_errors[e]++;	/* the VSP's mistake, not the guest's */
+	else
+		chan_fail_snap(&ch->out, &f);	/* mapped while ch->open */
 	spin_unlock_irqrestore(&ch->out_lock, irqf);
 	if (sig)
 		chan_signal(ch);
@@ -233,7 +255,7 @@ int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
 	case KHCL_RING_TOO_BIG:
 		return -EMSGSIZE;
 	default:
-		chan_fail(ch, &ch->out, e);
+		chan_fail(ch, &f, e);
 		return -EPROTO;
 	}
 }

@@ -14,20 +14,20 @@
 #include "../vtl2/khcl_vtl2.h"
 #include "../include/khcl/echo_proto.h"
 
-static u64 echoed, ignored, stalls;
-module_param(echoed, ullong, 0444);
+/* counters: every channel's worker adds to them, on any CPU */
+static atomic64_t echo_echoed, echo_ignored, echo_stalls, echo_subchannels;
+KHCL_VSP_STAT(echoed, echo_echoed);
 MODULE_PARM_DESC(echoed, "Packets echoed (read-only stat)");
-module_param(ignored, ullong, 0444);
+KHCL_VSP_STAT(ignored, echo_ignored);
 MODULE_PARM_DESC(ignored, "Packets consumed without an answer (read-only stat)");
-module_param(stalls, ullong, 0444);
+KHCL_VSP_STAT(stalls, echo_stalls);
 MODULE_PARM_DESC(stalls, "Times the guest's ring had no room for an answer (read-only stat)");
 
 static unsigned int max_subchannels = 8;
 module_param(max_subchannels, uint, 0644);
 MODULE_PARM_DESC(max_subchannels, "Sub-channels a guest may ask for at once");
 
-static u64 subchannels;
-module_param(subchannels, ullong, 0444);
+KHCL_VSP_STAT(subchannels, echo_subchannels);
 MODULE_PARM_DESC(subchannels, "Sub-channels offered (read-only stat)");
 
 /*
@@ -56,8 +56,8 @@ static void echo_close(struct khcl_vsp_chan *ch)
 {
 	kfree(khcl_vsp_chan_priv(ch));
 	khcl_vsp_chan_set_priv(ch, NULL);
-	pr_info("channel closed (sub-channel %u, echoed %llu)\n",
-		khcl_vsp_chan_index(ch), echoed);
+	pr_info("channel closed (sub-channel %u, echoed %lld)\n",
+		khcl_vsp_chan_index(ch), atomic64_read(&echo_echoed));
 }
 
 static int echo_ctl(struct khcl_vsp_chan *ch, u64 trans_id,
@@ -75,13 +75,13 @@ static int echo_ctl(struct khcl_vsp_chan *ch, u64 trans_id,
 			ret = khcl_vsp_offer_subchannels(ch, c->arg);
 		c->result = ret < 0 ? KHCL_ECHO_RESULT_ERR : ret;
 		if (ret > 0)
-			subchannels += ret;
+			atomic64_add(ret, &echo_subchannels);
 		ec->trans_id = trans_id;
 	}
 	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, trans_id, c, sizeof(*c));
 	ec->pending = ret == -EAGAIN;
 	if (ret == -EAGAIN) {
-		stalls++;
+		atomic64_inc(&echo_stalls);
 		return ret;
 	}
 	return 0;
@@ -96,7 +96,7 @@ static int echo_packet(struct khcl_vsp_chan *ch,
 
 	if (d->type != KHCL_VMPKT_DATA_INBAND ||
 	    !(d->flags & KHCL_VMPKT_FLAG_COMPLETION_REQUESTED)) {
-		ignored++;
+		atomic64_inc(&echo_ignored);
 		return 0;
 	}
 	if (len - off == sizeof(struct khcl_echo_ctl)) {
@@ -109,11 +109,11 @@ static int echo_packet(struct khcl_vsp_chan *ch,
 	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, d->trans_id,
 			    (const u8 *)pkt + off, len - off);
 	if (ret == -EAGAIN) {
-		stalls++;
+		atomic64_inc(&echo_stalls);
 		return ret;
 	}
 	if (!ret)
-		echoed++;
+		atomic64_inc(&echo_echoed);
 	return 0;
 }
 

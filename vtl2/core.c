@@ -80,7 +80,8 @@ err_root:
 
 static void __exit khcl_vtl2_exit(void)
 {
-	khcl_vtl0mem_remove_all();
+	/* every user of VTL0 pages depends on this module: none is held */
+	WARN_ON(khcl_vtl0mem_remove_all());
 	khcl_knobs_remove(vtl2_knobs);
 	sysfs_remove_group(vtl0mem_kobj, &vtl0mem_group);
 	kobject_put(vtl0mem_kobj);

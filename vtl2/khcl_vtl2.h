@@ -32,7 +32,10 @@ void khcl_knobs_remove(struct khcl_knobs *k);
  * Nothing is mapped yet: chunks are registered on first use.
  */
 int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys);
-/* Drop every range; fails with -EBUSY while a page is held. */
+/*
+ * Drop every range; -EBUSY (nothing dropped) while a page from
+ * khcl_vtl0mem_get_page() is still held.
+ */
 int khcl_vtl0mem_remove_all(void);
 
 /*
@@ -71,7 +74,8 @@ void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n);
  * frame numbers (unaligned little-endian u64s, e.g. a GPA-direct packet's
  * list) starting @offset bytes into the first page. Every page must be
  * prepared VTL0 RAM; 0, or -EFAULT (a page outside it, or the list too
- * short) with nothing outside VTL0 RAM touched.
+ * short), -EINVAL (@offset not inside the first page), with nothing
+ * outside VTL0 RAM touched.
  */
 int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
 		      u32 len, bool to_guest);

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/memremap.h>
 #include <linux/sizes.h>
 #include "khcl_vtl2.h"
@@ -41,10 +42,17 @@ struct vtl0_range {
 	struct vtl0_chunk *chunks;
 };
 
+/*
+ * vtl0_lock serialises writers; readers on the I/O path take no lock but
+ * read vtl0_map and vtl0_ranges under vtl0_seq (add() moves entries, so
+ * a reader that raced it retries).
+ */
 static DEFINE_MUTEX(vtl0_lock);
+static seqcount_mutex_t vtl0_seq = SEQCNT_MUTEX_ZERO(vtl0_seq, &vtl0_lock);
 static struct khcl_gpa_map vtl0_map;
 static struct vtl0_range vtl0_ranges[KHCL_GPA_MAX_RANGES];
 static u64 memmap_bytes;
+static atomic_long_t pages_held;	/* get_page() not yet put */
 
 struct khcl_vtl0mem_stats khcl_vtl0mem_stats;
 
@@ -69,6 +77,7 @@ int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
 		return -ENOMEM;
 
 	mutex_lock(&vtl0_lock);
+	write_seqcount_begin(&vtl0_seq);
 	ret = khcl_gpa_map_add(&vtl0_map, gpa, len);
 	if (ret)
 		goto out;
@@ -88,6 +97,7 @@ int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
 	pr_info("VTL0 RAM gpa %#llx-%#llx at phys %pa, %u chunks of %u MiB\n",
 		gpa, gpa + len - 1, &phys, nr_chunks, chunk_mb);
 out:
+	write_seqcount_end(&vtl0_seq);
 	mutex_unlock(&vtl0_lock);
 	kfree(chunks);
 	return ret;
@@ -167,25 +177,32 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare_all);
 struct page *khcl_vtl0mem_get_page(u64 gpa)
 {
 	struct dev_pagemap *pgmap;
-	unsigned int idx;
-	struct vtl0_range *r;
+	unsigned int idx, seq;
 	unsigned long pfn;
+	int bad;
 
 	/*
-	 * Lockless: ranges are only removed with no page held, and the
-	 * pgmap reference taken below keeps the chunk alive.
+	 * No lock: the lookup retries if add() moved the ranges under it;
+	 * the pgmap reference taken below keeps the chunk alive (a chunk
+	 * being removed gives none: get_dev_pagemap() fails).
 	 */
-	if (khcl_gpa_check(&vtl0_map, gpa, 1, &idx)) {
+	do {
+		seq = read_seqcount_begin(&vtl0_seq);
+		bad = khcl_gpa_check(&vtl0_map, gpa, 1, &idx);
+		if (!bad)
+			pfn = PHYS_PFN(vtl0_ranges[idx].phys +
+				       (gpa - vtl0_ranges[idx].gpa));
+	} while (read_seqcount_retry(&vtl0_seq, seq));
+	if (bad) {
 		atomic64_inc(&khcl_vtl0mem_stats.bad_gpa);
 		return NULL;
 	}
-	r = &vtl0_ranges[idx];
-	pfn = PHYS_PFN(r->phys + (gpa - r->gpa));
 	pgmap = get_dev_pagemap(pfn, NULL);
 	if (!pgmap) {
 		atomic64_inc(&khcl_vtl0mem_stats.unprepared);
 		return NULL;
 	}
+	atomic_long_inc(&pages_held);
 	return pfn_to_page(pfn);
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_page);
@@ -193,6 +210,7 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_page);
 void khcl_vtl0mem_put_page(struct page *page)
 {
 	put_dev_pagemap(page->pgmap);
+	atomic_long_dec(&pages_held);
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_put_page);
 
@@ -230,6 +248,9 @@ int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
 	struct page *page;
 	u64 pfn, gpa;
 
+	/* the offset is into the first page: never a write past it */
+	if (offset >= PAGE_SIZE)
+		return -EINVAL;
 	for (i = 0; i < npfns && done < len; i++) {
 		memcpy(&pfn, pfns + (u64)i * sizeof(pfn), sizeof(pfn));
 		if (pfn >= 1ull << (64 - PAGE_SHIFT))
@@ -264,6 +285,12 @@ int khcl_vtl0mem_remove_all(void)
 	unsigned int i, j;
 
 	mutex_lock(&vtl0_lock);
+	/* memunmap_pages() would wait for every reference: say so instead */
+	if (atomic_long_read(&pages_held)) {
+		mutex_unlock(&vtl0_lock);
+		return -EBUSY;
+	}
+	write_seqcount_begin(&vtl0_seq);
 	for (i = 0; i < vtl0_map.nr; i++) {
 		struct vtl0_range *r = &vtl0_ranges[i];
 
@@ -279,6 +306,7 @@ int khcl_vtl0mem_remove_all(void)
 	}
 	khcl_gpa_map_init(&vtl0_map);
 	memmap_bytes = 0;
+	write_seqcount_end(&vtl0_seq);
 	mutex_unlock(&vtl0_lock);
 	return 0;
 }

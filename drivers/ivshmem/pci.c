@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) "khcl_ivshmem: " fmt
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/io.h>
@@ -71,10 +72,15 @@ static void khcl_ivshmem_remove(struct pci_dev *pdev)
 {
 	struct khcl_ivshmem *iv = pci_get_drvdata(pdev);
 
-	if (iv->mailbox)
+	if (iv->mailbox) {
 		khcl_mbox_stop(iv);
-	else
-		khcl_vtl0mem_remove_all();
+		return;
+	}
+	/* a PCI remove cannot fail: wait for the holders, and say so */
+	while (khcl_vtl0mem_remove_all() == -EBUSY) {
+		pr_warn_ratelimited("VTL0 pages still held, waiting to remove VTL0 RAM\n");
+		msleep(100);
+	}
 }
 
 static const struct pci_device_id khcl_ivshmem_ids[] = {
