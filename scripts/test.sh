@@ -151,8 +151,28 @@ subs_released storvsc_mc
 vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \
 	"ECHO_N=2000 SC_N=500 khcl.vmbus_guest.poll_ms=1" "khcl.ivshmem.poll_ms=1"
 # the hostile guest against the debug kernel (KASAN, UBSAN, lockdep, kmemleak)
+reps=20
 vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
-	"HOSTILE_REPS=20 khcl.vmbus_guest.wait_s=400"
+	"HOSTILE_REPS=$reps khcl.vmbus_guest.wait_s=400"
+# vtl2 refused and counted what each case sent, at least once per
+# repetition: the counters of its last monitor block (stats file)
+hostile_counter() {	# hostile_counter NAME MIN CASE
+	local v
+	v=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' \
+		"$logs/vtl2.out" 2>/dev/null | sed -n "s/^$1 //p" | tail -1)
+	if [ -n "$v" ] && [ "$v" -ge "$2" ]; then
+		res PASS vmbus_hostile "counter_$1" "$v >= $2 ($3)"
+	else
+		res FAIL vmbus_hostile "counter_$1" "${v:-none} < $2 ($3); logs: $logs"
+	fi
+}
+hostile_counter err_short $((64 * reps)) ctl_truncated
+hostile_counter err_type $((18 * reps)) ctl_bad_types
+hostile_counter refused_gpadl_header $((8 * reps)) gpadl_absurd
+hostile_counter refused_openchannel "$reps" double_open
+hostile_counter teardowns_deferred "$reps" teardown_in_use
+hostile_counter unknown_events "$reps" event_flood
+hostile_counter err_relid $((2000 * reps)) msg_flood
 
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak):
 # every suite of kunit/Kbuild must report, each with its whole plan
