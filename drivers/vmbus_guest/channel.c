@@ -23,6 +23,7 @@ static const struct {
 	{ HV_NIC_GUID, .type = HV_NIC },
 	{ HV_IDE_GUID, .type = HV_IDE },
 	{ HV_SYNTHFC_GUID, .type = HV_FC },
+	{ HV_ND_GUID, .type = HV_ND },
 };
 
 static u16 khcl_dev_type(const guid_t *guid)
@@ -82,7 +83,7 @@ struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channe
 	ch->monitor_grp = offer->monitorid / 32;
 	ch->monitor_bit = offer->monitorid % 32;
 	ch->device_id = khcl_dev_type(&offer->offer.if_type);
-	ch->target_cpu = 0;
+	ch->target_cpu = KHCL_CONNECT_CPU;	/* init_vp_index() picks it */
 	ch->callback_mode = HV_CALL_BATCHED;
 	ch->state = CHANNEL_OFFER_STATE;
 	return ch;
@@ -150,6 +151,8 @@ void khcl_channel_destroy(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 		list_del(&ch->sc_list);
 	else
 		list_del(&ch->listentry);
+	/* hv_process_channel_removal(): init_vp_index() may reuse the CPU */
+	khcl_clear_allocated_cpu(vb, ch);
 	if (rcu_access_pointer(vb->relid_map[relid]) == ch)
 		RCU_INIT_POINTER(vb->relid_map[relid], NULL);
 	if (ch->rescind_ref)
@@ -234,14 +237,13 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
 #define KHCL_GPADL_BODY_PFNS	((KHCL_MSG_PAYLOAD_MAX - \
 				  sizeof(struct vmbus_channel_gpadl_body)) / \
 				 sizeof(u64))
-/* Messages of one GPADL posted before waiting for VTL2 to take them. */
-#define KHCL_GPADL_BURST	16
-
 /*
  * Post GPADL_HEADER and, when the PFNs do not fit, GPADL_BODY messages,
- * in order under tx_lock, pausing after every KHCL_GPADL_BURST messages
- * until VTL2 has taken them (its receive queue is bounded). Returns how
- * many messages went out in @posted.
+ * back to back in order under tx_lock, as __vmbus_establish_gpadl() does.
+ * No pacing: when VTL2's receive queue is full it leaves our slots
+ * posted, and __khcl_mbox_post() waits for a busy slot as hv_post_message()
+ * retries on HV_STATUS_INSUFFICIENT_BUFFERS. Returns how many messages
+ * went out in @posted.
  */
 static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 			   void *kbuf, u32 size, u32 handle, u32 *posted)
@@ -278,11 +280,6 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	ret = __khcl_mbox_post(vb, buf, KHCL_GPADL_HDR_LEN + n * sizeof(u64));
 	for (done = n; !ret && done < npages; done += n) {
 		(*posted)++;
-		if (!(*posted % KHCL_GPADL_BURST)) {
-			ret = __khcl_mbox_pace(vb);
-			if (ret)
-				break;
-		}
 		memset(buf, 0, KHCL_MSG_PAYLOAD_MAX);
 		body = (void *)buf;
 		/* msgnumber stays 0: Linux never sets it */
@@ -440,7 +437,8 @@ static int khcl_send_open(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	msg->child_relid = relid;
 	msg->openid = relid;
 	msg->ringbuffer_gpadlhandle = ch->ringbuffer_gpadlhandle.gpadl_handle;
-	msg->target_vp = 0;
+	/* __vmbus_open(): hv_cpu_number_to_vp_number(channel->target_cpu) */
+	msg->target_vp = khcl_cpu_to_vp(ch->target_cpu);
 	msg->downstream_ringbuffer_pageoffset = ch->ringbuffer_send_offset;
 	if (userdatalen)
 		memcpy(msg->userdata, userdata, userdatalen);
@@ -534,13 +532,6 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 		if (ret)
 			goto err_ring;
 	}
-	ret = khcl_ring_init(&ch->outbound, page, send_pages, 0);
-	if (ret)
-		goto err_ring;
-	ret = khcl_ring_init(&ch->inbound, page + send_pages, recv_pages,
-			     ch->max_pkt_size);
-	if (ret)
-		goto err_ring;
 
 	ret = khcl_gpadl_establish(vb, ch, page_address(page),
 				   send_size + recv_size,
@@ -549,6 +540,18 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 		leak = ch->ringbuffer_gpadlhandle.decrypted;
 		goto err_ring;
 	}
+
+	/*
+	 * As __vmbus_open(): the ring headers (feature_bits 1) are written
+	 * after GPADL_CREATED; VTL2 sees zeroed pages while it maps them.
+	 */
+	ret = khcl_ring_init(&ch->outbound, page, send_pages, 0);
+	if (ret)
+		goto err_gpadl;
+	ret = khcl_ring_init(&ch->inbound, page + send_pages, recv_pages,
+			     ch->max_pkt_size);
+	if (ret)
+		goto err_gpadl;
 
 	spin_lock_irqsave(&ch->sched_lock, flags);
 	ch->channel_callback_context = context;
@@ -589,14 +592,18 @@ static int khcl_close_internal(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 		return -EINVAL;
 	ch->state = CHANNEL_OPEN_STATE;
 
-	if (!READ_ONCE(ch->rescind)) {
-		khcl_send_close(vb, ch, &ret);
-		if (!ret)
-			ret = vmbus_teardown_gpadl(ch,
-						   &ch->ringbuffer_gpadlhandle);
-	}
+	/*
+	 * vmbus_close_internal() has no rescind check: CLOSECHANNEL goes out
+	 * for a rescinded channel too. Its ring's GPADL_TEARDOWN does not
+	 * (vmbus_teardown_gpadl() posts nothing and returns 0).
+	 */
+	khcl_send_close(vb, ch, &ret);
+	if (!ret)
+		ret = vmbus_teardown_gpadl(ch, &ch->ringbuffer_gpadlhandle);
 	khcl_rqstor_free(ch);
-	khcl_release_ring(ch, ret || ch->ringbuffer_gpadlhandle.decrypted);
+	/* VTL2 dropped a rescinded channel's ring: it is ours again */
+	khcl_release_ring(ch, !READ_ONCE(ch->rescind) &&
+			  (ret || ch->ringbuffer_gpadlhandle.decrypted));
 	return ret;
 }
 

@@ -12,15 +12,21 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/sched/isolation.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 
 #include "khcl_vmbus.h"
 
 /* Per-try wait for VERSION_RESPONSE (capped by req_timeout_ms). */
 #define KHCL_CONTACT_TIMEOUT_MS	5000u
+
+/* Below 5.0 everything goes here (VMBUS_MESSAGE_CONNECTION_ID). */
+#define KHCL_VMBUS_MSG_CONN_ID_OLD	1
 
 static const u32 khcl_versions[] = {
 	VERSION_WIN10_V5_3,
@@ -183,6 +189,127 @@ void khcl_channel_rescinded(struct khcl_vmbus *vb,
 	khcl_req_fail(vb, channel, -ENODEV);
 }
 
+/* Target CPUs (channel_mgmt.c:init_vp_index) --------------------------- */
+
+/* hv_is_perf_channel(): the classes vmbus_devs[] marks perf_device. */
+static bool khcl_is_perf_channel(const struct vmbus_channel *ch)
+{
+	switch (ch->device_id) {
+	case HV_IDE:
+	case HV_SCSI:
+	case HV_FC:
+	case HV_NIC:
+	case HV_ND:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* hv_is_allocated_cpu(): a perf channel still targets @cpu. */
+static bool khcl_is_allocated_cpu(struct khcl_vmbus *vb, u32 cpu)
+{
+	struct vmbus_channel *ch, *sc;
+
+	lockdep_assert_held(&vb->channel_mutex);
+	list_for_each_entry(ch, &vb->channels, listentry) {
+		if (!khcl_is_perf_channel(ch))
+			continue;
+		if (ch->target_cpu == cpu)
+			return true;
+		list_for_each_entry(sc, &ch->sc_list, sc_list)
+			if (sc->target_cpu == cpu)
+				return true;
+	}
+	return false;
+}
+
+/* hv_clear_allocated_cpu(), for a channel already unlinked. */
+void khcl_clear_allocated_cpu(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+{
+	u32 cpu = ch->target_cpu;
+
+	lockdep_assert_held(&vb->channel_mutex);
+	if (!vb->numa_map || !khcl_is_perf_channel(ch) ||
+	    khcl_is_allocated_cpu(vb, cpu))
+		return;
+	cpumask_clear_cpu(cpu, &vb->numa_map[cpu_to_node(cpu)]);
+}
+
+/* hv_cpuself_used(): another channel of the same device targets @cpu. */
+static bool khcl_cpuself_used(u32 cpu, const struct vmbus_channel *ch,
+			      const struct vmbus_channel *primary)
+{
+	const struct vmbus_channel *sc;
+
+	if (!primary)
+		return false;
+	if (primary->target_cpu == cpu)
+		return true;
+	list_for_each_entry(sc, &primary->sc_list, sc_list)
+		if (sc != ch && sc->target_cpu == cpu)
+			return true;
+	return false;
+}
+
+/*
+ * init_vp_index(): non-perf channels get KHCL_CONNECT_CPU; perf channels
+ * (storvsc, netvsc) go round-robin over the NUMA nodes and their CPUs,
+ * avoiding CPUs the device's other channels use. OPENCHANNEL sends the
+ * VP of this CPU as target_vp.
+ */
+static void khcl_init_vp_index(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+			       const struct vmbus_channel *primary)
+{
+	const struct cpumask *hk = housekeeping_cpumask(HK_TYPE_MANAGED_IRQ);
+	u32 i, target = KHCL_CONNECT_CPU, ncpu = num_online_cpus();
+	bool perf = khcl_is_perf_channel(ch);
+	const struct cpumask *node_mask;
+	struct cpumask *alloced;
+	cpumask_var_t avail;
+	unsigned int node;
+
+	lockdep_assert_held(&vb->channel_mutex);
+	if (!perf || !cpumask_intersects(hk, cpu_online_mask) ||
+	    !alloc_cpumask_var(&avail, GFP_KERNEL)) {
+		ch->target_cpu = KHCL_CONNECT_CPU;
+		if (perf)	/* hv_set_allocated_cpu() */
+			cpumask_set_cpu(KHCL_CONNECT_CPU,
+					&vb->numa_map[cpu_to_node(KHCL_CONNECT_CPU)]);
+		return;
+	}
+
+	for (i = 1; i <= ncpu + 1; i++) {
+		for (;;) {
+			node = vb->next_numa_node++;
+			if (node >= nr_node_ids) {
+				vb->next_numa_node = 0;
+				continue;
+			}
+			node_mask = cpumask_of_node(node);
+			/* nodes without a housekeeping CPU are skipped */
+			if (cpumask_intersects(node_mask, hk))
+				break;
+		}
+		alloced = &vb->numa_map[node];
+		cpumask_xor(avail, alloced, node_mask);
+		cpumask_and(avail, avail, hk);
+		if (cpumask_empty(avail)) {
+			/* every CPU of the node had its turn: start over */
+			cpumask_clear(alloced);
+			cpumask_xor(avail, alloced, node_mask);
+			cpumask_and(avail, avail, hk);
+		}
+		target = cpumask_first(avail);
+		cpumask_set_cpu(target, alloced);
+		if (ch->offermsg.offer.sub_channel_index >= ncpu || i > ncpu ||
+		    !khcl_cpuself_used(target, ch, primary))
+			break;
+	}
+	ch->target_cpu = target;
+	free_cpumask_var(avail);
+}
+
 /* Offers ---------------------------------------------------------------- */
 
 static struct vmbus_channel *khcl_find_primary(struct khcl_vmbus *vb,
@@ -197,6 +324,35 @@ static struct vmbus_channel *khcl_find_primary(struct khcl_vmbus *vb,
 			return ch;
 	}
 	return NULL;
+}
+
+/*
+ * vmbus_add_channel_work()'s error path: unlink and unmap the channel,
+ * post RELID_RELEASED (the channel is not rescinded) and free it. A
+ * rescind that already claimed the channel, or sub-channels offered on
+ * it meanwhile, leave it to the rescind or removal path as before.
+ */
+static void khcl_add_channel_failed(struct khcl_vmbus *vb,
+				    struct vmbus_channel *ch)
+{
+	u32 relid = ch->offermsg.child_relid;
+	bool release = false;
+
+	mutex_lock(&vb->channel_mutex);
+	if (!ch->rescind_ref && list_empty(&ch->sc_list)) {
+		list_del(&ch->listentry);
+		if (rcu_access_pointer(vb->relid_map[relid]) == ch)
+			RCU_INIT_POINTER(vb->relid_map[relid], NULL);
+		release = true;
+	}
+	/* Pairs with the load in khcl_rescind_work(). */
+	smp_store_release(&ch->probe_done, true);
+	mutex_unlock(&vb->channel_mutex);
+
+	if (!release)
+		return;
+	khcl_send_relid_released(vb, relid);
+	khcl_channel_free(ch);
 }
 
 static void khcl_add_channel_work(struct work_struct *work)
@@ -218,9 +374,12 @@ static void khcl_add_channel_work(struct work_struct *work)
 				ch->offermsg.child_relid);
 	} else {
 		ret = khcl_device_register(&khcl_vb, ch);
-		if (ret)
+		if (ret) {
 			pr_err("relid %u: device registration failed: %d\n",
 			       ch->offermsg.child_relid, ret);
+			khcl_add_channel_failed(&khcl_vb, ch);
+			return;
+		}
 	}
 	/* Pairs with the load in khcl_rescind_work(). */
 	smp_store_release(&ch->probe_done, true);
@@ -250,8 +409,12 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	}
 
 	ch = khcl_channel_alloc(&offer);
-	if (!ch)
+	if (!ch) {
+		/* vmbus_onoffer(): alloc_channel() failed, relid released */
+		pr_err("relid %u: no memory for the channel\n", relid);
+		khcl_send_relid_released(vb, relid);
 		return;
+	}
 
 	mutex_lock(&vb->channel_mutex);
 	if (vb->stopping || READ_ONCE(vb->state) != KHCL_CONN_CONNECTED)
@@ -262,6 +425,8 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	}
 
 	primary = khcl_find_primary(vb, &offer.offer);
+	/* vmbus_process_offer() places the channel right after the lookup */
+	khcl_init_vp_index(vb, ch, primary);
 	if (primary) {
 		if (READ_ONCE(primary->rescind)) {
 			pr_warn("sub-channel offer relid %u for a rescinded primary\n",
@@ -287,9 +452,9 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	}
 	rcu_assign_pointer(vb->relid_map[relid], ch);
 
-	pr_info("offer relid %u conn %u sub %u type %pUl inst %pUl\n", relid,
-		offer.connection_id, offer.offer.sub_channel_index,
-		&offer.offer.if_type, &offer.offer.if_instance);
+	pr_info("offer relid %u conn %u sub %u type %pUl inst %pUl cpu %u\n",
+		relid, offer.connection_id, offer.offer.sub_channel_index,
+		&offer.offer.if_type, &offer.offer.if_instance, ch->target_cpu);
 
 	INIT_WORK(&ch->add_channel_work, khcl_add_channel_work);
 	queue_work(wq, &ch->add_channel_work);
@@ -365,9 +530,11 @@ static void khcl_rescind_work(struct work_struct *work)
 	mutex_unlock(&vb->channel_mutex);
 
 	if (!ch) {
-		/* Already gone with its primary: release the relid anyway. */
+		/*
+		 * vmbus_onoffer_rescind(): an offer we failed to set up was
+		 * released back then; nothing is sent now.
+		 */
 		pr_info("rescind of unknown relid %u\n", relid);
-		khcl_send_relid_released(vb, relid);
 		return;
 	}
 
@@ -387,12 +554,16 @@ static void khcl_rescind_work(struct work_struct *work)
 		return;
 	}
 
+	/*
+	 * As vmbus_onoffer_rescind(): a sub-channel that is not open goes
+	 * (RELID_RELEASED) now; an open or opening one is left to the
+	 * primary's vmbus_close().
+	 */
 	mutex_lock(&vb->channel_mutex);
-	if (ch->state == CHANNEL_OPENED_STATE)
-		/* Open: the primary's vmbus_close() destroys it. */
-		complete(&ch->rescind_event);
-	else
+	if (ch->state == CHANNEL_OPEN_STATE)
 		khcl_channel_destroy(vb, ch);
+	else
+		complete(&ch->rescind_event);
 	mutex_unlock(&vb->channel_mutex);
 }
 
@@ -482,9 +653,8 @@ void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 		khcl_queue_chan_msg(vb, buf, len);
 		return;
 	case CHANNELMSG_VERSION_RESPONSE:
-		/* version_supported is all that older hosts must send. */
-		min_len = offsetofend(struct vmbus_channel_version_response,
-				      version_supported);
+		/* vmbus_on_msg_dpc(): shorter than the struct (16) is dropped */
+		min_len = sizeof(struct vmbus_channel_version_response);
 		break;
 	case CHANNELMSG_OPENCHANNEL_RESULT: {
 		const struct vmbus_channel_open_result *r = (const void *)buf;
@@ -554,18 +724,23 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 
 	msg.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
 	msg.vmbus_version_requested = version;
-	msg.target_vcpu = 0;
+	/* vmbus_try_connection_id(): the VP of VMBUS_CONNECT_CPU */
+	msg.target_vcpu = khcl_cpu_to_vp(KHCL_CONNECT_CPU);
+	/*
+	 * vmbus_try_connection_id() sets msg_conn_id before posting: from
+	 * 5.0 on VMBUS_MESSAGE_CONNECTION_ID_4 (a VTL0 guest), below it
+	 * VMBUS_MESSAGE_CONNECTION_ID.
+	 */
 	if (version >= VERSION_WIN10_V5) {
 		msg.msg_sint = KHCL_VMBUS_SINT;
 		msg.msg_vtl = 0;
+		vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
 	} else {
 		msg.interrupt_page = virt_to_phys(vb->int_page);
+		vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID_OLD;
 	}
 	msg.monitor_page1 = virt_to_phys(vb->monitor_pages[0]);
 	msg.monitor_page2 = virt_to_phys(vb->monitor_pages[1]);
-
-	/* INITIATE_CONTACT always goes to the well-known connection id. */
-	vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
 
 	khcl_req_init(&req, CHANNELMSG_VERSION_RESPONSE, NULL);
 	khcl_req_add(vb, &req);
@@ -585,15 +760,18 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 	if (!resp->version_supported)
 		return -ECONNREFUSED;
 
-	if (resp->msg_conn_id)
+	/* From 5.0 on the host's msg_conn_id is taken verbatim, even 0. */
+	if (version >= VERSION_WIN10_V5)
 		vb->msg_conn_id = resp->msg_conn_id;
 	return 0;
 }
 
 /*
- * Newest version first. An unanswered INITIATE_CONTACT (VTL2's mailbox
- * may be up before its VMBus server listens) is repeated every few
- * seconds until wait_s has passed.
+ * Newest version first; as vmbus_connect(), a refused version or any
+ * other failure but a timeout moves to the next lower one. An unanswered
+ * INITIATE_CONTACT (VTL2's mailbox may be up before its VMBus server
+ * listens) is repeated every few seconds until wait_s has passed, where
+ * Linux would wait forever.
  */
 static int khcl_negotiate(struct khcl_vmbus *vb)
 {
@@ -623,13 +801,17 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 				vb->msg_conn_id, vb->contact_rtt_us);
 			return 0;
 		}
-		if (ret != -ECONNREFUSED) {
+		if (ret == -ETIMEDOUT || ret == -ESHUTDOWN) {
 			pr_err("INITIATE_CONTACT %u.%u: %d\n", version >> 16,
 			       version & 0xffff, ret);
 			return ret;
 		}
-		pr_info("VMBus version %u.%u refused\n", version >> 16,
-			version & 0xffff);
+		if (ret == -ECONNREFUSED)
+			pr_info("VMBus version %u.%u refused\n", version >> 16,
+				version & 0xffff);
+		else
+			pr_warn("INITIATE_CONTACT %u.%u: %d, trying the next version\n",
+				version >> 16, version & 0xffff, ret);
 	}
 	pr_err("no VMBus version agreed (max_version %#x)\n",
 	       khcl_max_version);
@@ -689,6 +871,10 @@ static void khcl_unload(struct khcl_vmbus *vb)
 	struct khcl_req req;
 	int ret;
 
+	/* vmbus_initiate_unload(): pre-Win2012R2 hosts get no UNLOAD */
+	if (vb->version < VERSION_WIN8_1)
+		return;
+
 	khcl_req_init(&req, CHANNELMSG_UNLOAD_RESPONSE, NULL);
 	khcl_req_add(vb, &req);
 	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
@@ -726,6 +912,8 @@ void khcl_conn_free(struct khcl_vmbus *vb)
 	free_page((unsigned long)vb->int_page);
 	free_page((unsigned long)vb->monitor_pages[0]);
 	free_page((unsigned long)vb->monitor_pages[1]);
+	kfree(vb->numa_map);
+	vb->numa_map = NULL;
 	vb->int_page = NULL;
 	vb->monitor_pages[0] = NULL;
 	vb->monitor_pages[1] = NULL;
@@ -738,7 +926,11 @@ int khcl_conn_start(struct khcl_vmbus *vb)
 	vb->int_page = (void *)get_zeroed_page(GFP_KERNEL);
 	vb->monitor_pages[0] = (void *)get_zeroed_page(GFP_KERNEL);
 	vb->monitor_pages[1] = (void *)get_zeroed_page(GFP_KERNEL);
-	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1]) {
+	/* hv_synic_alloc(): hv_numa_map[], empty at each connection */
+	vb->numa_map = kcalloc(nr_node_ids, sizeof(*vb->numa_map), GFP_KERNEL);
+	vb->next_numa_node = 0;
+	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1] ||
+	    !vb->numa_map) {
 		khcl_conn_free(vb);
 		return -ENOMEM;
 	}
@@ -751,7 +943,10 @@ int khcl_conn_start(struct khcl_vmbus *vb)
 	return 0;
 }
 
-/* Remove all devices and channels, then UNLOAD (mailbox remove). */
+/*
+ * Mailbox remove, in vmbus_exit()'s order: UNLOAD (vmbus_disconnect),
+ * then every channel goes (vmbus_free_channels).
+ */
 void khcl_conn_shutdown(struct khcl_vmbus *vb)
 {
 	struct vmbus_channel *ch;
@@ -769,21 +964,32 @@ void khcl_conn_shutdown(struct khcl_vmbus *vb)
 	flush_workqueue(vb->sub_wq);
 	flush_workqueue(vb->rescind_wq);
 
-	for (;;) {
-		mutex_lock(&vb->channel_mutex);
-		ch = list_first_entry_or_null(&vb->channels,
-					      struct vmbus_channel, listentry);
-		mutex_unlock(&vb->channel_mutex);
-		if (!ch)
-			break;
-		khcl_remove_primary(vb, ch);
-	}
-
 	if (READ_ONCE(vb->state) == KHCL_CONN_CONNECTED) {
 		WRITE_ONCE(vb->state, KHCL_CONN_UNLOADING);
 		khcl_unload(vb);
 	}
 	WRITE_ONCE(vb->state, KHCL_CONN_DISCONNECTED);
+
+	/*
+	 * vmbus_free_channels(): each primary is marked rescinded and its
+	 * device unregistered; the release (hv_process_channel_removal)
+	 * posts its RELID_RELEASED, after the UNLOAD. Its sub-channels go
+	 * without one. A driver still bound (mailbox unbound under it)
+	 * closes with CLOSECHANNEL and no GPADL_TEARDOWN, as in Linux.
+	 */
+	for (;;) {
+		mutex_lock(&vb->channel_mutex);
+		ch = list_first_entry_or_null(&vb->channels,
+					      struct vmbus_channel, listentry);
+		if (ch) {
+			ch->rescind_ref = true;	/* released in destroy */
+			WRITE_ONCE(ch->rescind, true);
+		}
+		mutex_unlock(&vb->channel_mutex);
+		if (!ch)
+			break;
+		khcl_remove_primary(vb, ch);
+	}
 	vmbus_proto_version = 0;
 
 	/* hv_device release callbacks live in this module. */

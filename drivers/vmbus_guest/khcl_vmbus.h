@@ -28,6 +28,18 @@
 /* Size of the VMBus packet trailer (previous packet's indices). */
 #define KHCL_PKT_TRAILER	sizeof(u64)
 
+/* The CPU INITIATE_CONTACT names, non-perf channels' CPU (VMBUS_CONNECT_CPU). */
+#define KHCL_CONNECT_CPU	0
+
+/*
+ * hv_cpu_number_to_vp_number(): Hyper-V's VP index of a CPU. The test
+ * guest has no hv_vp_index[]; the VP number of its CPU n is n.
+ */
+static inline u32 khcl_cpu_to_vp(unsigned int cpu)
+{
+	return cpu;
+}
+
 enum khcl_conn_state {
 	KHCL_CONN_IDLE,		/* no mailbox device */
 	KHCL_CONN_WAITING,	/* waiting for VTL2 to come up */
@@ -96,6 +108,9 @@ struct khcl_vmbus {
 	struct list_head channels;	/* primary channels */
 	struct vmbus_channel __rcu *relid_map[KHCL_MAX_IDS];
 	atomic_t gpadl_next;
+	/* init_vp_index(): hv_context.hv_numa_map[], next_numa_node_id */
+	struct cpumask *numa_map;	/* nr_node_ids; channel_mutex */
+	unsigned int next_numa_node;	/* channel_mutex */
 
 	void *int_page;
 	void *monitor_pages[2];
@@ -136,7 +151,6 @@ void khcl_mbox_unregister(void);
 int khcl_mbox_wait_peer(struct khcl_vmbus *vb);
 int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
 int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
-int __khcl_mbox_pace(struct khcl_vmbus *vb);
 void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id);
 /* exported for khcl_vmbus_hostile.ko */
 int khcl_vmbus_test_post(const void *msg, u32 len);
@@ -154,6 +168,7 @@ void khcl_req_add(struct khcl_vmbus *vb, struct khcl_req *req);
 int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req);
 void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req);
 const char *khcl_conn_state_name(enum khcl_conn_state state);
+void khcl_clear_allocated_cpu(struct khcl_vmbus *vb, struct vmbus_channel *ch);
 
 /* channel.c */
 struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channel *offer);

@@ -113,7 +113,9 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 /*
  * Post one message into the next slot towards VTL2; the caller holds
  * tx_lock. A busy slot is retried with growing back-off for at most
- * post_timeout_ms. Process context only.
+ * post_timeout_ms, as hv_post_message() retries on
+ * HV_STATUS_INSUFFICIENT_BUFFERS: VTL2 leaves slots posted while its
+ * receive queue is full, so nothing is lost. Process context only.
  */
 int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 {
@@ -172,28 +174,6 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_TX], vb->tx_cursor);
 	atomic64_inc(&vb->stats.msgs_sent);
 	khcl_mbox_doorbell(vb);
-	return 0;
-}
-
-/*
- * Wait until VTL2 has taken every message we posted (it takes them in
- * order, so the last slot tells), then give it a moment to digest them.
- * Paces long runs of messages (GPADL bodies); caller holds tx_lock.
- */
-int __khcl_mbox_pace(struct khcl_vmbus *vb)
-{
-	u32 last = (vb->tx_cursor + KHCL_MBOX_SLOTS - 1) % KHCL_MBOX_SLOTS;
-	unsigned long deadline;
-
-	lockdep_assert_held(&vb->tx_lock);
-	deadline = jiffies + msecs_to_jiffies(khcl_post_timeout_ms);
-	/* acquire: pairs with VTL2's release once it copied the slot */
-	while (smp_load_acquire(&vb->tx_slots[last].message_type)) {
-		if (time_after(jiffies, deadline))
-			return -ETIMEDOUT;
-		usleep_range(100, 200);
-	}
-	usleep_range(500, 1000);
 	return 0;
 }
 
