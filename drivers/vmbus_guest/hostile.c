@@ -23,8 +23,12 @@
  *                     unopened when the primary closes
  *   unload_race       UNLOAD at a random point of an open, reconnect
  *
- * After each case the channel is opened again and must echo correctly:
- * khcl stays up and keeps serving. Write N to
+ * Each case checks its own outcome, through the messages VTL2 sends back
+ * (khcl_vmbus_test_watch): a request the guest would wait on is answered
+ * with a failure status, garbage gets no answer at all, a corrupt ring
+ * stops the channel. After each case the channel is opened again and
+ * must echo correctly (transaction ids and bytes checked): khcl stays up
+ * and keeps serving. The rig also checks vtl2's counters for each case. Write N to
  * /sys/bus/vmbus/drivers/khcl_vmbus_hostile/run to run every case N
  * times; "result" holds one line per case. The VTL2 side's counters
  * (/sys/kernel/khcl/vmbus/stats) show what was refused.
@@ -45,11 +49,16 @@
 #define H_RING		VMBUS_RING_SIZE(16 * 1024)
 #define H_TIMEOUT	(5 * HZ)
 
+/* Echo packets of h_echo_ok(): trans_id H_TAG | i, 64 bytes of (u8)i */
+#define H_TAG		0xec0000000000ull
+#define H_TAG_MASK	0xffff00000000ull
+
 struct hostile {
 	struct hv_device *hdev;
 	struct vmbus_channel *chan;
 	bool open;
 	u64 echoes;			/* completions seen */
+	u64 good, bad;			/* tagged echoes right / wrong */
 	struct khcl_echo_ctl ctl;	/* the last 24-byte completion */
 	struct work_struct race_work;	/* unload_race: the racing open */
 	int race_ret;
@@ -72,9 +81,145 @@ static void h_callback(void *ctx)
 			continue;
 		if (hv_pkt_datalen(d) == sizeof(h->ctl))
 			memcpy(&h->ctl, hv_pkt_data(d), sizeof(h->ctl));
+		if ((d->trans_id & H_TAG_MASK) == H_TAG) {
+			if (hv_pkt_datalen(d) == 64 &&
+			    !memchr_inv(hv_pkt_data(d), (u8)d->trans_id, 64))
+				h->good++;
+			else
+				h->bad++;
+		}
 		h->echoes++;
 	}
 	wake_up(&h->wq);
+}
+
+/*
+ * What VTL2 sent back during a case: counts by message type, and the
+ * answers to requests (type, the id they answer, status) as they came.
+ */
+#define HW_TYPES	25
+#define HW_LOG		64
+
+static struct {
+	spinlock_t lock;
+	u32 seen[HW_TYPES];
+	u32 n;
+	struct { u32 type, relid, key, status; } log[HW_LOG];
+} hw = { .lock = __SPIN_LOCK_UNLOCKED(hw.lock) };
+
+static u32 hw_u32(const u8 *msg, u32 len, u32 off)
+{
+	u32 v = 0;
+
+	if (off + 4 <= len)
+		memcpy(&v, msg + off, 4);
+	return v;
+}
+
+static void hw_watch(const u8 *msg, u32 len)
+{
+	u32 type = hw_u32(msg, len, 0), i;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw.lock, flags);
+	if (type < HW_TYPES)
+		hw.seen[type]++;
+	if (hw.n < HW_LOG) {
+		i = hw.n++;
+		hw.log[i].type = type;
+		switch (type) {
+		case CHANNELMSG_OPENCHANNEL_RESULT:	/* relid openid status */
+		case CHANNELMSG_GPADL_CREATED:		/* relid gpadl status */
+			hw.log[i].relid = hw_u32(msg, len, 8);
+			hw.log[i].key = hw_u32(msg, len, 12);
+			hw.log[i].status = hw_u32(msg, len, 16);
+			break;
+		case CHANNELMSG_GPADL_TORNDOWN:		/* gpadl */
+			hw.log[i].key = hw_u32(msg, len, 8);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&hw.lock, flags);
+}
+
+static void hw_reset(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw.lock, flags);
+	memset(hw.seen, 0, sizeof(hw.seen));
+	hw.n = 0;
+	spin_unlock_irqrestore(&hw.lock, flags);
+}
+
+/* Answers of @type for @key (and its status, when @failed is set). */
+static u32 hw_answers(u32 type, u32 key, bool failed)
+{
+	unsigned long flags;
+	u32 i, n = 0;
+
+	spin_lock_irqsave(&hw.lock, flags);
+	for (i = 0; i < hw.n; i++)
+		if (hw.log[i].type == type && hw.log[i].key == key &&
+		    (!failed || hw.log[i].status))
+			n++;
+	spin_unlock_irqrestore(&hw.lock, flags);
+	return n;
+}
+
+/* Wait (bounded) until @type answered @key @n times, failed if asked. */
+static bool hw_wait(u32 type, u32 key, bool failed, u32 n)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (hw_answers(type, key, failed) >= n)
+			return true;
+		msleep(50);
+	}
+	pr_warn("no %s answer (type %u) for %#x: %u of %u\n",
+		failed ? "failed" : "", type, key,
+		hw_answers(type, key, failed), n);
+	return false;
+}
+
+static u32 hw_count(u32 type)
+{
+	unsigned long flags;
+	u32 n;
+
+	spin_lock_irqsave(&hw.lock, flags);
+	n = type < HW_TYPES ? hw.seen[type] : 0;
+	spin_unlock_irqrestore(&hw.lock, flags);
+	return n;
+}
+
+/* Answers to requests, of any kind, since the last hw_reset() */
+static u32 hw_replies(void)
+{
+	static const u32 replies[] = {
+		CHANNELMSG_OPENCHANNEL_RESULT, CHANNELMSG_GPADL_CREATED,
+		CHANNELMSG_GPADL_TORNDOWN, CHANNELMSG_VERSION_RESPONSE,
+		CHANNELMSG_UNLOAD_RESPONSE, CHANNELMSG_MODIFYCHANNEL_RESPONSE,
+	};
+	unsigned long flags;
+	u32 i, n = 0;
+
+	spin_lock_irqsave(&hw.lock, flags);
+	for (i = 0; i < ARRAY_SIZE(replies); i++)
+		n += hw.seen[replies[i]];
+	spin_unlock_irqrestore(&hw.lock, flags);
+	return n;
+}
+
+/* Garbage is dropped: VTL2 must not answer any of it. */
+static int hw_no_replies(const char *what)
+{
+	msleep(200);
+	if (!hw_replies())
+		return 0;
+	pr_warn("%s: VTL2 answered %u times\n", what, hw_replies());
+	return -EPROTO;
 }
 
 static int h_open(struct hostile *h)
@@ -112,15 +257,13 @@ static void h_rings(struct hostile *h, const char *what, int ret)
 		i->interrupt_mask, i->pending_send_sz, h->echoes);
 }
 
-/* The channel echoes @n packets correctly (khcl still serves). */
-static int h_echo_ok(struct hostile *h, int n)
+static int h_echo_send(struct hostile *h, int n)
 {
-	u64 want = h->echoes + n;
 	int i, ret;
 
 	for (i = 0; i < n; i++) {
 		memset(h->buf, i, 64);
-		ret = vmbus_sendpacket(h->chan, h->buf, 64, i + 1,
+		ret = vmbus_sendpacket(h->chan, h->buf, 64, H_TAG | i,
 				       VM_PKT_DATA_INBAND,
 				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
 		if (ret) {
@@ -128,11 +271,44 @@ static int h_echo_ok(struct hostile *h, int n)
 			return ret;
 		}
 	}
-	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT)) {
+	return 0;
+}
+
+/*
+ * The channel echoes @n packets correctly (khcl still serves): each
+ * completion has the transaction id of its packet and its 64 bytes.
+ */
+static int h_echo_ok(struct hostile *h, int n)
+{
+	u64 want = h->good + n, bad = h->bad;
+	int ret = h_echo_send(h, n);
+
+	if (ret)
+		return ret;
+	if (!wait_event_timeout(h->wq, h->good >= want || h->bad != bad,
+				H_TIMEOUT)) {
 		h_rings(h, "no echo", -ETIMEDOUT);
 		return -ETIMEDOUT;
 	}
+	if (h->bad != bad) {
+		pr_warn("echo with a wrong transaction id or payload\n");
+		return -EPROTO;
+	}
 	return 0;
+}
+
+/* The channel stopped: a packet sent now gets no completion. */
+static int h_echo_stopped(struct hostile *h)
+{
+	u64 echoes = h->echoes;
+
+	if (h_echo_send(h, 1))
+		return 1;	/* no room on our own ring: stopped too */
+	msleep(500);
+	if (h->echoes == echoes)
+		return 1;
+	pr_warn("a corrupt ring did not stop the channel\n");
+	return -EPROTO;
 }
 
 static void h_post(const void *msg, u32 len)
@@ -155,7 +331,7 @@ static int case_ctl_truncated(struct hostile *h)
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		for (len = 4; len < 12; len++)
 			h_simple(types[i], h->chan->offermsg.child_relid, len);
-	return 0;
+	return hw_no_replies("ctl_truncated");
 }
 
 static int case_ctl_bad_types(struct hostile *h)
@@ -168,7 +344,7 @@ static int case_ctl_bad_types(struct hostile *h)
 
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		h_simple(types[i], h->chan->offermsg.child_relid, 200);
-	return 0;
+	return hw_no_replies("ctl_bad_types");
 }
 
 static void h_gpadl_header(u32 relid, u32 handle, u16 buflen, u16 ranges,
@@ -197,6 +373,7 @@ static int case_gpadl_absurd(struct hostile *h)
 {
 	u32 relid = h->chan->offermsg.child_relid;
 	u32 body[6] = { 9, 0, 1, 0x0badbad0, 0, 0 };
+	u32 i;
 
 	/* 2^20 pages, wrong range_buflen, no range, two ranges */
 	h_gpadl_header(relid, 0x0bad0001, 0xffff, 1, 0xffffffff, 4095, 1, 26);
@@ -213,6 +390,14 @@ static int case_gpadl_absurd(struct hostile *h)
 	h_gpadl_header(0xfffff, 0x0bad0008, 16, 1, 4096, 0, 1, 1);
 	/* body of a GPADL nobody started */
 	h_post(body, sizeof(body));
+	/* each header, refused, answered with a failure: Linux waits */
+	for (i = 1; i <= 8; i++)
+		if (!hw_wait(CHANNELMSG_GPADL_CREATED, 0x0bad0000 + i, true, 1))
+			return -EPROTO;
+	/* the body of nobody's GPADL got no answer */
+	msleep(100);
+	if (hw_count(CHANNELMSG_GPADL_CREATED) != 8)
+		return -EPROTO;
 	return 0;
 }
 
@@ -223,16 +408,31 @@ static int case_double_open(struct hostile *h)
 		      H_RING >> PAGE_SHIFT };
 
 	h_post(m, sizeof(m));
-	return 0;
+	/* refused, and answered: a failed OPENCHANNEL_RESULT for 0x77 */
+	return hw_wait(CHANNELMSG_OPENCHANNEL_RESULT, 0x77, true, 1) ?
+	       0 : -EPROTO;
 }
 
+/*
+ * The ring of the open channel torn down under it: VTL2 defers the
+ * answer until the channel closes. Then the guest's own close tears it
+ * down again (an unknown handle by now): both are answered.
+ */
 static int case_teardown_in_use(struct hostile *h)
 {
-	u32 m[4] = { 11, 0, h->chan->offermsg.child_relid,
-		     h->chan->ringbuffer_gpadlhandle.gpadl_handle };
+	u32 ring = h->chan->ringbuffer_gpadlhandle.gpadl_handle;
+	u32 m[4] = { 11, 0, h->chan->offermsg.child_relid, ring };
 
 	h_post(m, sizeof(m));
-	return 0;
+	msleep(200);
+	if (hw_answers(CHANNELMSG_GPADL_TORNDOWN, ring, false)) {
+		pr_warn("teardown_in_use: the ring in use was torn down\n");
+		return -EPROTO;
+	}
+	if (h_echo_ok(h, 2))		/* and it still serves */
+		return -EPROTO;
+	h_close(h);
+	return hw_wait(CHANNELMSG_GPADL_TORNDOWN, ring, false, 2) ? 1 : -EPROTO;
 }
 
 /* Corrupt our outbound ring header and kick the server. */
@@ -241,14 +441,19 @@ static int case_ring_bad_index(struct hostile *h)
 	struct hv_ring_buffer *rb = h->chan->outbound.ring_buffer;
 	u32 size = h->chan->outbound.ring_datasize, saved = rb->write_index;
 
+	int i;
+
+	/* kept bad long enough for VTL2 (debug kernel, TCG) to see it */
 	WRITE_ONCE(rb->write_index, size + 8);
-	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
-	msleep(50);
+	for (i = 0; i < 10; i++) {
+		khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+		msleep(50);
+	}
 	WRITE_ONCE(rb->write_index, 12);
 	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
 	msleep(50);
 	WRITE_ONCE(rb->write_index, saved);
-	return 1;	/* the channel is expected to be stopped: reopen */
+	return h_echo_stopped(h);	/* stopped: reopen */
 }
 
 static int case_ring_bad_len(struct hostile *h)
@@ -267,8 +472,8 @@ static int case_ring_bad_len(struct hostile *h)
 	/* publish the bogus descriptor like a real write would */
 	smp_store_release(&rb->write_index, w + 32);
 	khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
-	msleep(50);
-	return 1;
+	msleep(500);
+	return h_echo_stopped(h);
 }
 
 /*
@@ -336,7 +541,7 @@ static int case_msg_flood(struct hostile *h)
 
 	for (i = 0; i < 2000; i++)
 		h_simple(7, 0xdead, 12);	/* CLOSECHANNEL, no such relid */
-	return 0;
+	return hw_no_replies("msg_flood");
 }
 
 /*
@@ -371,14 +576,25 @@ static int case_sub_abuse(struct hostile *h)
 			return -EPROTO;
 		}
 	}
+	hw_reset();
 	for (i = 1; i <= 9; i++) {
-		u32 m[37] = { 5, 0, relid + i, 0x77,
+		u32 m[37] = { 5, 0, relid + i, 0x77 + i,
 			      h->chan->ringbuffer_gpadlhandle.gpadl_handle, 0,
 			      H_RING >> PAGE_SHIFT };
 
 		h_post(m, sizeof(m));		/* OPENCHANNEL, wrong ring */
-		h_simple(13, relid + i, 12);	/* RELID_RELEASED, not rescinded */
 	}
+	/* each refused and answered (Linux waits for the result) */
+	for (i = 1; i <= 9; i++)
+		if (!hw_wait(CHANNELMSG_OPENCHANNEL_RESULT, 0x77 + i, true, 1))
+			return -EPROTO;
+	/*
+	 * RELID_RELEASED for relids that are no channel. (For an offered
+	 * one it is what Linux sends after a failed probe: khcl takes the
+	 * offer back, while this module's transport would keep it.)
+	 */
+	h_simple(13, 0xfffe, 12);
+	h_simple(13, 0, 12);
 	return 1;	/* closing the primary drops them */
 }
 
@@ -442,11 +658,13 @@ static void h_run(struct hostile *h, unsigned int reps)
 	int ret = 0, reopen;
 
 	h_len = 0;
+	khcl_vmbus_test_watch(hw_watch);
 	for (c = 0; c < ARRAY_SIZE(h_cases); c++) {
 		for (r = 0; r < reps; r++) {
 			ret = h_open(h);
 			if (ret)
 				break;
+			hw_reset();
 			reopen = h_cases[c].fn(h);
 			if (reopen < 0) {
 				ret = reopen;
@@ -467,10 +685,13 @@ static void h_run(struct hostile *h, unsigned int reps)
 		h_len += scnprintf(h_result + h_len, sizeof(h_result) - h_len,
 				   "%s%s %s reps=%u%s", h_len ? "\n" : "",
 				   ret ? "FAIL" : "PASS",
-				   h_cases[c].name, r, ret ? " (channel dead)" : "");
+				   h_cases[c].name, r,
+				   ret == -EPROTO ? " (wrong outcome)" :
+				   ret ? " (channel dead)" : "");
 		pr_info("%s %s reps=%u ret=%d\n", ret ? "FAIL" : "PASS",
 			h_cases[c].name, r, ret);
 	}
+	khcl_vmbus_test_watch(NULL);
 	h_close(h);
 }
 

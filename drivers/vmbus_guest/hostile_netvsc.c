@@ -195,7 +195,10 @@ static int hn_round(struct hn_dev *hn, const char **why)
 	}
 	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
 		     "receive buffer refused");
-	/* tear it down under khcl's mapping: refused, no answer comes */
+	/*
+	 * tear it down under khcl's mapping: the buffer stays mapped and
+	 * the answer waits until khcl lets it go (the revoke, below)
+	 */
 	td[3] = hn->gpadl.gpadl_handle;
 	khcl_vmbus_test_post(td, sizeof(td));
 	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init),

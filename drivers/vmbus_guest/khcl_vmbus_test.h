@@ -10,6 +10,13 @@
 
 int khcl_vmbus_test_post(const void *msg, u32 len);
 void khcl_vmbus_test_signal(u32 connection_id);
+/*
+ * @fn sees every channel message from VTL2 (a copy, before this module
+ * acts on it; process context, under rcu_read_lock: it must not sleep).
+ * NULL stops it and waits until no call is running.
+ */
+typedef void khcl_vmbus_test_watch_fn(const u8 *msg, u32 len);
+void khcl_vmbus_test_watch(khcl_vmbus_test_watch_fn *fn);
 
 /* khcl_vmbus_hostile.ko: the lying storvsc (hostile_vstor.c) */
 extern struct hv_driver khcl_vstor_hostile_driver;

@@ -31,6 +31,8 @@
 #include "khcl_vmbus.h"
 #include "khcl_vmbus_test.h"
 
+static void khcl_test_watch_call(const u8 *msg, u32 len);
+
 #define IVSHMEM_IVPOSITION	8	/* BAR0: our peer id */
 #define IVSHMEM_DOORBELL	12	/* BAR0: peer id << 16 | vector */
 
@@ -252,6 +254,7 @@ static void khcl_mbox_rx_work(struct work_struct *work)
 					    type, len);
 			continue;
 		}
+		khcl_test_watch_call(copy->payload, len);
 		khcl_conn_on_message(vb, copy->payload, len);
 	}
 
@@ -519,6 +522,28 @@ void khcl_vmbus_test_signal(u32 connection_id)
 	khcl_mbox_signal(&khcl_vb, connection_id);
 }
 EXPORT_SYMBOL_GPL(khcl_vmbus_test_signal);
+
+/* Every message from VTL2, shown to the hostile module before dispatch. */
+static khcl_vmbus_test_watch_fn __rcu *khcl_test_watch;
+
+void khcl_vmbus_test_watch(khcl_vmbus_test_watch_fn *fn)
+{
+	rcu_assign_pointer(khcl_test_watch, fn);
+	if (!fn)
+		synchronize_rcu();	/* no caller is still inside it */
+}
+EXPORT_SYMBOL_GPL(khcl_vmbus_test_watch);
+
+static void khcl_test_watch_call(const u8 *msg, u32 len)
+{
+	khcl_vmbus_test_watch_fn *fn;
+
+	rcu_read_lock();
+	fn = rcu_dereference(khcl_test_watch);
+	if (fn)
+		fn(msg, len);
+	rcu_read_unlock();
+}
 
 static const struct pci_device_id khcl_mbox_ids[] = {
 	{ PCI_DEVICE(0x1af4, 0x1110) },
