@@ -8,7 +8,8 @@
  *   asks for a receive buffer before INIT, offers NVSP 3.2 and 6.1
  *   sends an RNDIS control message before there is a receive buffer
  *   hands over a 64 KiB receive buffer, then tears its GPADL down while
- *   khcl has it mapped (deferred until khcl unmaps it: khcl keeps writing there)
+ *   khcl has it mapped (the answer waits until khcl unmaps it: khcl
+ *   keeps writing there)
  *   names an RNDIS message page beyond VTL0 RAM
  *   sends INIT, a SET of a host-internal OID (CVE-2021-28476), a
  *   multicast list of 10 bytes (CVE-2016-0088), and checks the answers
