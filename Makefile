@@ -5,6 +5,7 @@
 #   make test       every test; ends with "N passed, N failed"
 #   make setup      install host packages (apt)
 #   make fuzz       libFuzzer campaign over the protocol cores
+#   make test-harness  the test harness's own tests (make test runs them)
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -23,6 +24,9 @@ run: setup
 test: build
 	bash scripts/test.sh
 
+test-harness: build
+	bash scripts/test-harness.sh
+
 # libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
 FUZZ_SECONDS ?= 300
 fuzz: setup
@@ -31,4 +35,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test fuzz clean
+.PHONY: all setup build run test test-harness fuzz clean
