@@ -395,11 +395,656 @@ static void rndis_hostile(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev.bad_msgs, 9ull);
 }
 
+/*
+ * ---- Conformance with Linux 6.12's netvsc (drivers/net/hyperv/) ----
+ *
+ * Every packet below is built the way netvsc.c and rndis_filter.c build
+ * them, field by field, zeros included, with the lengths they post:
+ * every NVSP message is the whole 40-byte struct nvsp_message (a union),
+ * receive completions 8 bytes; every RNDIS control message is as long as
+ * its msg_len, in a GPA-direct SEND_RNDIS_PKT.
+ */
+
+/* ver_list[] of netvsc_connect_vsp(), tried from the last entry down */
+static const u32 nc_versions[] = {
+	2, 0x30002, 0x40000, KHCL_NVSP_V5, KHCL_NVSP_V6, KHCL_NVSP_V61,
+};
+
+#define NC_MSG_LEN		40	/* sizeof(struct nvsp_message) */
+#define NC_NO_RESPONSE		(~0ull - 2)	/* VMBUS_RQST_ID_NO_RESPONSE */
+/*
+ * vmbus_next_request_id(): the first free requestor slot is 0, so id 1;
+ * a completed request frees it, so netvsc's sequential requests all go
+ * out as 1.
+ */
+#define NC_RQST_ID		1ull
+/* handles as vmbus_establish_gpadl() gives them out (any: khcl keeps them) */
+#define NC_GPADL_RECV		0xe1e11u
+#define NC_GPADL_SEND		0xe1e12u
+#define NC_RECV_ID		0xcafe		/* NETVSC_RECEIVE_BUFFER_ID */
+#define NC_SEND_ID		0		/* NETVSC_SEND_BUFFER_ID */
+/* netvsc_init_buf(): roundup(9709 x 1728, PAGE_SIZE), 170 x 6144 */
+#define NC_RECV_BUF		(16u << 20)
+#define NC_SEND_BUF		(170u * 6144)
+#define NC_SECTION		1728	/* netvsp_main.c's NV_SECTION */
+#define NC_MTU_MIN		68	/* NETVSC_MTU_MIN (ETH_MIN_MTU) */
+/* sizeof(struct rndis_message) + RNDIS_EXT_LEN */
+#define NC_RNDIS_RESP_MAX	(52 + 4096)
+
+static void nc_put32(u8 *p, u32 off, u32 v)
+{
+	memcpy(p + off, &v, sizeof(v));
+}
+
+static u32 nc_get32(const u8 *p, u32 off)
+{
+	u32 v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+/* vmbus_sendpacket(): inband, the 40-byte nvsp_message after 16 bytes */
+static void nc_inband(struct nt_pkt *p, const struct khcl_nvsp_msg *m,
+		      u64 trans_id, bool completion)
+{
+	memset(p, 0, sizeof(*p));
+	p->d.type = KHCL_VMPKT_DATA_INBAND;
+	p->d.offset8 = 16 >> 3;
+	p->d.len8 = (16 + NC_MSG_LEN) >> 3;
+	p->d.flags = completion ? KHCL_VMPKT_FLAG_COMPLETION_REQUESTED : 0;
+	p->d.trans_id = trans_id;
+	memcpy(p->body, m, NC_MSG_LEN);
+	p->len = 16 + NC_MSG_LEN;
+}
+
+/* What netvsc_send_completion() needs of an answer: its type, and the
+ * whole nvsp_message it copies (at least the size it checks).
+ */
+static void nc_comp_ok(struct kunit *test, const struct khcl_nvsp_msg *rp,
+		       u32 type, u32 minlen)
+{
+	KUNIT_EXPECT_EQ(test, rp->type, type);
+	KUNIT_EXPECT_EQ(test, sizeof(*rp), (size_t)NC_MSG_LEN);
+	KUNIT_EXPECT_LE(test, minlen, (u32)sizeof(*rp));
+}
+
+/* One guest NVSP message: khcl must take it as it is. */
+static int nc_post(struct kunit *test, struct khcl_nvsp_chan *c,
+		   struct nt_pkt *p, struct khcl_nvsp_msg *rp)
+{
+	struct khcl_nvsp_req r;
+
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_parse(c, &p->d, p, p->len, &r), 0);
+	return khcl_nvsp_control(c, &r, rp);
+}
+
+/*
+ * negotiate_nvsp_ver(): memset, INIT with min = max = @ver, completion
+ * requested. Returns whether khcl accepted it (status NVSP_STAT_SUCCESS,
+ * all netvsc looks at); when it did, the NDIS_CONFIG that follows.
+ */
+static bool nc_negotiate(struct kunit *test, struct khcl_nvsp_chan *c,
+			 u32 ver)
+{
+	struct khcl_nvsp_msg m, rp;
+	struct nt_pkt p;
+	u64 caps;
+
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_INIT;
+	m.init.min_ver = ver;
+	m.init.max_ver = ver;
+	nc_inband(&p, &m, NC_RQST_ID, true);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp), KHCL_NVSP_REPLY);
+	nc_comp_ok(test, &rp, KHCL_NVSP_INIT_COMPLETE, 4 + 12);
+	if (rp.init_complete.status != KHCL_NVSP_STAT_SUCCESS)
+		return false;
+
+	/*
+	 * NVSPv2 and later: SEND_NDIS_CONFIG {mtu = 1500 + ETH_HLEN,
+	 * reserved, capability: ieee8021q; from v5 sriov (a guest without
+	 * isolation) and teaming; from v6.1 rsc}, no completion.
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_NDIS_CONFIG;
+	nc_put32(m.raw, 0, 1514);
+	caps = 1ull << 3;
+	if (ver >= KHCL_NVSP_V5)
+		caps |= 1ull << 2 | 1ull << 5;
+	if (ver >= KHCL_NVSP_V61)
+		caps |= 1ull << 7;
+	memcpy(m.raw + 8, &caps, sizeof(caps));
+	nc_inband(&p, &m, NC_NO_RESPONSE, false);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, c->mtu, 1514U);
+	return true;
+}
+
+/*
+ * netvsc_connect_vsp(): the versions of ver_list from index @first down
+ * (5: what netvsc does; lower: where it would be after refusals) until
+ * one is accepted; the NDIS version (6.1 up to NVSP 4, 6.30 after), no
+ * completion; then netvsc_init_buf(): SEND_RECV_BUF, SEND_SEND_BUF, each
+ * answered as netvsc checks it. Returns the version agreed, 0 for none
+ * (netvsc: -EPROTO); *tries the INITs sent.
+ */
+static u32 nc_connect(struct kunit *test, struct khcl_nvsp_chan *c,
+		      int first, u32 *tries)
+{
+	struct khcl_nvsp_msg m, rp;
+	struct nt_pkt p;
+	u32 ver = 0, ndis;
+	int i;
+
+	*tries = 0;
+	for (i = first; i >= 0; i--) {
+		(*tries)++;
+		if (nc_negotiate(test, c, nc_versions[i])) {
+			ver = nc_versions[i];
+			break;
+		}
+	}
+	if (!ver)
+		return 0;
+	KUNIT_EXPECT_EQ(test, c->version, ver);
+
+	ndis = ver <= 0x40000 ? 0x00060001 : 0x0006001e;
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_NDIS_VER;
+	nc_put32(m.raw, 0, ndis >> 16);
+	nc_put32(m.raw, 4, ndis & 0xffff);
+	nc_inband(&p, &m, NC_NO_RESPONSE, false);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, c->ndis_major, 6U);
+	KUNIT_EXPECT_EQ(test, c->ndis_minor, 30U);
+
+	/* SEND_RECV_BUF {gpadl_handle, id 0xcafe}; mapped, then answered */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RECV_BUF;
+	m.buf.gpadl = NC_GPADL_RECV;
+	m.buf.id = NC_RECV_ID;
+	nc_inband(&p, &m, NC_RQST_ID, true);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp),
+			KHCL_NVSP_MAP_RECV_BUF);
+	KUNIT_EXPECT_EQ(test, c->recv_gpadl, NC_GPADL_RECV);
+	KUNIT_EXPECT_EQ(test, c->recv_id, NC_RECV_ID);
+	khcl_nvsp_recv_buf_done(c, NC_RECV_BUF, NC_SECTION, &rp);
+	nc_comp_ok(test, &rp, KHCL_NVSP_SEND_RECV_BUF_COMPLETE, 4 + 24);
+	KUNIT_EXPECT_EQ(test, rp.recv_buf_complete.status,
+			(u32)KHCL_NVSP_STAT_SUCCESS);
+	/* one section, at 0; sections of at least NETVSC_MTU_MIN, inside */
+	KUNIT_EXPECT_EQ(test, rp.recv_buf_complete.num_sections, 1U);
+	KUNIT_EXPECT_EQ(test, rp.recv_buf_complete.offset, 0U);
+	KUNIT_EXPECT_LE(test, (u32)NC_MTU_MIN,
+			rp.recv_buf_complete.sub_alloc_size);
+	KUNIT_EXPECT_LE(test, (u64)rp.recv_buf_complete.sub_alloc_size *
+			rp.recv_buf_complete.num_sub_allocs, (u64)NC_RECV_BUF);
+	KUNIT_EXPECT_NE(test, rp.recv_buf_complete.num_sub_allocs, 0U);
+
+	/* SEND_SEND_BUF {gpadl_handle, id 0} */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_SEND_BUF;
+	m.buf.gpadl = NC_GPADL_SEND;
+	m.buf.id = NC_SEND_ID;
+	nc_inband(&p, &m, NC_RQST_ID, true);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp), KHCL_NVSP_REPLY);
+	nc_comp_ok(test, &rp, KHCL_NVSP_SEND_SEND_BUF_COMPLETE, 4 + 8);
+	KUNIT_EXPECT_EQ(test, rp.send_buf_complete.status,
+			(u32)KHCL_NVSP_STAT_SUCCESS);
+	KUNIT_EXPECT_LE(test, (u32)NC_MTU_MIN,
+			rp.send_buf_complete.section_size);
+	/* send_section_cnt = buffer / section size: at least one */
+	KUNIT_EXPECT_LE(test, rp.send_buf_complete.section_size, NC_SEND_BUF);
+	return ver;
+}
+
+static void nc_no_errors(struct kunit *test, const struct khcl_nvsp_chan *c)
+{
+	u32 i;
+
+	for (i = 0; i < KHCL_NVSP_NERR; i++)
+		KUNIT_EXPECT_EQ(test, c->errors[i], 0ull);
+}
+
+static void nvsp_netvsc_612(struct kunit *test)
+{
+	struct khcl_nvsp_msg m, rp;
+	struct khcl_nvsp_chan c;
+	struct nt_pkt p;
+	u32 tries;
+	int first;
+
+	KUNIT_EXPECT_EQ(test, sizeof(struct khcl_nvsp_msg), (size_t)NC_MSG_LEN);
+	/*
+	 * netvsc as it is starts at 6.1: accepted at the first INIT. 6.0
+	 * and 5.0, as netvsc would send them after refusals: accepted too.
+	 */
+	for (first = 5; first >= 3; first--) {
+		khcl_nvsp_chan_init(&c);
+		KUNIT_EXPECT_EQ(test, nc_connect(test, &c, first, &tries),
+				nc_versions[first]);
+		KUNIT_EXPECT_EQ(test, tries, 1U);
+		nc_no_errors(test, &c);
+	}
+	/*
+	 * 4, 2 (0x30002) and 1 (2): refused, each with an INIT_COMPLETE
+	 * netvsc reads as a refusal, so it goes on down the list and ends
+	 * with -EPROTO. 6.12 never gets there: it starts at 6.1.
+	 */
+	khcl_nvsp_chan_init(&c);
+	KUNIT_EXPECT_EQ(test, nc_connect(test, &c, 2, &tries), 0U);
+	KUNIT_EXPECT_EQ(test, tries, 3U);
+	KUNIT_EXPECT_EQ(test, c.version, 0U);
+	nc_no_errors(test, &c);
+
+	khcl_nvsp_chan_init(&c);
+	KUNIT_ASSERT_EQ(test, nc_connect(test, &c, 5, &tries),
+			(u32)KHCL_NVSP_V61);
+	/*
+	 * netvsc_send() of a frame copied into send section 0:
+	 * netvsc_send_pkt() inband, {channel_type 0 (RMC_DATA),
+	 * send_buf_section_index 0, send_buf_section_size = the RNDIS
+	 * packet's length}, completion requested.
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RNDIS_PKT;
+	m.rndis.channel_type = 0;
+	m.rndis.section_index = 0;
+	m.rndis.section_size = 44 + 42;		/* rndis_packet + ARP */
+	nc_inband(&p, &m, NC_RQST_ID, true);
+	KUNIT_EXPECT_EQ(test, nc_post(test, &c, &p, &rp),
+			KHCL_NVSP_RNDIS_DATA);
+	khcl_nvsp_rndis_complete(&rp, true);
+	nc_comp_ok(test, &rp, KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE, 4 + 4);
+	KUNIT_EXPECT_EQ(test, rp.rndis_complete.status,
+			(u32)KHCL_NVSP_STAT_SUCCESS);
+
+	/*
+	 * netvsc_device_remove(): netvsc_revoke_recv_buf() and
+	 * netvsc_revoke_send_buf(), {id}, no completion.
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_REVOKE_RECV_BUF;
+	m.revoke.id = NC_RECV_ID;
+	nc_inband(&p, &m, NC_NO_RESPONSE, false);
+	KUNIT_EXPECT_EQ(test, nc_post(test, &c, &p, &rp),
+			KHCL_NVSP_UNMAP_RECV_BUF);
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_REVOKE_SEND_BUF;
+	m.revoke.id = NC_SEND_ID;
+	nc_inband(&p, &m, NC_NO_RESPONSE, false);
+	KUNIT_EXPECT_EQ(test, nc_post(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_FALSE(test, c.recv_buf);
+	KUNIT_EXPECT_FALSE(test, c.send_buf);
+	nc_no_errors(test, &c);
+}
+
+/* ---- RNDIS, as rndis_filter.c sends it ---- */
+
+struct nc_rndis {
+	struct kunit *test;
+	struct khcl_nvsp_chan c;
+	struct khcl_rndis_dev dev;
+	u32 ver;			/* NVSP version agreed */
+	u32 req_id;			/* rndis_device.new_req_id */
+	u32 pfn;			/* where the next request sits */
+	u8 msg[256];			/* rndis_request.request_msg */
+	u8 out[KHCL_RNDIS_MAX_REPLY];	/* khcl's answer */
+	u8 res[512];			/* the caller's result buffer */
+};
+
+/*
+ * get_rndis_request(): the request zeroed (kzalloc), ndis_msg_type,
+ * msg_len, req_id = atomic_inc_return(&new_req_id).
+ */
+static u32 nc_request(struct nc_rndis *t, u32 type, u32 msg_len)
+{
+	memset(t->msg, 0, sizeof(t->msg));
+	nc_put32(t->msg, 0, type);
+	nc_put32(t->msg, 4, msg_len);
+	nc_put32(t->msg, 8, ++t->req_id);
+	return msg_len;
+}
+
+/*
+ * rndis_filter_query_device() and the SETs: {oid, info_buflen,
+ * info_buf_offset = sizeof(struct rndis_query_request) or
+ * offsetof(struct rndis_set_request, info_buf), both 20 (from req_id),
+ * dev_vc_handle 0}, the info buffer right after (byte 28).
+ */
+static u32 nc_oid(struct nc_rndis *t, u32 type, u32 oid, u32 buflen)
+{
+	u32 len = nc_request(t, type, 28 + buflen);
+
+	nc_put32(t->msg, 12, oid);
+	nc_put32(t->msg, 16, buflen);
+	nc_put32(t->msg, 20, 20);
+	nc_put32(t->msg, 24, 0);
+	return len;
+}
+
+/*
+ * rndis_filter_send_request() -> netvsc_send() -> netvsc_send_pkt():
+ * the message at @off in its page as one page buffer {pfn, len =
+ * msg_len, offset}; netvsc_build_mpb_array() makes it one range with
+ * consecutive PFNs; vmbus_sendpacket_mpb_desc() sends it with the NVSP
+ * SEND_RNDIS_PKT {channel_type 1 (RMC_CONTROL), section index
+ * 0xffffffff, size 0}. khcl must take it, answer it, and complete the
+ * packet; what it answers goes to netvsc through a receive section
+ * (netvsc_receive(), rndis_filter_receive()), which netvsc then returns
+ * with an 8-byte completion. Returns the answer's length (0: none).
+ */
+static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
+{
+	struct kunit *test = t->test;
+	u32 npfns = (off + len + KHCL_HV_PAGE_SIZE - 1) >> 12;
+	u32 rg[4] = { 0, 1, len, off }, desc = 32 + npfns * 8, i;
+	struct khcl_nvsp_msg m, rp;
+	struct khcl_nvsp_req r;
+	struct nt_pkt p;
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RNDIS_PKT;
+	m.rndis.channel_type = 1;
+	m.rndis.section_index = KHCL_NVSP_NO_SECTION;
+	m.rndis.section_size = 0;
+	memset(&p, 0, sizeof(p));
+	p.d.type = KHCL_VMPKT_DATA_USING_GPA_DIRECT;
+	p.d.flags = KHCL_VMPKT_FLAG_COMPLETION_REQUESTED;
+	p.d.offset8 = desc >> 3;
+	p.d.len8 = (desc + NC_MSG_LEN + 7) >> 3;
+	p.d.trans_id = NC_RQST_ID;
+	memcpy(p.body, rg, sizeof(rg));
+	for (i = 0; i < npfns; i++) {
+		u64 pfn = t->pfn + i;
+
+		memcpy(p.body + 16 + i * 8, &pfn, 8);
+	}
+	memcpy(p.body + desc - 16, &m, NC_MSG_LEN);
+	p.len = desc + NC_MSG_LEN;
+	t->pfn += 7;
+
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_parse(&t->c, &p.d, &p, p.len, &r), 0);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_control(&t->c, &r, &rp),
+			KHCL_NVSP_RNDIS);
+	KUNIT_EXPECT_EQ(test, r.rndis_len, len);
+	KUNIT_EXPECT_EQ(test, r.rndis_offset, off);
+	KUNIT_EXPECT_EQ(test, r.npfns, npfns);
+	/* the caller copies r.rndis_len bytes out of those pages */
+	n = khcl_rndis_control(&t->dev, t->msg, r.rndis_len, t->out);
+	KUNIT_EXPECT_LE(test, 0, n);
+	/* netvsc_send_completion() -> netvsc_send_tx_complete() */
+	khcl_nvsp_rndis_complete(&rp, n >= 0);
+	nc_comp_ok(test, &rp, KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE, 4 + 4);
+	KUNIT_EXPECT_EQ(test, rp.rndis_complete.status,
+			(u32)KHCL_NVSP_STAT_SUCCESS);
+	if (n <= 0)
+		return n;
+
+	/* netvsc_receive(): an NVSP SEND_RNDIS_PKT, within one section */
+	khcl_nvsp_rndis_to_guest(&m);
+	KUNIT_EXPECT_EQ(test, m.type, (u32)KHCL_NVSP_SEND_RNDIS_PKT);
+	KUNIT_EXPECT_LE(test, (u32)n, (u32)NC_SECTION);
+	/*
+	 * send_recv_completions(): VM_PKT_COMP {108, status}, 8 bytes, no
+	 * flags, the trans_id of khcl's transfer-page packet (netvsp_main.c
+	 * uses the section + 1)
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE;
+	m.rndis_complete.status = KHCL_NVSP_STAT_SUCCESS;
+	nc_inband(&p, &m, 1, false);
+	p.d.type = KHCL_VMPKT_COMP;
+	p.d.len8 = (16 + 8) >> 3;
+	p.len = 16 + 8;
+	KUNIT_EXPECT_EQ(test, nc_post(test, &t->c, &p, &rp),
+			KHCL_NVSP_SECTION_DONE);
+	return n;
+}
+
+/*
+ * rndis_filter_receive() and rndis_filter_receive_response() on an answer
+ * of @n bytes: msg_len at least the header, at most what arrived (the
+ * section holds exactly the answer), a completion type it dispatches, a
+ * req_id after the header that matches the request, msg_len within
+ * sizeof(struct rndis_message) + RNDIS_EXT_LEN.
+ */
+static void nc_resp_ok(struct nc_rndis *t, int n, u32 type)
+{
+	struct kunit *test = t->test;
+	u32 len = nc_get32(t->out, 4);
+
+	KUNIT_ASSERT_TRUE(test, n >= 12);
+	KUNIT_EXPECT_EQ(test, len, (u32)n);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 0), type);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 8), t->req_id);
+	KUNIT_EXPECT_LE(test, len, (u32)NC_RNDIS_RESP_MAX);
+}
+
+/*
+ * rndis_filter_query_device(): QUERY_C at least its 16 bytes after the
+ * header, info_buflen no more than the caller's buffer (@room),
+ * info_buf_offset (from req_id) at least 16 and the data inside
+ * msg_len. Returns info_buflen, the data copied to @res.
+ */
+static u32 nc_query(struct nc_rndis *t, u32 oid, u32 inlen, u32 off,
+		    u32 room, void *res)
+{
+	struct kunit *test = t->test;
+	u32 msg_len, buflen, offset;
+	int n;
+
+	n = nc_rndis_send(t, nc_oid(t, KHCL_RNDIS_MSG_QUERY, oid, inlen),
+			  off);
+	nc_resp_ok(t, n, KHCL_RNDIS_MSG_QUERY | KHCL_RNDIS_COMPLETION);
+	msg_len = n;
+	KUNIT_ASSERT_TRUE(test, msg_len - 8 >= 16);
+	buflen = nc_get32(t->out, 16);
+	offset = nc_get32(t->out, 20);
+	KUNIT_EXPECT_LE(test, buflen, room);
+	KUNIT_EXPECT_LE(test, 16U, offset);
+	KUNIT_ASSERT_TRUE(test, buflen <= room && offset >= 16 &&
+			  msg_len - 8 >= offset &&
+			  msg_len - 8 - offset >= buflen);
+	memcpy(res, t->out + 8 + offset, buflen);
+	return buflen;
+}
+
+/* A SET whose info buffer the caller filled in t->msg from byte 28. */
+static u32 nc_set_status(struct nc_rndis *t, u32 len, u32 off)
+{
+	int n = nc_rndis_send(t, len, off);
+
+	nc_resp_ok(t, n, KHCL_RNDIS_MSG_SET | KHCL_RNDIS_COMPLETION);
+	return n >= 16 ? nc_get32(t->out, 12) : ~0u;
+}
+
+/*
+ * rndis_filter_device_add() after netvsc_device_add(), then what
+ * ndo_open, a MAC change and the removal send.
+ */
+static void nc_rndis_probe(struct nc_rndis *t)
+{
+	struct kunit *test = t->test;
+	u8 *res = t->res;
+	u32 len, v;
+	int n;
+
+	/* rndis_filter_init_device(): {1, 0, max_xfer_size 0x4000} */
+	len = nc_request(t, KHCL_RNDIS_MSG_INIT, 8 + 16);
+	nc_put32(t->msg, 12, 1);		/* RNDIS_MAJOR_VERSION */
+	nc_put32(t->msg, 16, 0);		/* RNDIS_MINOR_VERSION */
+	nc_put32(t->msg, 20, 0x4000);
+	n = nc_rndis_send(t, len, 0x9b0);
+	nc_resp_ok(t, n, KHCL_RNDIS_MSG_INIT | KHCL_RNDIS_COMPLETION);
+	KUNIT_ASSERT_EQ(test, n, 52);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 12), 0U);	/* status */
+	/* max_pkt_per_msg; pkt_align = 1 << pkt_alignment_factor */
+	KUNIT_EXPECT_NE(test, nc_get32(t->out, 32), 0U);
+	KUNIT_EXPECT_LE(test, nc_get32(t->out, 40), 12U);
+
+	/* RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, room sizeof(u32) */
+	KUNIT_EXPECT_EQ(test, nc_query(t, KHCL_OID_GEN_MAXIMUM_FRAME_SIZE, 0,
+				       0x5f0, 4, res), 4U);
+	memcpy(&v, res, 4);
+	KUNIT_EXPECT_EQ(test, v, 1500U);
+
+	/* rndis_filter_query_device_mac(): PERMANENT_ADDRESS, ETH_ALEN */
+	KUNIT_EXPECT_EQ(test, nc_query(t, KHCL_OID_802_3_PERMANENT_ADDRESS, 0,
+				       0x1f8, 6, res), 6U);
+	KUNIT_EXPECT_EQ(test, res[0], t->dev.mac[0]);
+	KUNIT_EXPECT_EQ(test, res[5], t->dev.mac[5]);
+
+	/* rndis_get_friendly_name(): room 256 UCS-2 characters */
+	KUNIT_EXPECT_EQ(test, nc_query(t, KHCL_OID_GEN_FRIENDLY_NAME, 0,
+				       0xc40, 512, res), 0U);
+
+	/*
+	 * rndis_query_hwcaps(): the info buffer carries an ndis_offload
+	 * header {NDIS_OBJECT_TYPE_OFFLOAD, revision 3, NDIS_OFFLOAD_SIZE
+	 * 156} for NVSP 5 and later; placed here across a page boundary.
+	 * Checked: type, revision >= 1, 112 (NDIS_OFFLOAD_SIZE_6_0) <=
+	 * size <= the length returned, room sizeof(struct ndis_offload).
+	 */
+	nc_oid(t, KHCL_RNDIS_MSG_QUERY, KHCL_OID_TCP_OFFLOAD_HW_CAPS, 156);
+	t->msg[28] = KHCL_NDIS_OBJ_OFFLOAD;
+	t->msg[29] = 3;
+	t->msg[30] = 156;
+	n = nc_rndis_send(t, 28 + 156, 0xfa0);
+	nc_resp_ok(t, n, KHCL_RNDIS_MSG_QUERY | KHCL_RNDIS_COMPLETION);
+	KUNIT_ASSERT_TRUE(test, n >= 24 + 4);
+	len = nc_get32(t->out, 16);
+	KUNIT_EXPECT_LE(test, len, 156U);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 20), 16U);
+	KUNIT_EXPECT_EQ(test, (u32)n, 24 + len);
+	KUNIT_EXPECT_EQ(test, t->out[24], KHCL_NDIS_OBJ_OFFLOAD);
+	KUNIT_EXPECT_LE(test, 1, t->out[25]);
+	v = t->out[26] | t->out[27] << 8;
+	KUNIT_EXPECT_LE(test, 112U, v);
+	KUNIT_EXPECT_LE(test, v, len);
+
+	/*
+	 * rndis_filter_set_offload_params() from rndis_netdev_set_hwcaps():
+	 * no capability offered, so only ip_v4_csum = TX_RX_DISABLED (1);
+	 * header {NDIS_OBJECT_TYPE_DEFAULT, revision 3, size = extlen 28
+	 * (sizeof(struct ndis_offload_params) from NVSP 5)}. The status
+	 * must be success or the probe fails.
+	 */
+	len = nc_oid(t, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		     28);
+	t->msg[28] = 0x80;
+	t->msg[29] = 3;
+	t->msg[30] = 28;
+	t->msg[32] = 1;
+	KUNIT_EXPECT_EQ(test, len, 56U);
+	KUNIT_EXPECT_EQ(test, nc_set_status(t, len, 0x2c8), 0U);
+
+	/* rndis_filter_query_device_link_status() -> rndis_set_link_state() */
+	KUNIT_EXPECT_EQ(test, nc_query(t, KHCL_OID_GEN_MEDIA_CONNECT_STATUS,
+				       0, 0x718, 4, res), 4U);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 12), 0U);
+	memcpy(&v, res, 4);
+	KUNIT_EXPECT_EQ(test, v, 0U);		/* connected: link up */
+
+	/* from NVSP 5: rndis_filter_query_link_speed(), 100 bps units */
+	KUNIT_EXPECT_EQ(test, nc_query(t, KHCL_OID_GEN_LINK_SPEED, 0, 0x088,
+				       4, res), 4U);
+	memcpy(&v, res, 4);
+	KUNIT_EXPECT_EQ(test, v, t->dev.link_speed);
+
+	/*
+	 * vRSS: OID_GEN_RECEIVE_SCALE_CAPABILITIES with an
+	 * ndis_recv_scale_cap header {0x88, revision 2, 18}; room 18. No
+	 * data (or num_recv_que < 2) means one channel, no SUBCHANNEL.
+	 */
+	nc_oid(t, KHCL_RNDIS_MSG_QUERY, KHCL_OID_GEN_RECEIVE_SCALE_CAPABILITIES,
+	       18);
+	t->msg[28] = 0x88;
+	t->msg[29] = 2;
+	t->msg[30] = 18;
+	n = nc_rndis_send(t, 28 + 18, 0x3a0);
+	nc_resp_ok(t, n, KHCL_RNDIS_MSG_QUERY | KHCL_RNDIS_COMPLETION);
+	KUNIT_ASSERT_TRUE(test, n >= 24);
+	KUNIT_EXPECT_LE(test, nc_get32(t->out, 16), 18U);
+	KUNIT_EXPECT_LE(test, 16U, nc_get32(t->out, 20));
+
+	/*
+	 * ndo_open: rndis_filter_open_device() ->
+	 * rndis_filter_set_packet_filter(BROADCAST | ALL_MULTICAST |
+	 * DIRECTED), {info_buflen 4, info_buf_offset 20, the filter}.
+	 */
+	len = nc_oid(t, KHCL_RNDIS_MSG_SET, KHCL_OID_GEN_CURRENT_PACKET_FILTER,
+		     4);
+	nc_put32(t->msg, 28, 0x0d);
+	KUNIT_EXPECT_EQ(test, len, 32U);
+	KUNIT_EXPECT_EQ(test, nc_set_status(t, len, 0x640), 0U);
+	KUNIT_EXPECT_EQ(test, t->dev.packet_filter, 0x0dU);
+
+	/*
+	 * rndis_filter_set_device_mac() (ip link set address):
+	 * RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER, an rndis_config_parameter_info
+	 * {name offset 20, name length 28, type 2 (string), value offset 48,
+	 * value length 24} then "NetworkAddress" and the MAC in UTF-16.
+	 * khcl does not take MAC changes: a clean SET_C failure (-EIO).
+	 */
+	len = nc_oid(t, KHCL_RNDIS_MSG_SET, 0x0001021b, 20 + 28 + 24);
+	nc_put32(t->msg, 28, 20);
+	nc_put32(t->msg, 32, 28);
+	nc_put32(t->msg, 36, 2);
+	nc_put32(t->msg, 40, 48);
+	nc_put32(t->msg, 44, 24);
+	for (v = 0; v < 14; v++)
+		t->msg[48 + 2 * v] = "NetworkAddress"[v];
+	for (v = 0; v < 12; v++)
+		t->msg[76 + 2 * v] = "02aabbccddee"[v];
+	KUNIT_EXPECT_EQ(test, len, 100U);
+	KUNIT_EXPECT_NE(test, nc_set_status(t, len, 0xe58), 0U);
+
+	/*
+	 * rndis_filter_halt_device(): HALT, msg_len 12, halt_req.req_id set
+	 * again (atomic_inc_return); no answer expected, but the packet's
+	 * completion is: netvsc waits for it before it goes on.
+	 */
+	len = nc_request(t, KHCL_RNDIS_MSG_HALT, 8 + 4);
+	nc_put32(t->msg, 8, ++t->req_id);
+	KUNIT_EXPECT_EQ(test, nc_rndis_send(t, len, 0x170), 0);
+	KUNIT_EXPECT_FALSE(test, t->dev.initialized);
+}
+
+static void rndis_netvsc_612(struct kunit *test)
+{
+	static const u8 mac[6] = { 0x00, 0x15, 0x5d, 0x6b, 0x68, 0x63 };
+	struct nc_rndis rt, *t = &rt;
+	u32 tries;
+	int first;
+
+	/* NVSP 6.1 (netvsc as it is), 6.0 and 5.0: the same RNDIS */
+	for (first = 5; first >= 3; first--) {
+		memset(t, 0, sizeof(*t));
+		t->test = test;
+		t->pfn = 0x3c000;
+		memcpy(t->dev.mac, mac, sizeof(mac));
+		t->dev.mtu = 1500;
+		t->dev.link_up = true;
+		t->dev.link_speed = 100000000;	/* 10 Gb/s in 100 bps */
+		khcl_nvsp_chan_init(&t->c);
+		t->ver = nc_connect(test, &t->c, first, &tries);
+		KUNIT_ASSERT_EQ(test, t->ver, nc_versions[first]);
+		nc_rndis_probe(t);
+		KUNIT_EXPECT_EQ(test, t->dev.bad_msgs, 0ull);
+		nc_no_errors(test, &t->c);
+	}
+}
+
 static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(nvsp_handshake),
 	KUNIT_CASE(nvsp_malformed),
 	KUNIT_CASE(rndis_sequence),
 	KUNIT_CASE(rndis_hostile),
+	KUNIT_CASE(nvsp_netvsc_612),
+	KUNIT_CASE(rndis_netvsc_612),
 	{}
 };
 
