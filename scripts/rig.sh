@@ -124,13 +124,16 @@ start_vtl0() {
 	vtl0_pid=$!
 }
 
+# vtl2 is told the test guest's VP count (khcl.vmbus.max_vp): on Hyper-V
+# VTL2 runs on the guest's VPs and knows it; here it has one vCPU of its
+# own, and a target VP at or above the count is refused.
 start_vtl2() {
 	mkinitrd "$vtl2_role" "$vtl2_script" "$tmp/vtl2-initrd"
 	local mem=64M
 	[ "$vtl2_role" = debug ] && mem=512M
 	"${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
 		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
-		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $vtl2_append" \
+		-append "console=ttyS0 rdinit=/khcl-init panic=-1 khcl.vmbus.max_vp=$guest_cpus $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
 		-device ivshmem-plain,memdev=vtl0 \
 		-chardev socket,path="$tmp/ivshmem.sock",id=mbox \
