@@ -651,6 +651,31 @@ static void vmb_subchannels(struct kunit *test)
 	st_teardown_server(test, &s);
 }
 
+/*
+ * A GPADL only for a channel the guest was offered: before REQUESTOFFERS
+ * it names a relid it cannot know, and nothing it made may be inherited
+ * by the next offer that reuses the relid (found by fuzz_vmbus_ctl).
+ */
+static void vmb_gpadl_unsent_offer(struct kunit *test)
+{
+	struct khcl_vmb_server s;
+	struct khcl_vmb_offer o;
+
+	memset(&st, 0, sizeof(st));
+	memset(&o, 0, sizeof(o));
+	KUNIT_ASSERT_EQ(test, khcl_vmb_server_init(&s, &st_ops, &st_lim, NULL),
+			0);
+	KUNIT_ASSERT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 1);
+	KUNIT_ASSERT_EQ(test, st_contact(&s, KHCL_VMB_V5_3), 0);
+	KUNIT_EXPECT_NE(test, st_gpadl(&s, 1, 77, 0x100, 1), 0);
+	st_expect_gpadl_refused(test, 1, 77);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);
+	khcl_vmb_server_rescind(&s, 1);
+	KUNIT_EXPECT_EQ(test, khcl_vmb_server_offer(&s, &o, NULL), 1);
+	KUNIT_EXPECT_TRUE(test, !khcl_vmb_server_gpadl(&s, 77));
+	st_teardown_server(test, &s);
+}
+
 /* HOSTILE.md (CVE-2018-0965): repeat bad requests, nothing grows. */
 static void vmb_repeat_no_growth(struct kunit *test)
 {
@@ -688,6 +713,7 @@ static struct kunit_case vmb_cases[] = {
 	KUNIT_CASE(vmb_malformed),
 	KUNIT_CASE(vmb_rescind_modify),
 	KUNIT_CASE(vmb_subchannels),
+	KUNIT_CASE(vmb_gpadl_unsent_offer),
 	KUNIT_CASE(vmb_repeat_no_growth),
 	{}
 };

@@ -346,7 +346,9 @@ static int rndis_oid(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
 		n = rndis_query(dev, q.oid, out + sizeof(qc), &status);
 	} else {
 		dev->sets++;
-		status = rndis_set(dev, q.oid, msg + start, q.info_buflen);
+		/* no pointer is formed outside the message, even unused */
+		status = rndis_set(dev, q.oid, q.info_buflen ? msg + start : msg,
+				   q.info_buflen);
 	}
 	memset(&qc, 0, sizeof(qc));
 	qc.h.type = q.h.type | KHCL_RNDIS_COMPLETION;

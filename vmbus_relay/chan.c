@@ -209,6 +209,14 @@ static void chan_work(struct work_struct *w)
 		}
 		if (!khcl_ring_unmask(&ch->in))
 			return;
+		/*
+		 * Each round costs, even one that finds nothing: a guest
+		 * moving its index between our reads cannot keep us here.
+		 */
+		if (!--budget) {
+			queue_work(khcl_vmbus.wq, &ch->work);
+			return;
+		}
 		khcl_ring_mask(&ch->in);
 	}
 }

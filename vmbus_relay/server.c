@@ -175,6 +175,8 @@ static void vmb_gpadls_of_relid_drop(struct khcl_vmb_server *s, u32 relid)
 
 static void vmb_slot_done(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 {
+	/* what the guest made for this relid goes with it, never inherited */
+	vmb_gpadls_of_relid_drop(s, c->relid);
 	if (c->primary_relid && c->vsp && s->ops->chan_release) {
 		c->state = KHCL_CHAN_RELEASED;
 		c->offer_sent = false;
@@ -396,7 +398,8 @@ static int vmb_gpadl_header(struct khcl_vmb_server *s, const u8 *msg, u32 len)
 	struct khcl_vmb_gpadl *g;
 	u64 end, npfns;
 
-	if (!c || c->state == KHCL_CHAN_RESCINDED)
+	/* only for a channel the guest was offered and still has */
+	if (!c || c->state == KHCL_CHAN_RESCINDED || !c->offer_sent)
 		return vmb_gpadl_refuse(s, m->child_relid, m->gpadl,
 					KHCL_VMB_ERR_RELID);
 	/* Linux describes one range; more would be a client we don't know. */
