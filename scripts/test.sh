@@ -28,22 +28,28 @@ else
 	res FAIL userspace build
 fi
 
-# 1b. a short libFuzzer pass over each protocol-core harness (make fuzz
-# runs them longer)
+# 1b. the fuzz targets: every seed and every kept regression input
+# (kunit/fuzz/regress/) replayed, then a short libFuzzer pass over each
+# (make fuzz runs them longer); each line carries execs/s and the line
+# coverage of the core, so a target that stops reaching its parser shows
 fz_out=$(mktemp)
-if make -s -C kunit/fuzz run FUZZ_SECONDS="${KHCL_FUZZ_SECONDS:-10}" >"$fz_out" 2>&1; then
-	while read -r v _ t detail; do
-		res "$v" fuzz "$t" "$detail"
-	done < <(grep -E '^(PASS|FAIL) fuzz ' "$fz_out")
-	for t in $(make -s -C kunit/fuzz list); do
-		grep -qE "^(PASS|FAIL) fuzz $t " "$fz_out" ||
-			res FAIL fuzz "$t" "the target reported nothing"
-	done
-	grep -q '^FAIL' "$fz_out" && cat "$fz_out"
-else
-	cat "$fz_out"
-	res FAIL fuzz build
-fi
+for what in replay run; do
+	if make -s -C kunit/fuzz "$what" FUZZ_SECONDS="${KHCL_FUZZ_SECONDS:-10}" >"$fz_out" 2>&1; then
+		while read -r v s t detail; do
+			res "$v" "$s" "$t" "$detail"
+		done < <(grep -E '^(PASS|FAIL) fuzz(-replay)? ' "$fz_out")
+		pfx=fuzz
+		[ "$what" = run ] || pfx=fuzz-replay
+		for t in $(make -s -C kunit/fuzz list); do
+			grep -qE "^(PASS|FAIL) $pfx $t " "$fz_out" ||
+				res FAIL "$pfx" "$t" "the target reported nothing"
+		done
+		grep -q '^FAIL' "$fz_out" && cat "$fz_out"
+	else
+		cat "$fz_out"
+		res FAIL fuzz "build_$what"
+	fi
+done
 rm -f "$fz_out"
 
 # 2. lint

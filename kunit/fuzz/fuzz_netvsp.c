@@ -1,71 +1,392 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness: mana_xlat/netvsp.c, fed sequences of network
- * packets as the VMBus ring core hands them over (a descriptor, then the
- * rest); every RNDIS control message that gets through is answered from
- * bytes of the input standing in for the guest pages. Findings: memory
- * errors, UB, a PFN list read past the packet, a reply longer than the
- * reply buffer or than its own length field.
+ * libFuzzer harness: mana_xlat/netvsp.c, driven as netvsp_main.c drives
+ * it. The input is a sequence of records (fuzz_rec.h), each one packet
+ * (or a change to the guest's pages) handed to the core in order, so a
+ * handshake, the buffers, RNDIS INIT and then QUERY/SET/KEEPALIVE/HALT
+ * can follow one another. Packets and RNDIS messages are copied into
+ * buffers of exactly their length, so ASan sees any read past them.
+ *
+ * Findings: memory errors, UB, a PFN list outside the packet, a verdict
+ * the state does not allow, and RNDIS answers that break what
+ * HOSTILE.md asks: a reply longer than the reply buffer or than its own
+ * length field, stale bytes after it, another request id, SUCCESS for
+ * an OID khcl does not know (CVE-2021-28476), for a multicast list that
+ * is not whole addresses (CVE-2016-0088), for an info buffer outside the
+ * message (CVE-2016-0089) or before INIT.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../mana_xlat/netvsp.h"
+#include "fuzz_rec.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
-{
-	struct khcl_rndis_dev dev = { .mtu = 1500, .mac = { 2, 0, 0, 0, 0, 1 } };
-	static uint8_t pkt[4096], msg[KHCL_RNDIS_MAX_MSG];
-	uint8_t out[KHCL_RNDIS_MAX_REPLY];
-	struct khcl_nvsp_msg reply;
+#define FN_MEM (FN_GUEST_PAGES * KHCL_HV_PAGE_SIZE)
+
+struct fn_state {
+	struct khcl_rndis_dev dev;
 	struct khcl_nvsp_chan c;
+	uint8_t mem[FN_MEM];		/* the guest's RAM */
+	uint32_t buf_len, section;	/* what mapping the receive buffer gives */
+	uint64_t trans_id;
+	bool init;			/* what the guest saw: INIT answered */
+	uint32_t filter;		/* last packet filter SET that succeeded */
+};
+
+static struct fn_state fn;
+static const uint8_t fn_zero[KHCL_RNDIS_MAX_REPLY];
+
+static void fn_fail(void)
+{
+	abort();
+}
+
+static uint32_t fn_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* khcl_vtl0mem_copy: the message out of the pages it names, or -1. */
+FZ_NOCOV static int fn_copy(const struct khcl_nvsp_req *r, uint8_t *dst)
+{
+	for (uint32_t i = 0; i < r->rndis_len; i++) {
+		uint64_t at = (uint64_t)r->rndis_offset + i;
+		uint32_t pg = at >> KHCL_HV_PAGE_SHIFT;
+		uint64_t pfn;
+
+		if (pg >= r->npfns)
+			fn_fail();	/* the range decoder promised these */
+		pfn = khcl_gpa_buf_pfn(r->pfns, pg);
+		if (pfn >= FN_GUEST_PAGES)
+			return -1;	/* not guest RAM */
+		dst[i] = fn.mem[pfn * KHCL_HV_PAGE_SIZE +
+				(at & (KHCL_HV_PAGE_SIZE - 1))];
+	}
+	return 0;
+}
+
+static bool fn_known_query(uint32_t oid)
+{
+	switch (oid) {
+	case KHCL_OID_GEN_MAXIMUM_FRAME_SIZE:
+	case KHCL_OID_GEN_LINK_SPEED:
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+	case KHCL_OID_GEN_MEDIA_CONNECT_STATUS:
+	case KHCL_OID_GEN_RECEIVE_SCALE_CAPABILITIES:
+	case KHCL_OID_GEN_FRIENDLY_NAME:
+	case KHCL_OID_802_3_PERMANENT_ADDRESS:
+	case KHCL_OID_802_3_CURRENT_ADDRESS:
+	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
+		return true;
+	}
+	return false;
+}
+
+/* The RNDIS answer, against the message it answers. */
+static void fn_check_oid(const struct khcl_rndis_dev *before,
+			 const uint8_t *msg, uint32_t len, const uint8_t *out,
+			 int ret)
+{
+	struct khcl_rndis_query_complete qc;
+	struct khcl_rndis_oid_req q;
+	uint64_t start, end;
+
+	if (len < sizeof(q)) {
+		if (ret != -1)
+			fn_fail();
+		return;
+	}
+	memcpy(&q, msg, sizeof(q));
+	memcpy(&qc, out, sizeof(qc));
+	start = 8ull + q.info_buf_offset;
+	end = start + q.info_buflen;
+	if (q.h.type == KHCL_RNDIS_MSG_SET) {
+		if (ret != sizeof(struct khcl_rndis_status_complete))
+			fn_fail();
+	} else if (ret != (int)sizeof(qc) + (int)qc.info_buflen ||
+		   qc.info_buf_offset != sizeof(qc) - 8 ||
+		   (qc.status && qc.info_buflen)) {
+		fn_fail();
+	}
+	if (qc.status != KHCL_RNDIS_STATUS_SUCCESS)
+		return;
+	if (q.info_buflen && (start < sizeof(q) || end > len))
+		fn_fail();			/* CVE-2016-0089 */
+	if (!before->initialized)
+		fn_fail();
+	if (q.h.type == KHCL_RNDIS_MSG_QUERY) {
+		if (!fn_known_query(q.oid))
+			fn_fail();
+		return;
+	}
+	switch (q.oid) {
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+		if (q.info_buflen != 4)
+			fn_fail();
+		fn.filter = fn_le32(msg + start);
+		break;
+	case KHCL_OID_802_3_MULTICAST_LIST:
+		if (q.info_buflen % 6)
+			fn_fail();		/* CVE-2016-0088 */
+		break;
+	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
+		break;
+	default:
+		fn_fail();			/* CVE-2021-28476 */
+	}
+}
+
+static int fn_rndis(const uint8_t *msg, uint32_t len)
+{
+	struct khcl_rndis_dev before = fn.dev;
+	uint8_t *out = malloc(KHCL_RNDIS_MAX_REPLY);
+	struct khcl_rndis_hdr h, oh;
+	int ret;
+
+	if (!out)
+		return -1;
+	ret = khcl_rndis_control(&fn.dev, msg, len, out);
+	if (ret < -1 || ret > KHCL_RNDIS_MAX_REPLY)
+		fn_fail();
+	if (memcmp(out + (ret < 0 ? 0 : ret), fn_zero,
+		   KHCL_RNDIS_MAX_REPLY - (ret < 0 ? 0 : ret)))
+		fn_fail();			/* stale bytes (XSA-216) */
+	if (memcmp(fn.dev.mac, before.mac, sizeof(before.mac)) ||
+	    fn.dev.mtu != before.mtu || fn.dev.link_speed != before.link_speed)
+		fn_fail();
+	if (len < sizeof(h)) {
+		if (ret != -1)
+			fn_fail();
+		goto out;
+	}
+	memcpy(&h, msg, sizeof(h));
+	if (h.len < sizeof(h) || h.len > len) {
+		if (ret != -1)
+			fn_fail();
+		goto out;
+	}
+	if (ret >= (int)sizeof(oh)) {
+		memcpy(&oh, out, sizeof(oh));
+		if (oh.len != (uint32_t)ret || oh.req_id != h.req_id ||
+		    oh.type != (h.type | KHCL_RNDIS_COMPLETION))
+			fn_fail();
+	} else if (ret > 0) {
+		fn_fail();
+	}
+	switch (h.type) {
+	case KHCL_RNDIS_MSG_INIT:
+		if (ret == (int)sizeof(struct khcl_rndis_init_complete))
+			fn.init = true;
+		else if (ret != -1 || h.len >= sizeof(struct khcl_rndis_init_req))
+			fn_fail();
+		break;
+	case KHCL_RNDIS_MSG_HALT:
+		if (ret)
+			fn_fail();
+		fn.init = false;
+		break;
+	case KHCL_RNDIS_MSG_QUERY:
+	case KHCL_RNDIS_MSG_SET:
+		fn_check_oid(&before, msg, h.len, out, ret);
+		break;
+	case KHCL_RNDIS_MSG_KEEPALIVE:
+		if (ret != sizeof(struct khcl_rndis_status_complete))
+			fn_fail();
+		break;
+	default:
+		if (ret != -1)
+			fn_fail();
+	}
+	if (fn.dev.initialized != fn.init || fn.dev.packet_filter != fn.filter)
+		fn_fail();
+out:
+	free(out);
+	return ret;
+}
+
+/* One packet of @len bytes, as the ring core hands it to the VSP. */
+static void fn_packet(const uint8_t *pkt, uint32_t len)
+{
+	struct khcl_nvsp_chan before = fn.c;
+	struct khcl_vmpkt_desc desc;
+	struct khcl_nvsp_msg reply;
 	struct khcl_nvsp_req r;
-	size_t pos = 0;
-	int len;
+	uint8_t *msg;
 
-	khcl_nvsp_chan_init(&c);
-	while (pos + 2 <= n) {
-		uint32_t plen = d[pos] | (uint32_t)(d[pos + 1] & 0x0f) << 8;
-		struct khcl_vmpkt_desc desc;
+	if (len < sizeof(desc))
+		return;		/* the ring core never hands over less */
+	memcpy(&desc, pkt, sizeof(desc));
+	if (khcl_nvsp_parse(&fn.c, &desc, pkt, len, &r))
+		return;
+	if (r.npfns && (r.pfns < pkt ||
+			r.pfns + (uint64_t)r.npfns * 8 > pkt + len ||
+			(uint64_t)r.rndis_offset + r.rndis_len >
+			(uint64_t)r.npfns * KHCL_HV_PAGE_SIZE))
+		fn_fail();
+	switch (khcl_nvsp_control(&fn.c, &r, &reply)) {
+	case KHCL_NVSP_NONE:
+		break;
+	case KHCL_NVSP_REPLY:
+		if (!r.completion || !reply.type)
+			fn_fail();
+		break;
+	case KHCL_NVSP_MAP_RECV_BUF:
+		if (!before.version || before.recv_buf)
+			fn_fail();
+		khcl_nvsp_recv_buf_done(&fn.c, fn.buf_len, fn.section, &reply);
+		if (fn.c.recv_buf !=
+		    (reply.recv_buf_complete.status == KHCL_NVSP_STAT_SUCCESS) ||
+		    (fn.c.recv_buf && (uint64_t)reply.recv_buf_complete.end_offset
+		     > fn.buf_len))
+			fn_fail();
+		break;
+	case KHCL_NVSP_UNMAP_RECV_BUF:
+		if (!before.recv_buf || fn.c.recv_buf)
+			fn_fail();
+		break;
+	case KHCL_NVSP_RNDIS:
+		if (!fn.c.recv_buf || !r.npfns ||
+		    r.rndis_len > KHCL_RNDIS_MAX_MSG)
+			fn_fail();
+		msg = malloc(r.rndis_len);
+		if (!msg)
+			break;
+		/* answered: the completion, the reply in a section */
+		khcl_nvsp_rndis_complete(&reply, !fn_copy(&r, msg) &&
+					 fn_rndis(msg, r.rndis_len) >= 0);
+		khcl_nvsp_rndis_to_guest(&reply);
+		free(msg);
+		break;
+	case KHCL_NVSP_RNDIS_DATA:
+		khcl_nvsp_rndis_complete(&reply, true);
+		break;
+	case KHCL_NVSP_SECTION_DONE:
+		if (r.pkt_type != KHCL_VMPKT_COMP)
+			fn_fail();
+		break;
+	default:
+		fn_fail();
+	}
+}
 
-		pos += 2;
-		if (plen > n - pos)
-			plen = n - pos;
-		if (plen < sizeof(desc))
-			break;
-		memcpy(pkt, d + pos, plen);
-		pos += plen;
-		memcpy(&desc, pkt, sizeof(desc));
-		if (khcl_nvsp_parse(&c, &desc, pkt, plen, &r))
-			continue;
-		if (r.npfns && (r.pfns < pkt ||
-				r.pfns + (uint64_t)r.npfns * 8 > pkt + plen))
-			abort();
-		switch (khcl_nvsp_control(&c, &r, &reply)) {
-		case KHCL_NVSP_MAP_RECV_BUF:
-			khcl_nvsp_recv_buf_done(&c, 16 << 20, 1728, &reply);
-			break;
-		case KHCL_NVSP_RNDIS:
-			if (r.rndis_len > sizeof(msg))
-				abort();
-			/* the "guest pages": the rest of the input */
-			memset(msg, 0, r.rndis_len);
-			memcpy(msg, d + pos, n - pos < r.rndis_len ?
-			       n - pos : r.rndis_len);
-			len = khcl_rndis_control(&dev, msg, r.rndis_len, out);
-			if (len > KHCL_RNDIS_MAX_REPLY)
-				abort();
-			if (len >= 8) {
-				uint32_t l;
+/* An NVSP message in an inband packet (or a guest completion). */
+static void fn_nvsp(uint8_t op, const uint8_t *p, uint32_t n)
+{
+	uint32_t len = sizeof(struct khcl_vmpkt_desc) + n;
+	struct khcl_vmpkt_desc d = {
+		.type = op & 0x40 ? KHCL_VMPKT_COMP : KHCL_VMPKT_DATA_INBAND,
+		.offset8 = sizeof(d) / 8,
+		.len8 = (len + 7) / 8,
+		.flags = op & 0x80 ? 0 : KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
+		.trans_id = ++fn.trans_id,
+	};
+	uint8_t *pkt = malloc(len);
 
-				memcpy(&l, out + 4, 4);
-				if (l != (uint32_t)len)
-					abort();
-			}
+	if (!pkt)
+		return;
+	memcpy(pkt, &d, sizeof(d));
+	memcpy(pkt + sizeof(d), p, n);
+	fn_packet(pkt, len);
+	free(pkt);
+}
+
+/* An RNDIS message put in guest memory and sent as netvsc sends it. */
+static void fn_rndis_pkt(uint8_t op, const uint8_t *p, uint32_t n)
+{
+	uint32_t pg = (op >> 3) & 7, off = op & 0x40 ? 4000 : 0, npfns, len;
+	struct khcl_nvsp_msg m = { .type = KHCL_NVSP_SEND_RNDIS_PKT };
+	struct khcl_vmpkt_gpa_range rg = { .rangecount = 1 };
+	struct khcl_vmpkt_desc d = {
+		.type = KHCL_VMPKT_DATA_USING_GPA_DIRECT,
+		.flags = op & 0x80 ? 0 : KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
+		.trans_id = ++fn.trans_id,
+	};
+	uint8_t *pkt;
+
+	if (!n)
+		return;			/* a range is never empty */
+	npfns = (off + n + KHCL_HV_PAGE_SIZE - 1) / KHCL_HV_PAGE_SIZE;
+	if (pg + npfns > FN_GUEST_PAGES)
+		pg = FN_GUEST_PAGES - npfns;
+	memcpy(fn.mem + pg * KHCL_HV_PAGE_SIZE + off, p, n);
+	rg.len = n;
+	rg.offset = off;
+	m.rndis.channel_type = 1;
+	m.rndis.section_index = KHCL_NVSP_NO_SECTION;
+	d.offset8 = (sizeof(d) + sizeof(rg) + npfns * 8) / 8;
+	len = d.offset8 * 8 + sizeof(m);
+	d.len8 = len / 8;
+	pkt = malloc(len);
+	if (!pkt)
+		return;
+	memcpy(pkt, &d, sizeof(d));
+	memcpy(pkt + sizeof(d), &rg, sizeof(rg));
+	for (uint32_t i = 0; i < npfns; i++) {
+		uint64_t pfn = pg + i;
+
+		memcpy(pkt + sizeof(d) + sizeof(rg) + i * 8, &pfn, 8);
+	}
+	memcpy(pkt + d.offset8 * 8, &m, sizeof(m));
+	fn_packet(pkt, len);
+	free(pkt);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz_in in = { data, size, 0 };
+
+	memset(&fn, 0, sizeof(fn));
+	fn.dev.mtu = 1500;
+	fn.dev.link_speed = 100000000;
+	memcpy(fn.dev.mac, "\x02\x6b\x68\x63\x6c\x01", 6);
+	fn.buf_len = 16 << 20;
+	fn.section = 1728;
+	khcl_nvsp_chan_init(&fn.c);
+	while (fz_more(&in)) {
+		uint8_t op = fz_u8(&in);
+		uint32_t len = fz_u16(&in);
+		const uint8_t *p;
+		uint8_t *copy;
+		uint16_t at;
+
+		len = fz_take(&in, len, &p);
+		switch (op & 7) {
+		case FN_NVSP:
+			fn_nvsp(op, p, len);
 			break;
-		default:
+		case FN_RNDIS:
+			fn_rndis_pkt(op, p, len > KHCL_RNDIS_MAX_MSG + 64 ?
+				     KHCL_RNDIS_MAX_MSG + 64 : len);
+			break;
+		case FN_PAGES:
+			if (len < 2)
+				break;
+			at = (p[0] | p[1] << 8) % FN_MEM;
+			len -= 2;
+			memcpy(fn.mem + at, p + 2,
+			       len < FN_MEM - at ? len : FN_MEM - at);
+			break;
+		case FN_MAPCFG:
+			if (len < 8)
+				break;
+			fn.buf_len = fn_le32(p);
+			fn.section = fn_le32(p + 4);
+			break;
+		default:	/* FN_RAW */
+			copy = malloc(len ? len : 1);
+			if (!copy)
+				break;
+			memcpy(copy, p, len);
+			fn_packet(copy, len);
+			free(copy);
 			break;
 		}
 	}
+	for (int e = 0; e <= KHCL_NVSP_NERR; e++)
+		if (!khcl_nvsp_err_name(e))
+			fn_fail();
 	return 0;
 }
