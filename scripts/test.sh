@@ -165,7 +165,7 @@ vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
 hostile_counter() {	# hostile_counter NAME MIN CASE
 	local v
 	v=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' \
-		"$logs/vtl2.out" 2>/dev/null | sed -n "s/^$1 //p" | tail -1)
+		"$logs/vtl2.out" 2>/dev/null | tr -d '\r' | sed -n "s/^$1 //p" | tail -1)
 	if [ -n "$v" ] && [ "$v" -ge "$2" ]; then
 		res PASS vmbus_hostile "counter_$1" "$v >= $2 ($3)"
 	else
