@@ -38,12 +38,20 @@ static ssize_t memmap_bytes_show(struct kobject *k, struct kobj_attribute *a,
 }
 static struct kobj_attribute memmap_bytes_attr = __ATTR_RO(memmap_bytes);
 
+static ssize_t ranges_show(struct kobject *k, struct kobj_attribute *a,
+			   char *buf)
+{
+	return khcl_vtl0mem_describe(buf);
+}
+static struct kobj_attribute ranges_attr = __ATTR_RO(ranges);
+
 static struct attribute *vtl0mem_attrs[] = {
 	&chunks_registered_attr.attr,
 	&bad_gpa_attr.attr,
 	&unprepared_attr.attr,
 	&memmap_cap_hits_attr.attr,
 	&memmap_bytes_attr.attr,
+	&ranges_attr.attr,
 	NULL,
 };
 
@@ -66,7 +74,7 @@ static int __init khcl_vtl2_init(void)
 	ret = sysfs_create_group(vtl0mem_kobj, &vtl0mem_group);
 	if (ret)
 		goto err_mem;
-	/* chunk_mb, max_memmap_kb: memory map knobs */
+	/* max_memmap_kb, max_order: memory map knobs */
 	vtl2_knobs = khcl_knobs_add(vtl0mem_kobj, THIS_MODULE);
 	pr_info("platform core loaded\n");
 	return 0;

@@ -28,8 +28,10 @@ void khcl_knobs_remove(struct khcl_knobs *k);
 
 /*
  * Declare VTL0 RAM [gpa, gpa + len) as found at host physical address
- * phys in VTL2's address space (identity on Hyper-V, a BAR in the rig).
- * Nothing is mapped yet: chunks are registered on first use.
+ * phys in VTL2's address space (identity on Hyper-V, a BAR in the rig),
+ * and register it at once as compound ZONE_DEVICE pages (their order from
+ * the alignment of phys and len). Whole memory sections only, apart from
+ * VTL2's own RAM: -EINVAL otherwise; -ENOMEM past max_memmap_kb.
  */
 int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys);
 /*
@@ -39,22 +41,18 @@ int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys);
 int khcl_vtl0mem_remove_all(void);
 
 /*
- * Make the chunks under [gpa, gpa + len) reachable (registering them as
- * ZONE_DEVICE pages if needed). May sleep: call at open / GPADL time,
- * never on the I/O path.
+ * 0 if [gpa, gpa + len) is VTL0 RAM (registered when it was declared),
+ * else -EFAULT, counted. May sleep: open / GPADL time, not the I/O path.
  */
 int khcl_vtl0mem_prepare(u64 gpa, u64 len);
-/*
- * Register every chunk of VTL0 RAM (a channel whose requests may name any
- * guest page, e.g. storage, calls this when it opens); 0 or -errno (the
- * memmap cap, no memory).
- */
+/* All of VTL0 RAM is registered at load: nothing left to do (0). */
 int khcl_vtl0mem_prepare_all(void);
 
 /*
  * The page of a prepared GPA, with a pgmap reference held until
  * khcl_vtl0mem_put_page(). Returns NULL (and counts it) for a GPA outside
- * VTL0 RAM or in a chunk that was not prepared. Does not sleep.
+ * VTL0 RAM. May be a tail page of a compound page: write none of its
+ * struct page fields. Does not sleep.
  */
 struct page *khcl_vtl0mem_get_page(u64 gpa);
 void khcl_vtl0mem_put_page(struct page *page);

@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VTL0 memory map: VTL0 RAM registered as ZONE_DEVICE pages, one chunk at
- * a time, when a channel or GPADL first makes it reachable. The memmap
- * (struct pages) is allocated from VTL2 RAM (no altmap inside VTL0 RAM:
- * the guest could write its own struct pages), capped by max_memmap_kb.
+ * VTL0 memory map: every VTL0 RAM range is registered when it is declared
+ * (at load, before any channel opens) as ZONE_DEVICE pages of type
+ * MEMORY_DEVICE_GENERIC, made of compound pages whose order comes from
+ * the range's alignment (pgmap->vmemmap_shift, as Linux's mshv_vtl does
+ * upstream and device-dax does). x86_64 deduplicates the vmemmap of a
+ * compound page, so the struct pages of 1 GiB of VTL0 cost VTL2 a few KiB
+ * instead of 16 MiB (DESIGN.md). The memmap lives in VTL2 RAM (no altmap
+ * inside VTL0 RAM: the guest could write its own struct pages), capped by
+ * max_memmap_kb.
+ *
+ * Tail pages share their head's struct page fields: nothing here writes a
+ * per-page field, and the pgmap of a page is read from its head (a tail's
+ * pgmap word is its compound_head).
  */
 #define pr_fmt(fmt) "khcl_vtl2: " fmt
 
@@ -11,35 +20,36 @@
 #include <linux/bvec.h>
 #include <linux/overflow.h>
 #include <linux/highmem.h>
+#include <linux/ioport.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/slab.h>
 #include <linux/mutex.h>
 #include <linux/seqlock.h>
 #include <linux/memremap.h>
 #include <linux/sizes.h>
+#include <linux/vmstat.h>
 #include "khcl_vtl2.h"
 #include "gpa.h"
 #include "vtl2_priv.h"
 
-static unsigned int chunk_mb = 128;
-module_param(chunk_mb, uint, 0444);
-MODULE_PARM_DESC(chunk_mb, "VTL0 RAM registration chunk in MiB (power of two, >= 2)");
-
 static unsigned long max_memmap_kb = 16384;
 module_param(max_memmap_kb, ulong, 0644);
-MODULE_PARM_DESC(max_memmap_kb, "Cap on struct page memory for VTL0 RAM, KiB");
+MODULE_PARM_DESC(max_memmap_kb, "Cap on struct page memory for VTL0 RAM, KiB (a range whose memmap would pass it is refused)");
 
-struct vtl0_chunk {
-	struct dev_pagemap pgmap;
-	bool live;
-};
+static unsigned int max_order = PUD_SHIFT - PAGE_SHIFT;
+module_param(max_order, uint, 0444);
+MODULE_PARM_DESC(max_order, "Largest compound page order for VTL0 RAM (default and most: 1 GiB pages; 0: plain pages)");
 
 struct vtl0_range {
 	u64 gpa;
 	u64 len;
 	phys_addr_t phys;
-	unsigned int nr_chunks;
-	struct vtl0_chunk *chunks;
+	unsigned int order;		/* of its compound pages */
+	u64 memmap_bytes;		/* measured: free memory it took */
+	u64 register_us;
+	struct dev_pagemap *pgmap;
 };
 
 /*
@@ -56,121 +66,146 @@ static atomic_long_t pages_held;	/* get_page() not yet put */
 
 struct khcl_vtl0mem_stats khcl_vtl0mem_stats;
 
-static u64 chunk_bytes(void)
+/* The compound order [phys, phys + len) allows, capped. */
+static unsigned int range_order(phys_addr_t phys, u64 len)
 {
-	return (u64)chunk_mb << 20;
+	unsigned int order = __ffs64((u64)phys | len) - PAGE_SHIFT;
+
+	return min3(order, max_order, (unsigned int)(PUD_SHIFT - PAGE_SHIFT));
 }
 
-int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
+/*
+ * What the memmap of a range should cost: a struct page per 4 KiB page,
+ * or, where x86_64 shares the vmemmap of a compound page (orders whose
+ * struct pages fill more than one page), two vmemmap pages per compound
+ * page. A guard for the cap; the figure shown is the measured one.
+ */
+static u64 memmap_estimate(u64 len, unsigned int order)
 {
-	struct vtl0_chunk *chunks;
-	unsigned int idx, nr_chunks;
-	struct vtl0_range *r;
-	u64 cb = chunk_bytes();
-	int ret;
+	u64 pages = len >> PAGE_SHIFT;
 
-	if (cb < SZ_2M || (cb & (cb - 1)) || (gpa | len | phys) & (SZ_2M - 1))
-		return -EINVAL;
-	nr_chunks = DIV_ROUND_UP_ULL(len, cb);
-	chunks = kcalloc(nr_chunks, sizeof(*chunks), GFP_KERNEL);
-	if (!chunks)
-		return -ENOMEM;
-
-	mutex_lock(&vtl0_lock);
-	write_seqcount_begin(&vtl0_seq);
-	ret = khcl_gpa_map_add(&vtl0_map, gpa, len);
-	if (ret)
-		goto out;
-	ret = khcl_gpa_check(&vtl0_map, gpa, len, &idx);
-	if (WARN_ON_ONCE(ret))
-		goto out;
-	/* keep vtl0_ranges parallel to the sorted map */
-	memmove(&vtl0_ranges[idx + 1], &vtl0_ranges[idx],
-		(vtl0_map.nr - 1 - idx) * sizeof(vtl0_ranges[0]));
-	r = &vtl0_ranges[idx];
-	r->gpa = gpa;
-	r->len = len;
-	r->phys = phys;
-	r->nr_chunks = nr_chunks;
-	r->chunks = chunks;
-	chunks = NULL;
-	pr_info("VTL0 RAM gpa %#llx-%#llx at phys %pa, %u chunks of %u MiB\n",
-		gpa, gpa + len - 1, &phys, nr_chunks, chunk_mb);
-out:
-	write_seqcount_end(&vtl0_seq);
-	mutex_unlock(&vtl0_lock);
-	kfree(chunks);
-	return ret;
+	if (IS_ENABLED(CONFIG_ARCH_WANT_OPTIMIZE_DAX_VMEMMAP) &&
+	    (sizeof(struct page) << order) > PAGE_SIZE)
+		return (pages >> order) * 2 * PAGE_SIZE;
+	return pages * sizeof(struct page);
 }
-EXPORT_SYMBOL_GPL(khcl_vtl0mem_add);
 
-static int chunk_register(struct vtl0_range *r, unsigned int i)
+static int range_register(struct vtl0_range *r)
 {
-	struct vtl0_chunk *c = &r->chunks[i];
-	u64 off = (u64)i * chunk_bytes();
-	u64 size = min_t(u64, chunk_bytes(), r->len - off);
-	u64 cost = (size >> PAGE_SHIFT) * sizeof(struct page);
+	struct dev_pagemap *pgmap;
+	unsigned long free0;
+	u64 cost, t0;
 	void *va;
 
-	if (memmap_bytes + cost > (u64)max_memmap_kb << 10) {
+	cost = memmap_estimate(r->len, r->order);
+	if (memmap_bytes + cost > (u64)READ_ONCE(max_memmap_kb) << 10) {
 		atomic64_inc(&khcl_vtl0mem_stats.memmap_cap_hits);
-		pr_warn_ratelimited("memmap cap %lu KiB reached, chunk gpa %#llx not registered\n",
-				    max_memmap_kb, r->gpa + off);
+		pr_err("VTL0 RAM gpa %#llx+%#llx: its memmap (%llu KiB, order %u) would pass max_memmap_kb %lu: not registered\n",
+		       r->gpa, r->len, cost >> 10, r->order,
+		       READ_ONCE(max_memmap_kb));
 		return -ENOMEM;
 	}
-	c->pgmap.type = MEMORY_DEVICE_GENERIC;
-	c->pgmap.range.start = r->phys + off;
-	c->pgmap.range.end = r->phys + off + size - 1;
-	c->pgmap.nr_range = 1;
-	va = memremap_pages(&c->pgmap, NUMA_NO_NODE);
+	pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	if (!pgmap)
+		return -ENOMEM;
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = r->phys;
+	pgmap->range.end = r->phys + r->len - 1;
+	pgmap->nr_range = 1;
+	pgmap->vmemmap_shift = r->order;
+	t0 = ktime_get_ns();
+	free0 = global_zone_page_state(NR_FREE_PAGES);
+	va = memremap_pages(pgmap, NUMA_NO_NODE);
 	if (IS_ERR(va)) {
-		pr_err("memremap_pages gpa %#llx+%#llx: %ld\n", r->gpa + off,
-		       size, PTR_ERR(va));
-		memset(&c->pgmap, 0, sizeof(c->pgmap));
+		pr_err("memremap_pages gpa %#llx+%#llx order %u: %ld\n",
+		       r->gpa, r->len, r->order, PTR_ERR(va));
+		kfree(pgmap);
 		return PTR_ERR(va);
 	}
-	c->live = true;
-	memmap_bytes += cost;
+	r->register_us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
+	r->memmap_bytes = (u64)max_t(long, (long)free0 -
+				     (long)global_zone_page_state(NR_FREE_PAGES),
+				     0) << PAGE_SHIFT;
+	r->pgmap = pgmap;
+	memmap_bytes += r->memmap_bytes;
 	atomic64_inc(&khcl_vtl0mem_stats.chunks_registered);
 	return 0;
 }
 
+int khcl_vtl0mem_add(u64 gpa, u64 len, phys_addr_t phys)
+{
+	struct vtl0_range nr = { .gpa = gpa, .len = len, .phys = phys };
+	const u64 section = 1ull << SECTION_SIZE_BITS;
+	unsigned int idx;
+	int ret;
+
+	/*
+	 * 6.12 mishandles compound ZONE_DEVICE pages inside an early
+	 * section: whole sections only, and never VTL2's own RAM.
+	 */
+	if (!len || (gpa | len | phys) & (section - 1)) {
+		pr_err("VTL0 RAM gpa %#llx+%#llx at phys %pa: not aligned to sections of %llu MiB\n",
+		       gpa, len, &phys, section >> 20);
+		return -EINVAL;
+	}
+	if (region_intersects(phys, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("VTL0 RAM at phys %pa+%#llx overlaps VTL2's own RAM\n",
+		       &phys, len);
+		return -EINVAL;
+	}
+	nr.order = range_order(phys, len);
+
+	mutex_lock(&vtl0_lock);
+	ret = range_register(&nr);
+	if (ret)
+		goto out;
+	write_seqcount_begin(&vtl0_seq);
+	ret = khcl_gpa_map_add(&vtl0_map, gpa, len);
+	if (!ret) {
+		ret = khcl_gpa_check(&vtl0_map, gpa, len, &idx);
+		WARN_ON_ONCE(ret);
+	}
+	if (!ret) {
+		/* keep vtl0_ranges parallel to the sorted map */
+		memmove(&vtl0_ranges[idx + 1], &vtl0_ranges[idx],
+			(vtl0_map.nr - 1 - idx) * sizeof(vtl0_ranges[0]));
+		vtl0_ranges[idx] = nr;
+	}
+	write_seqcount_end(&vtl0_seq);
+	if (ret) {
+		memunmap_pages(nr.pgmap);	/* nothing can hold a page yet */
+		memmap_bytes -= nr.memmap_bytes;
+		kfree(nr.pgmap);
+		goto out;
+	}
+	pr_info("VTL0 RAM gpa %#llx-%#llx at phys %pa: %llu compound pages of order %u, memmap %llu KiB (measured), registered in %llu us\n",
+		gpa, gpa + len - 1, &phys, len >> (PAGE_SHIFT + nr.order),
+		nr.order, nr.memmap_bytes >> 10, nr.register_us);
+out:
+	mutex_unlock(&vtl0_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_add);
+
+/* Every range is registered when added: only the GPA check is left. */
 int khcl_vtl0mem_prepare(u64 gpa, u64 len)
 {
-	unsigned int idx, i, first, last;
-	struct vtl0_range *r;
+	unsigned int idx;
 	int ret;
 
 	mutex_lock(&vtl0_lock);
 	ret = khcl_gpa_check(&vtl0_map, gpa, len, &idx);
-	if (ret) {
-		atomic64_inc(&khcl_vtl0mem_stats.bad_gpa);
-		goto out;
-	}
-	r = &vtl0_ranges[idx];
-	first = div64_u64(gpa - r->gpa, chunk_bytes());
-	last = div64_u64(gpa + len - 1 - r->gpa, chunk_bytes());
-	for (i = first; i <= last && !ret; i++)
-		if (!r->chunks[i].live)
-			ret = chunk_register(r, i);
-out:
 	mutex_unlock(&vtl0_lock);
+	if (ret)
+		atomic64_inc(&khcl_vtl0mem_stats.bad_gpa);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare);
 
 int khcl_vtl0mem_prepare_all(void)
 {
-	unsigned int i, j;
-	int ret = 0;
-
-	mutex_lock(&vtl0_lock);
-	for (i = 0; i < vtl0_map.nr && !ret; i++)
-		for (j = 0; j < vtl0_ranges[i].nr_chunks && !ret; j++)
-			if (!vtl0_ranges[i].chunks[j].live)
-				ret = chunk_register(&vtl0_ranges[i], j);
-	mutex_unlock(&vtl0_lock);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare_all);
 
@@ -183,7 +218,7 @@ struct page *khcl_vtl0mem_get_page(u64 gpa)
 
 	/*
 	 * No lock: the lookup retries if add() moved the ranges under it;
-	 * the pgmap reference taken below keeps the chunk alive (a chunk
+	 * the pgmap reference taken below keeps the range alive (a range
 	 * being removed gives none: get_dev_pagemap() fails).
 	 */
 	do {
@@ -209,7 +244,8 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_page);
 
 void khcl_vtl0mem_put_page(struct page *page)
 {
-	put_dev_pagemap(page->pgmap);
+	/* a tail page's pgmap word is its compound_head: ask the head */
+	put_dev_pagemap(compound_head(page)->pgmap);
 	atomic_long_dec(&pages_held);
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_put_page);
@@ -282,7 +318,7 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_put_bvecs);
 
 int khcl_vtl0mem_remove_all(void)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	mutex_lock(&vtl0_lock);
 	/* memunmap_pages() would wait for every reference: say so instead */
@@ -294,15 +330,9 @@ int khcl_vtl0mem_remove_all(void)
 	for (i = 0; i < vtl0_map.nr; i++) {
 		struct vtl0_range *r = &vtl0_ranges[i];
 
-		for (j = 0; j < r->nr_chunks; j++) {
-			if (!r->chunks[j].live)
-				continue;
-			/* waits for every pgmap reference to drop */
-			memunmap_pages(&r->chunks[j].pgmap);
-			r->chunks[j].live = false;
-		}
-		kfree(r->chunks);
-		r->chunks = NULL;
+		memunmap_pages(r->pgmap);
+		kfree(r->pgmap);
+		memset(r, 0, sizeof(*r));
 	}
 	khcl_gpa_map_init(&vtl0_map);
 	memmap_bytes = 0;
@@ -315,4 +345,22 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_remove_all);
 u64 khcl_vtl0mem_memmap_bytes(void)
 {
 	return memmap_bytes;
+}
+
+/* One line per range: gpa len phys order memmap_bytes register_us */
+int khcl_vtl0mem_describe(char *buf)
+{
+	unsigned int i;
+	int n = 0;
+
+	mutex_lock(&vtl0_lock);
+	for (i = 0; i < vtl0_map.nr; i++) {
+		const struct vtl0_range *r = &vtl0_ranges[i];
+
+		n += sysfs_emit_at(buf, n, "%#llx %#llx %pa %u %llu %llu\n",
+				   r->gpa, r->len, &r->phys, r->order,
+				   r->memmap_bytes, r->register_us);
+	}
+	mutex_unlock(&vtl0_lock);
+	return n;
 }

@@ -13,5 +13,7 @@ struct khcl_vtl0mem_stats {
 
 extern struct khcl_vtl0mem_stats khcl_vtl0mem_stats;
 u64 khcl_vtl0mem_memmap_bytes(void);
+/* sysfs vtl0mem/ranges: gpa len phys order memmap_bytes register_us */
+int khcl_vtl0mem_describe(char *buf);
 
 #endif /* KHCL_VTL2_PRIV_H */

@@ -5,7 +5,7 @@
  * The rig gives the VTL2 VM two ivshmem devices (PCI 1af4:1110):
  *  - ivshmem-plain: BAR2 is the test guest's whole RAM (a shared file), so
  *    VTL0 GPA == BAR2 offset. It is declared to the platform core as VTL0
- *    RAM; chunks become ZONE_DEVICE pages on first use.
+ *    RAM, which registers it at once as compound ZONE_DEVICE pages.
  *  - ivshmem-doorbell (has MSI-X, BAR1): the SynIC mailbox, shared with the
  *    test guest through the rig's ivshmem server; mbox.c makes it the
  *    platform core's message/event transport.

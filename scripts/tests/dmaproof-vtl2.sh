@@ -16,4 +16,7 @@ fi
 echo "bad_gpa=$(cat /sys/kernel/khcl/vtl0mem/bad_gpa)"
 echo "chunks_registered=$(cat /sys/kernel/khcl/vtl0mem/chunks_registered)"
 echo "memmap_bytes=$(cat /sys/kernel/khcl/vtl0mem/memmap_bytes)"
+# gpa len phys order memmap_bytes register_us
+echo "ranges=$(tr '\n' ';' </sys/kernel/khcl/vtl0mem/ranges)"
+grep MemAvailable /proc/meminfo
 [ "$(cat /sys/kernel/khcl/vtl0mem/bad_gpa)" -ge 1 ]
