@@ -6,6 +6,8 @@
 #   make setup      install host packages (apt)
 #   make fuzz       libFuzzer campaign over the protocol cores
 #   make test-harness  the test harness's own tests (make test runs them)
+#   make bench      the JSON lines of shared/BENCH.md (so far vmbus.echo,
+#                   vtl2.memory)
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -27,6 +29,9 @@ test: build
 test-harness: build
 	bash scripts/test-harness.sh
 
+bench: build
+	@bash scripts/bench.sh
+
 # libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
 FUZZ_SECONDS ?= 300
 fuzz: setup
@@ -35,4 +40,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test test-harness fuzz clean
+.PHONY: all setup build run test test-harness bench fuzz clean
