@@ -134,7 +134,7 @@ vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND [GUE
 subs_released() {	# subs_released SUITE: in vtl2's last complete monitor
 	# block (MemFree comes after the channels), no sub-channel is left
 	local last_block
-	last_block=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' "$logs/vtl2.out" 2>/dev/null || true)
+	last_block=$(last_monitor_block "$logs/vtl2.out")
 	if ! grep -q -- '--- channel .* sub=0 ' <<<"$last_block"; then
 		res FAIL "$1" subchannels_released "no channel listed; logs: $logs"
 	elif grep -q -- '--- channel .* sub=[1-9]' <<<"$last_block"; then
@@ -164,8 +164,7 @@ vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
 # repetition: the counters of its last monitor block (stats file)
 hostile_counter() {	# hostile_counter NAME MIN CASE
 	local v
-	v=$(awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' \
-		"$logs/vtl2.out" 2>/dev/null | tr -d '\r' | sed -n "s/^$1 //p" | tail -1)
+	v=$(last_monitor_block "$logs/vtl2.out" | sed -n "s/^$1 //p" | tail -1)
 	if [ -n "$v" ] && [ "$v" -ge "$2" ]; then
 		res PASS vmbus_hostile "counter_$1" "$v >= $2 ($3)"
 	else

@@ -127,6 +127,14 @@ rig_results() {
 	fi
 }
 
+# The last complete block of vtl2's monitor (vmbus-monitor-vtl2.sh: a
+# block opens with "=== uptime" and MemFree comes after its channels and
+# stats), without the serial lines' CR
+last_monitor_block() {
+	tr -d '\r' <"$1" 2>/dev/null |
+		awk '/^=== uptime/{b=""} {b=b $0 "\n"} /^MemFree/{done=b} END{printf "%s", done}' || true
+}
+
 # The checks a test script promises: its "# checks:" header lines
 script_checks() {
 	sed -n 's/^# checks: //p' "$1" | tr -s ' \n' ' '
