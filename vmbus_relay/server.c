@@ -483,9 +483,10 @@ static int vmb_gpadl_teardown(struct khcl_vmb_server *s,
 	}
 	if (g->state != KHCL_GPADL_CREATED) {
 		/* still building: void it, and answer both waits */
-		vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
+		int ret = vmb_gpadl_void(s, g, KHCL_VMB_ERR_GPADL);
+
 		vmb_torndown_reply(s, m->gpadl);
-		return -(int)KHCL_VMB_ERR_GPADL - 1;
+		return ret;
 	}
 	g->teardown_pending = true;
 	if (g->users) {
