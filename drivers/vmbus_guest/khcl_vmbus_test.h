@@ -10,6 +10,8 @@
 
 int khcl_vmbus_test_post(const void *msg, u32 len);
 void khcl_vmbus_test_signal(u32 connection_id);
+/* Set how long a request waits for VTL2 (ms); returns the old value. */
+unsigned int khcl_vmbus_test_req_timeout(unsigned int ms);
 /*
  * @fn sees every channel message from VTL2 (a copy, before this module
  * acts on it; process context, under rcu_read_lock: it must not sleep).

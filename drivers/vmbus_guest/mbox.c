@@ -523,6 +523,13 @@ void khcl_vmbus_test_signal(u32 connection_id)
 }
 EXPORT_SYMBOL_GPL(khcl_vmbus_test_signal);
 
+/* The request timeout (ms) from now on; returns the one before. */
+unsigned int khcl_vmbus_test_req_timeout(unsigned int ms)
+{
+	return xchg(&khcl_req_timeout_ms, ms);
+}
+EXPORT_SYMBOL_GPL(khcl_vmbus_test_req_timeout);
+
 /* Every message from VTL2, shown to the hostile module before dispatch. */
 static khcl_vmbus_test_watch_fn __rcu *khcl_test_watch;
 
