@@ -85,11 +85,87 @@ static void gpa_map_rejects(struct kunit *test)
 						     NULL), 0);
 }
 
+/* A buffer's PFN list (as a packet carries it) for khcl_gpa_buf_runs() */
+static void gpa_pfns(u8 *buf, const u64 *pfns, unsigned int n)
+{
+	memcpy(buf, pfns, n * sizeof(u64));
+}
+
+static void gpa_buf_runs(struct kunit *test)
+{
+	static u8 buf[8 * 140];		/* not on a kernel stack */
+	static u64 p[140];
+	struct khcl_gpa_run runs[4];
+	struct khcl_gpa_map m;
+	unsigned int i;
+
+	khcl_gpa_map_init(&m);
+	/* two adjacent RAM ranges (their phys may differ), a hole, a third */
+	KUNIT_ASSERT_EQ(test, khcl_gpa_map_add(&m, 0, 1ull << 30), 0);
+	KUNIT_ASSERT_EQ(test, khcl_gpa_map_add(&m, 1ull << 30, 1ull << 30), 0);
+	KUNIT_ASSERT_EQ(test, khcl_gpa_map_add(&m, 4ull << 30, 1ull << 30), 0);
+
+	/* consecutive PFNs, a sub-page offset: one run */
+	for (i = 0; i < 4; i++)
+		p[i] = 0x100 + i;
+	gpa_pfns(buf, p, 4);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 4, 0x200, 3 * 4096,
+						runs, 4), 1);
+	KUNIT_EXPECT_EQ(test, runs[0].gpa, 0x100200ull);
+	KUNIT_EXPECT_EQ(test, runs[0].len, 3u * 4096);
+	/* a jump: two runs, the second from its page's start */
+	p[1] = 0x200;
+	gpa_pfns(buf, p, 4);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 2, 0x200, 4096,
+						runs, 4), 2);
+	KUNIT_EXPECT_EQ(test, runs[0].len, 4096u - 0x200);
+	KUNIT_EXPECT_EQ(test, runs[1].gpa, 0x200000ull);
+	KUNIT_EXPECT_EQ(test, runs[1].len, 0x200u);
+	/* contiguous across two RAM ranges: split where the range ends */
+	p[0] = (1ull << 18) - 1;
+	p[1] = 1ull << 18;
+	gpa_pfns(buf, p, 2);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 2, 0, 8192, runs, 4),
+			2);
+	KUNIT_EXPECT_EQ(test, runs[0].idx, 0u);
+	KUNIT_EXPECT_EQ(test, runs[1].idx, 1u);
+	/* a page in the hole, a PFN past any GPA, a list too short */
+	p[1] = 2ull << 18;
+	gpa_pfns(buf, p, 2);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 2, 0, 8192, runs, 4),
+			-EFAULT);
+	p[1] = 1ull << 52;
+	gpa_pfns(buf, p, 2);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 2, 0, 8192, runs, 4),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 1, 0, 8192, runs, 4),
+			-EFAULT);
+	/* more runs than room; nothing to describe; an offset past a page */
+	for (i = 0; i < 6; i++)
+		p[i] = 0x100 + 2 * i;
+	gpa_pfns(buf, p, 6);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 6, 0, 6 * 4096,
+						runs, 4), -E2BIG);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 6, 0, 0, runs, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 6, 4096, 8, runs, 4),
+			-EINVAL);
+	/* storvsc's largest transfer: 129 PFNs for 512 KiB at an offset */
+	for (i = 0; i < 129; i++)
+		p[i] = (4ull << 18) + i;
+	gpa_pfns(buf, p, 129);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_runs(&m, buf, 129, 0x10, 512 * 1024,
+						runs, 1), 1);
+	KUNIT_EXPECT_EQ(test, runs[0].gpa, (4ull << 30) + 0x10);
+	KUNIT_EXPECT_EQ(test, runs[0].idx, 2u);
+}
+
 static struct kunit_case khcl_gpa_cases[] = {
 	KUNIT_CASE(gpa_inside),
 	KUNIT_CASE(gpa_outside),
 	KUNIT_CASE(gpa_overflow),
 	KUNIT_CASE(gpa_map_rejects),
+	KUNIT_CASE(gpa_buf_runs),
 	{}
 };
 

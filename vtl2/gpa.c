@@ -73,3 +73,50 @@ int khcl_gpa_check(const struct khcl_gpa_map *map, u64 gpa, u64 len,
 		*idx = lo;
 	return 0;
 }
+
+/*
+ * A guest buffer as a VMBus GPA-direct packet names it (@npfns PFNs of
+ * 4 KiB pages, unaligned little-endian u64s; @offset bytes into the first
+ * page; @len bytes) as runs of guest-physically contiguous bytes, each
+ * inside one RAM range of @map: consecutive PFNs merge, a run ends where
+ * the PFNs jump or its RAM range ends, and each run is checked once.
+ * Returns the number of runs (at most @max), or -EFAULT (a page outside
+ * VTL0 RAM, a PFN too large for a GPA, fewer PFNs than @len needs),
+ * -E2BIG (more than @max runs), -EINVAL (@len 0, @offset past the first
+ * page). PFNs after the last one @len needs are not looked at.
+ */
+int khcl_gpa_buf_runs(const struct khcl_gpa_map *map, const u8 *pfns,
+		      u32 npfns, u32 offset, u32 len, struct khcl_gpa_run *runs,
+		      unsigned int max)
+{
+	unsigned int n = 0, i, idx;
+	u64 pfn, gpa, run_end = 0, range_end = 0;
+	u32 done = 0, chunk;
+
+	if (!len || offset >= 4096)
+		return -EINVAL;
+	for (i = 0; i < npfns && done < len; i++) {
+		memcpy(&pfn, pfns + (u64)i * sizeof(pfn), sizeof(pfn));
+		if (pfn >= 1ull << (64 - 12))
+			return -EFAULT;
+		gpa = (pfn << 12) + offset;
+		chunk = len - done < 4096 - offset ? len - done : 4096 - offset;
+		if (n && gpa == run_end && chunk <= range_end - gpa) {
+			runs[n - 1].len += chunk;	/* contiguous: merge */
+		} else {
+			if (n == max)
+				return -E2BIG;
+			if (khcl_gpa_check(map, gpa, chunk, &idx))
+				return -EFAULT;
+			range_end = map->r[idx].start + map->r[idx].len;
+			runs[n].gpa = gpa;
+			runs[n].len = chunk;
+			runs[n].idx = idx;
+			n++;
+		}
+		run_end = gpa + chunk;
+		done += chunk;
+		offset = 0;
+	}
+	return done == len ? (int)n : -EFAULT;
+}

@@ -66,6 +66,17 @@ struct bio_vec;
 int khcl_vtl0mem_get_bvecs(u64 gpa, u32 len, struct bio_vec *bv,
 			   unsigned int max);
 void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n);
+/*
+ * A guest buffer named by a GPA-direct page list (@npfns PFNs,
+ * unaligned little-endian u64s; @offset into the first page; @len bytes)
+ * as bio_vecs: physically contiguous pages merged into one bio_vec (which
+ * then spans pages), one GPA-map check and one pgmap reference per
+ * bio_vec. Returns how many (at most @max), or -EFAULT (a page outside
+ * VTL0 RAM, too few PFNs), -E2BIG, -EINVAL (no length, @offset past the
+ * first page). Release with khcl_vtl0mem_put_bvecs(). Does not sleep.
+ */
+int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
+			   struct bio_vec *bv, unsigned int max);
 
 /*
  * Copy @len bytes between @buf and the guest buffer named by @npfns page

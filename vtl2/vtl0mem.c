@@ -277,6 +277,51 @@ err:
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_bvecs);
 
+/*
+ * The runs are computed into @bv itself and turned into bio_vecs in
+ * place, one for one: no scratch memory on the I/O path.
+ */
+static_assert(sizeof(struct khcl_gpa_run) <= sizeof(struct bio_vec));
+
+int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
+			   struct bio_vec *bv, unsigned int max)
+{
+	struct khcl_gpa_run *runs = (void *)bv, run;
+	phys_addr_t phys;
+	unsigned int seq;
+	int n, i;
+
+	do {
+		seq = read_seqcount_begin(&vtl0_seq);
+		n = khcl_gpa_buf_runs(&vtl0_map, pfns, npfns, offset, len,
+				      runs, max);
+		for (i = 0; i < n; i++) {
+			run = runs[i];
+			phys = vtl0_ranges[run.idx].phys +
+			       (run.gpa - vtl0_ranges[run.idx].gpa);
+			/* a bio_vec may span pages that are contiguous */
+			bvec_set_page(&bv[i], pfn_to_page(PHYS_PFN(phys)),
+				      run.len, offset_in_page(phys));
+		}
+	} while (read_seqcount_retry(&vtl0_seq, seq));
+	if (n < 0) {
+		if (n == -EFAULT)
+			atomic64_inc(&khcl_vtl0mem_stats.bad_gpa);
+		return n;
+	}
+	/* one pgmap reference per run: a run lies in one range */
+	for (i = 0; i < n; i++) {
+		if (!get_dev_pagemap(page_to_pfn(bv[i].bv_page), NULL)) {
+			atomic64_inc(&khcl_vtl0mem_stats.unprepared);
+			khcl_vtl0mem_put_bvecs(bv, i);
+			return -EFAULT;
+		}
+		atomic_long_inc(&pages_held);
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_buf_bvecs);
+
 int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
 		      u32 len, bool to_guest)
 {
