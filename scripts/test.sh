@@ -115,14 +115,19 @@ fi
 # the straddling write: the end of page A (read into VTL0), the start of B
 { head -c 4096 < <(yes 'khcl-dmaproof-pattern-A-0123456789') | tail -c 512
   head -c 512 "$disk.B"; } >"$disk.AB"
+# the page-list writes: A|B through one multi-page bio_vec, B|A through two
+{ tail -c 512 "$disk.B"
+  head -c 4096 < <(yes 'khcl-dmaproof-pattern-A-0123456789') | head -c 512; } >"$disk.BA"
 if dd if="$disk" bs=4096 skip=512 count=1 status=none | cmp -s - "$disk.B" &&
 	dd if="$disk" bs=512 skip=6144 count=2 status=none | cmp -s - "$disk.AB" &&
+	dd if="$disk" bs=512 skip=8192 count=2 status=none | cmp -s - "$disk.AB" &&
+	dd if="$disk" bs=512 skip=10240 count=2 status=none | cmp -s - "$disk.BA" &&
 	grep -q '^KHCL_EXIT 0' "$logs/vtl2.out" 2>/dev/null; then
 	res PASS rig dma_write_from_vtl0 "$(tr '\n' ' ' <"$logs/vtl2.out")"
 else
 	res FAIL rig dma_write_from_vtl0 "logs: $logs"
 fi
-rm -f "$disk" "$disk.B" "$disk.AB"
+rm -f "$disk" "$disk.B" "$disk.AB" "$disk.BA"
 
 # 4b. rig: the VMBus server in vtl2 and the stock clients in the test guest
 vmbus_rig() {	# vmbus_rig ROLE SUITE GUEST-SCRIPT GUEST-APPEND [VTL2-APPEND [GUEST-CPUS]]

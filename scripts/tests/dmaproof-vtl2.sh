@@ -8,6 +8,11 @@ d=/sys/kernel/khcl/dmaproof
 echo "2048 30000000" >$d/read
 echo "4096 30001000" >$d/write
 echo "6144 30000e00 1024" >$d/write
+# the same bytes as a GPA-direct page list names them: contiguous PFNs,
+# one bio_vec spanning the two pages -> sector 8192; the PFNs swapped, two
+# bio_vecs (the end of B, then the start of A) -> sector 10240
+echo "8192 e00 1024 30000 30001" >$d/writepfns
+echo "10240 e00 1024 30001 30000" >$d/writepfns
 # a GPA outside VTL0 RAM (1 GiB) must be refused, and counted
 if echo "2048 40000000" >$d/read 2>/dev/null; then
 	echo "FAIL: GPA 0x40000000 (outside VTL0 RAM) was accepted"
