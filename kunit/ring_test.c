@@ -56,8 +56,10 @@ static int guest_write(struct rt_ring *g, u64 id, const u8 *p, u32 len)
 		.len8 = (16 + padded) / 8,
 		.flags = KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, .trans_id = id,
 	};
-	u8 pkt[16 + KHCL_HV_PAGE_SIZE + 8] = { 0 };
+	static u8 pkt[16 + KHCL_HV_PAGE_SIZE + 8];	/* not on the stack */
 	u64 trailer = (u64)w << 32;
+
+	memset(pkt, 0, sizeof(pkt));
 
 	if (RT_DATA - used <= total)
 		return -1;
@@ -74,7 +76,7 @@ static int guest_write(struct rt_ring *g, u64 id, const u8 *p, u32 len)
 static int guest_read(struct rt_ring *g, struct khcl_vmpkt_desc *d, u8 *p)
 {
 	u32 r = g->hdr.read_index, w = g->hdr.write_index, i, len;
-	u8 pkt[16 + KHCL_HV_PAGE_SIZE + 8];
+	static u8 pkt[16 + KHCL_HV_PAGE_SIZE + 8];	/* not on the stack */
 
 	if (r == w)
 		return -1;

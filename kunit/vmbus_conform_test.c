@@ -250,7 +250,7 @@ static void conform_gpadl_sizes(struct kunit *test)
 {
 	static const u32 pages[] = { 1, 26, 27, 8191, 8192, 16384 };
 	static const u32 bodies[] = { 0, 0, 1, 292, 292, 585 };
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_gpadl *g;
 	struct hvc c;
 	u32 i, j, h, bad;
@@ -291,7 +291,7 @@ static void conform_sessions(struct kunit *test)
 	struct khcl_vmb_limits lim = hvc_lim;
 	struct khcl_vmb_modifychannel mc;
 	struct khcl_vmb_offer_channel *oc;
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	u32 i, ring_s, ring_n, recv, send, n;
 	struct hvc c;
 
@@ -370,7 +370,7 @@ static void conform_sessions(struct kunit *test)
  */
 static void conform_release_and_unload(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct hvc c;
 	u32 h, n;
 
@@ -404,7 +404,7 @@ static void conform_refusals_answered(struct kunit *test)
 	struct khcl_vmb_limits lim = hvc_lim;
 	struct khcl_vmb_modifychannel mc;
 	struct khcl_vmb_open_channel oc;
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	u32 h, ring, n;
 	struct hvc c;
 

@@ -180,7 +180,7 @@ static void vmb_versions(struct kunit *test)
 		KHCL_VMB_WIN8, KHCL_VMB_WIN8_1, KHCL_VMB_WIN10, KHCL_VMB_V4_1,
 		KHCL_VMB_V5_0, KHCL_VMB_V5_1, KHCL_VMB_V5_2, KHCL_VMB_V5_3,
 	};
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_version_response *r;
 	struct khcl_vmb_limits lim = st_lim;
 	u32 i;
@@ -216,7 +216,7 @@ static void vmb_versions(struct kunit *test)
 
 static void vmb_offers(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_offer_channel *oc;
 	struct khcl_vmb_offer o;
 
@@ -237,7 +237,7 @@ static void vmb_offers(struct kunit *test)
 
 static void vmb_gpadl_multi(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_gpadl *g;
 	struct khcl_vmb_gpadl_created *c;
 	u32 i;
@@ -260,7 +260,7 @@ static void vmb_gpadl_multi(struct kunit *test)
 
 static void vmb_gpadl_hostile(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	u8 buf[KHCL_VMB_MSG_MAX];
 	struct khcl_vmb_gpadl_header *h = (void *)buf;
 	struct khcl_vmb_gpa_range *r = (void *)(h + 1);
@@ -350,7 +350,7 @@ static void vmb_gpadl_hostile(struct kunit *test)
 
 static void vmb_open_close(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_open_result *r;
 	u32 n;
 
@@ -408,7 +408,7 @@ static void vmb_open_close(struct kunit *test)
 
 static void vmb_unload_reconnect(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 
 	st_setup(test, &s);
 	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 8), 0);
@@ -442,7 +442,7 @@ static void vmb_malformed(struct kunit *test)
 		KHCL_CHMSG_GPADL_TEARDOWN, KHCL_CHMSG_RELID_RELEASED,
 		KHCL_CHMSG_INITIATE_CONTACT, KHCL_CHMSG_MODIFYCHANNEL,
 	};
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	u8 buf[KHCL_VMB_MSG_MAX + 8];
 	u32 i, len;
 	u64 errs;
@@ -492,7 +492,7 @@ static void st_expect_modify_refused(struct kunit *test, u32 relid)
 
 static void vmb_rescind_modify(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_modifychannel m = {
 		{ KHCL_CHMSG_MODIFYCHANNEL, 0 }, 1, 0
 	};
@@ -552,7 +552,7 @@ static void vmb_rescind_modify(struct kunit *test)
 static void vmb_subchannels(struct kunit *test)
 {
 	struct khcl_vmb_offer_channel *oc;
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_offer o;
 	int dummy, relid;
 	u32 i, n;
@@ -658,7 +658,7 @@ static void vmb_subchannels(struct kunit *test)
  */
 static void vmb_gpadl_unsent_offer(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	struct khcl_vmb_offer o;
 
 	memset(&st, 0, sizeof(st));
@@ -679,7 +679,7 @@ static void vmb_gpadl_unsent_offer(struct kunit *test)
 /* HOSTILE.md (CVE-2018-0965): repeat bad requests, nothing grows. */
 static void vmb_repeat_no_growth(struct kunit *test)
 {
-	struct khcl_vmb_server s;
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
 	u32 i;
 
 	st_setup(test, &s);

@@ -74,7 +74,7 @@ static int vt_op(struct kunit *test, struct khcl_vstor_chan *c, u32 op,
 {
 	struct khcl_vstor_packet vp;
 	struct khcl_vstor_req r;
-	struct vt_pkt p;
+	static struct vt_pkt p;	/* 4 KiB: not on the stack */
 
 	memset(&vp, 0, sizeof(vp));
 	vp.operation = op;
@@ -177,7 +177,7 @@ static void vstor_order(struct kunit *test)
 	struct khcl_vstor_packet rp, vp;
 	struct khcl_vstor_chan c;
 	struct khcl_vstor_req r;
-	struct vt_pkt p;
+	static struct vt_pkt p;	/* 4 KiB: not on the stack */
 
 	khcl_vstor_chan_init(&c, &vt_lim, false);
 	/* an SRB before the handshake */
@@ -218,7 +218,7 @@ static void vstor_malformed(struct kunit *test)
 	struct khcl_vstor_packet vp;
 	struct khcl_vstor_chan c;
 	struct khcl_vstor_req r;
-	struct vt_pkt p;
+	static struct vt_pkt p;	/* 4 KiB: not on the stack */
 	u32 op;
 
 	vt_ready(test, &c);
@@ -287,7 +287,7 @@ static void vstor_ranges(struct kunit *test)
 	struct khcl_vstor_packet vp;
 	struct khcl_vstor_chan c;
 	struct khcl_vstor_req r;
-	struct vt_pkt p;
+	static struct vt_pkt p;	/* 4 KiB: not on the stack */
 
 	vt_ready(test, &c);
 	/* good: 8 KiB at offset 512 spans three pages */
@@ -338,7 +338,7 @@ static void vstor_replies(struct kunit *test)
 	struct khcl_vstor_packet vp, rp;
 	struct khcl_vstor_chan c;
 	struct khcl_vstor_req r;
-	struct vt_pkt p;
+	static struct vt_pkt p;	/* 4 KiB: not on the stack */
 
 	vt_ready(test, &c);
 	vt_srb(&vp, 0x12, 36, 1);
