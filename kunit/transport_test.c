@@ -15,7 +15,7 @@
 #include "../vmbus_relay/khcl_vsp.h"
 
 #define TT_WAIT		(5 * HZ)
-#define TT_MSGTYPE	1	/* SynIC message type of VMBus messages */
+#define TT_MSGTYPE	KHCL_SYNIC_MSGTYPE_VMBUS
 
 static void tt_release(void *p)
 {
@@ -60,7 +60,7 @@ static int tt_contact(struct khcl_loopback *lb, u32 version)
 		.msg_sint = 2,
 	};
 
-	return khcl_loopback_inject(lb, TT_MSGTYPE, KHCL_VMB_MSG_CONN_ID, &m,
+	return khcl_loopback_inject(lb, TT_MSGTYPE, KHCL_VMBUS_MSG_CONN_ID, &m,
 				    sizeof(m));
 }
 
@@ -68,7 +68,7 @@ static int tt_simple(struct khcl_loopback *lb, u32 type)
 {
 	struct khcl_vmb_hdr m = { .msgtype = type };
 
-	return khcl_loopback_inject(lb, TT_MSGTYPE, KHCL_VMB_MSG_CONN_ID, &m,
+	return khcl_loopback_inject(lb, TT_MSGTYPE, KHCL_VMBUS_MSG_CONN_ID, &m,
 				    sizeof(m));
 }
 
@@ -100,7 +100,7 @@ static void tt_connect_offers_unload(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tt_contact(lb, KHCL_VMB_V5_3), 0);
 	tt_expect(test, lb, KHCL_CHMSG_VERSION_RESPONSE, m);
 	KUNIT_EXPECT_EQ(test, vr->version_supported, 1);
-	KUNIT_EXPECT_EQ(test, vr->msg_conn_id, (u32)KHCL_VMB_MSG_CONN_ID);
+	KUNIT_EXPECT_EQ(test, vr->msg_conn_id, (u32)KHCL_VMBUS_MSG_CONN_ID);
 	KUNIT_ASSERT_EQ(test, tt_simple(lb, KHCL_CHMSG_REQUESTOFFERS), 0);
 	for (;;) {
 		KUNIT_ASSERT_TRUE(test, khcl_loopback_take(lb, m, TT_WAIT));

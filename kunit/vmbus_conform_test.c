@@ -19,7 +19,7 @@
 /* PFNs per message: (240 - header - gpa_range) / 8 and (240 - body) / 8 */
 #define HVC_HDR_PFNS		26u
 #define HVC_BODY_PFNS		28u
-#define HVC_MSG_SINT		2u	/* VMBUS_MESSAGE_SINT */
+#define HVC_MSG_SINT		KHCL_VMBUS_SINT
 #define HVC_CONN_ID_V4		1u	/* VMBUS_MESSAGE_CONNECTION_ID */
 
 /* The defaults of the stock clients (4 KiB pages as the GPADL has them) */
@@ -68,7 +68,7 @@ static int hvc_connect(struct kunit *test, struct hvc *c)
 		if (v >= KHCL_VMB_V5_0) {
 			m.msg_sint = HVC_MSG_SINT;
 			m.msg_vtl = 0;		/* ms_hyperv.vtl of VTL0 */
-			c->conn_id = KHCL_VMB_MSG_CONN_ID;
+			c->conn_id = KHCL_VMBUS_MSG_CONN_ID;
 		} else {
 			m.interrupt_page = 0x3fe1000;	/* virt_to_phys */
 			c->conn_id = HVC_CONN_ID_V4;
@@ -112,7 +112,7 @@ static void hvc_simple(struct kunit *test, struct hvc *c, u32 type, u32 relid)
 static s64 hvc_gpadl(struct hvc *c, u32 relid, u64 pfn0, u32 npages,
 		     u32 *handle)
 {
-	u8 buf[KHCL_VMB_MSG_MAX];
+	u8 buf[KHCL_SYNIC_PAYLOAD];
 	struct khcl_vmb_gpadl_header *h = (void *)buf;
 	struct khcl_vmb_gpa_range *rg = (void *)(h + 1);
 	struct khcl_vmb_gpadl_body *b = (void *)buf;
@@ -302,7 +302,7 @@ static void conform_sessions(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c.version, hvc_versions[i]);
 		KUNIT_EXPECT_EQ(test, c.conn_id,
 				c.version >= KHCL_VMB_V5_0 ?
-				KHCL_VMB_MSG_CONN_ID : HVC_CONN_ID_V4);
+				KHCL_VMBUS_MSG_CONN_ID : HVC_CONN_ID_V4);
 		n = st.sent_total;
 		hvc_simple(test, &c, KHCL_CHMSG_REQUESTOFFERS, 0);
 		KUNIT_ASSERT_EQ(test, st.sent_total, n + 3);

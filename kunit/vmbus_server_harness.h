@@ -16,10 +16,10 @@
 #endif
 
 struct st_ctx {
-	u8 log[ST_LOG][KHCL_VMB_MSG_MAX];	/* the first ST_LOG sent */
+	u8 log[ST_LOG][KHCL_SYNIC_PAYLOAD];	/* the first ST_LOG sent */
 	u32 loglen[ST_LOG];
 	u32 nlog;
-	u8 last[KHCL_VMB_MSG_MAX];		/* the last one sent */
+	u8 last[KHCL_SYNIC_PAYLOAD];		/* the last one sent */
 	u32 lastlen;
 	u32 sent[KHCL_CHMSG_COUNT];		/* by type */
 	u32 sent_total;

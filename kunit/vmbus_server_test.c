@@ -22,7 +22,7 @@ static int st_contact(struct khcl_vmb_server *s, u32 version)
 	m.hdr.msgtype = KHCL_CHMSG_INITIATE_CONTACT;
 	m.version_requested = version;
 	m.msg_sint = 2;
-	return khcl_vmb_server_rx(s, KHCL_VMB_MSG_CONN_ID, &m, sizeof(m));
+	return khcl_vmb_server_rx(s, KHCL_VMBUS_MSG_CONN_ID, &m, sizeof(m));
 }
 
 static int st_simple(struct khcl_vmb_server *s, u32 type, u32 relid)
@@ -41,13 +41,13 @@ static int st_simple(struct khcl_vmb_server *s, u32 type, u32 relid)
 static int st_gpadl(struct khcl_vmb_server *s, u32 relid, u32 handle,
 		    u64 pfn0, u32 npages)
 {
-	u8 buf[KHCL_VMB_MSG_MAX];
+	u8 buf[KHCL_SYNIC_PAYLOAD];
 	struct khcl_vmb_gpadl_header *h = (void *)buf;
 	struct khcl_vmb_gpa_range *r = (void *)(h + 1);
 	struct khcl_vmb_gpadl_body *b = (void *)buf;
 	u8 *pfn = (u8 *)(r + 1);
 	u64 v;
-	u32 n, i, done = 0, hmax = (KHCL_VMB_MSG_MAX - 28) / 8;
+	u32 n, i, done = 0, hmax = (KHCL_SYNIC_PAYLOAD - 28) / 8;
 	int ret;
 
 	memset(buf, 0, sizeof(buf));
@@ -261,7 +261,7 @@ static void vmb_gpadl_multi(struct kunit *test)
 static void vmb_gpadl_hostile(struct kunit *test)
 {
 	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
-	u8 buf[KHCL_VMB_MSG_MAX];
+	u8 buf[KHCL_SYNIC_PAYLOAD];
 	struct khcl_vmb_gpadl_header *h = (void *)buf;
 	struct khcl_vmb_gpa_range *r = (void *)(h + 1);
 	struct khcl_vmb_gpadl_body *b = (void *)buf;
@@ -443,7 +443,7 @@ static void vmb_malformed(struct kunit *test)
 		KHCL_CHMSG_INITIATE_CONTACT, KHCL_CHMSG_MODIFYCHANNEL,
 	};
 	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
-	u8 buf[KHCL_VMB_MSG_MAX + 8];
+	u8 buf[KHCL_SYNIC_PAYLOAD + 8];
 	u32 i, len;
 	u64 errs;
 

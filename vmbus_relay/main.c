@@ -82,7 +82,8 @@ MODULE_PARM_DESC(max_total_pages, "Pages in all GPADLs of the guest (default 1 G
 static bool vmbus_tx_one(const void *data, u32 len)
 {
 	int ret = khcl_transport_post(khcl_vmbus.srv.target_vcpu,
-				      khcl_vmbus.srv.msg_sint, 1, data, len);
+				      khcl_vmbus.srv.msg_sint,
+				      KHCL_SYNIC_MSGTYPE_VMBUS, data, len);
 
 	trace_khcl_vmbus_msg(false, ((const struct khcl_vmb_hdr *)data)->msgtype,
 			     len, ret);
@@ -293,7 +294,7 @@ static bool vmbus_on_msg(struct khcl_transport_client *c,
 	unsigned long flags;
 	bool taken = true;
 
-	if (m->type != 1) {
+	if (m->type != KHCL_SYNIC_MSGTYPE_VMBUS) {
 		vb->bad_type++;
 		return true;
 	}

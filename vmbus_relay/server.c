@@ -303,12 +303,12 @@ static int vmb_initiate_contact(struct khcl_vmb_server *s,
 		s->state = KHCL_CONN_CONNECTED;
 		s->version = v;
 		s->target_vcpu = m->target_vcpu;
-		s->msg_sint = v >= KHCL_VMB_V5_0 ? m->msg_sint : 2;
+		s->msg_sint = v >= KHCL_VMB_V5_0 ? m->msg_sint : KHCL_VMBUS_SINT;
 		s->connects++;
 		/* 0: successful (Hyper-V's 1 would be "low resources") */
 		r.connection_state = 0;
 		/* V5+ clients post to the id we name; older ones always to 1 */
-		s->msg_conn_id = v >= KHCL_VMB_V5_0 ? KHCL_VMB_MSG_CONN_ID : 1;
+		s->msg_conn_id = v >= KHCL_VMB_V5_0 ? KHCL_VMBUS_MSG_CONN_ID : 1;
 		r.msg_conn_id = s->msg_conn_id;
 	} else {
 		s->refused[KHCL_CHMSG_INITIATE_CONTACT]++;
@@ -638,7 +638,7 @@ int khcl_vmb_server_rx(struct khcl_vmb_server *s, u32 conn_id,
 {
 	u32 type, min;
 
-	if (len < sizeof(struct khcl_vmb_hdr) || len > KHCL_VMB_MSG_MAX)
+	if (len < sizeof(struct khcl_vmb_hdr) || len > KHCL_SYNIC_PAYLOAD)
 		return vmb_err(s, KHCL_VMB_ERR_SHORT);
 	type = ((const struct khcl_vmb_hdr *)msg)->msgtype;
 	min = khcl_vmb_minlen(type);
@@ -805,7 +805,7 @@ int khcl_vmb_server_init(struct khcl_vmb_server *s,
 	s->ops = ops;
 	s->priv = priv;
 	s->lim = *lim;
-	s->msg_conn_id = KHCL_VMB_MSG_CONN_ID;
+	s->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
 	s->gpadl = khcl_zalloc(lim->max_gpadls, sizeof(*s->gpadl));
 	return s->gpadl ? 0 : -ENOMEM;
 }

@@ -66,7 +66,7 @@ struct khcl_vmbus {
 	struct khcl_synic_msg rx_cur;	/* rx_work's private copy */
 
 	spinlock_t txq_lock;
-	struct { u32 len; u8 data[KHCL_VMB_MSG_MAX]; } txq[KHCL_VMBUS_TXQ];
+	struct { u32 len; u8 data[KHCL_SYNIC_PAYLOAD]; } txq[KHCL_VMBUS_TXQ];
 	u32 txq_head, txq_count;
 	struct delayed_work tx_work;
 

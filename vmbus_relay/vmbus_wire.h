@@ -9,6 +9,7 @@
 #define KHCL_VMBUS_WIRE_H
 
 #include "../include/khcl/compat.h"
+#include "../include/khcl/synic.h"
 
 #ifdef __KERNEL__
 #include <linux/build_bug.h>
@@ -29,8 +30,6 @@
 #define KHCL_VMB_V5_2		KHCL_VMB_VERSION(5, 2)
 #define KHCL_VMB_V5_3		KHCL_VMB_VERSION(5, 3)
 
-#define KHCL_VMB_MSG_MAX	240	/* SynIC message payload */
-#define KHCL_VMB_MSG_CONN_ID	4	/* VMBUS_MESSAGE_CONNECTION_ID_4 */
 /* creation_status / status of a refused request (NTSTATUS) */
 #define KHCL_VMB_STATUS_UNSUCCESSFUL	0xc0000001u
 

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/kobject.h>
 #include <linux/memremap.h>
+#include "../include/khcl/synic.h"
 
 /* /sys/kernel/khcl: every khcl module hangs its knobs and stats here. */
 extern struct kobject *khcl_kobj;
@@ -102,7 +103,6 @@ int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
  * they come from the intercepted VP's CPU): they copy and queue, nothing
  * more.
  */
-#define KHCL_SYNIC_PAYLOAD	240
 
 struct khcl_synic_msg {
 	u32 type;		/* SynIC message type, never 0 */

@@ -66,7 +66,7 @@ static int mbox_post(struct khcl_transport *t, u32 vp, u8 sint, u32 type,
 	slot->vp = vp;
 	memcpy(slot->payload, payload, len);
 	/* nothing of ours leaks through the unused tail (XSA-216) */
-	memset(slot->payload + len, 0, KHCL_MSG_PAYLOAD_MAX - len);
+	memset(slot->payload + len, 0, KHCL_SYNIC_PAYLOAD - len);
 	/* publish: header and payload before the type (mailbox.h) */
 	smp_store_release(&slot->message_type, type);
 	iv->tx_cursor = (iv->tx_cursor + 1) % KHCL_MBOX_SLOTS;
@@ -121,7 +121,7 @@ static void mbox_drain(struct khcl_ivshmem *iv)
 		if (!type)
 			break;
 		memcpy(&copy, slot, sizeof(copy));
-		if (copy.payload_size <= KHCL_MSG_PAYLOAD_MAX) {
+		if (copy.payload_size <= KHCL_SYNIC_PAYLOAD) {
 			m.type = type;
 			m.conn_id = copy.connection_id;
 			m.vp = 0;

@@ -232,9 +232,9 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
 
 #define KHCL_GPADL_HDR_LEN	(sizeof(struct vmbus_channel_gpadl_header) + \
 				 sizeof(struct gpa_range))
-#define KHCL_GPADL_HDR_PFNS	((KHCL_MSG_PAYLOAD_MAX - KHCL_GPADL_HDR_LEN) / \
+#define KHCL_GPADL_HDR_PFNS	((KHCL_SYNIC_PAYLOAD - KHCL_GPADL_HDR_LEN) / \
 				 sizeof(u64))
-#define KHCL_GPADL_BODY_PFNS	((KHCL_MSG_PAYLOAD_MAX - \
+#define KHCL_GPADL_BODY_PFNS	((KHCL_SYNIC_PAYLOAD - \
 				  sizeof(struct vmbus_channel_gpadl_body)) / \
 				 sizeof(u64))
 /*
@@ -256,7 +256,7 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	u8 *buf;
 	int ret;
 
-	buf = kzalloc(KHCL_MSG_PAYLOAD_MAX, GFP_KERNEL);
+	buf = kzalloc(KHCL_SYNIC_PAYLOAD, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 
@@ -280,7 +280,7 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	ret = __khcl_mbox_post(vb, buf, KHCL_GPADL_HDR_LEN + n * sizeof(u64));
 	for (done = n; !ret && done < npages; done += n) {
 		(*posted)++;
-		memset(buf, 0, KHCL_MSG_PAYLOAD_MAX);
+		memset(buf, 0, KHCL_SYNIC_PAYLOAD);
 		body = (void *)buf;
 		/* msgnumber stays 0: Linux never sets it */
 		body->header.msgtype = CHANNELMSG_GPADL_BODY;

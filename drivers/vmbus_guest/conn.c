@@ -40,17 +40,17 @@ static const u32 khcl_versions[] = {
 };
 
 /* Every channel message we build or parse fits one mailbox slot. */
-static_assert(sizeof(struct vmbus_channel_offer_channel) <= KHCL_MSG_PAYLOAD_MAX);
-static_assert(sizeof(struct vmbus_channel_open_channel) <= KHCL_MSG_PAYLOAD_MAX);
-static_assert(sizeof(struct vmbus_channel_initiate_contact) <= KHCL_MSG_PAYLOAD_MAX);
-static_assert(sizeof(struct khcl_mbox_msg) == 16 + KHCL_MSG_PAYLOAD_MAX);
+static_assert(sizeof(struct vmbus_channel_offer_channel) <= KHCL_SYNIC_PAYLOAD);
+static_assert(sizeof(struct vmbus_channel_open_channel) <= KHCL_SYNIC_PAYLOAD);
+static_assert(sizeof(struct vmbus_channel_initiate_contact) <= KHCL_SYNIC_PAYLOAD);
+static_assert(sizeof(struct khcl_mbox_msg) == 16 + KHCL_SYNIC_PAYLOAD);
 
 /* A message handed from the rx work to chan_wq. */
 struct khcl_chan_msg {
 	struct work_struct work;
 	struct khcl_vmbus *vb;
 	u32 len;
-	u8 buf[KHCL_MSG_PAYLOAD_MAX];
+	u8 buf[KHCL_SYNIC_PAYLOAD];
 };
 
 struct khcl_rescind_work {

@@ -142,7 +142,7 @@ struct khcl_req {
 	struct completion done;
 	bool finished;			/* under req_lock */
 	int status;			/* 0, -ENODEV, -ESHUTDOWN */
-	u8 resp[KHCL_MSG_PAYLOAD_MAX];
+	u8 resp[KHCL_SYNIC_PAYLOAD];
 };
 
 /* mbox.c */

@@ -128,7 +128,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	lockdep_assert_held(&vb->tx_lock);
 	might_sleep();
 
-	if (len > KHCL_MSG_PAYLOAD_MAX)
+	if (len > KHCL_SYNIC_PAYLOAD)
 		return -EINVAL;
 	if (!vb->present)
 		return -ENODEV;
@@ -162,7 +162,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 
 	/* The slot is ours: payload first, message_type last. */
 	memcpy(slot->payload, msg, len);
-	memset(slot->payload + len, 0, KHCL_MSG_PAYLOAD_MAX - len);
+	memset(slot->payload + len, 0, KHCL_SYNIC_PAYLOAD - len);
 	slot->payload_size = len;
 	slot->message_flags = 0;
 	slot->sint = KHCL_VMBUS_SINT;
@@ -170,7 +170,7 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	slot->connection_id = vb->msg_conn_id;
 	slot->vp = 0;
 	/* release: header and payload are visible before the type */
-	smp_store_release(&slot->message_type, KHCL_MSGTYPE_VMBUS);
+	smp_store_release(&slot->message_type, KHCL_SYNIC_MSGTYPE_VMBUS);
 
 	vb->tx_cursor = (vb->tx_cursor + 1) % KHCL_MBOX_SLOTS;
 	WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_TX], vb->tx_cursor);
@@ -248,7 +248,7 @@ static void khcl_mbox_rx_work(struct work_struct *work)
 		atomic64_inc(&vb->stats.msgs_recv);
 
 		len = copy->payload_size;
-		if (type != KHCL_MSGTYPE_VMBUS || len > KHCL_MSG_PAYLOAD_MAX) {
+		if (type != KHCL_SYNIC_MSGTYPE_VMBUS || len > KHCL_SYNIC_PAYLOAD) {
 			atomic64_inc(&vb->stats.msgs_dropped);
 			pr_warn_ratelimited("dropped message type %u size %u\n",
 					    type, len);

@@ -27,32 +27,28 @@
 #define KHCL_MAILBOX_H
 
 #include "compat.h"
+#include "synic.h"
 
 #define KHCL_MBOX_MAGIC		0x424d484bu	/* "KHMB" */
 #define KHCL_MBOX_VERSION	1
 
-#define KHCL_MSG_PAYLOAD_MAX	240
 #define KHCL_MBOX_SLOTS		64	/* per direction */
 #define KHCL_MBOX_EVENTS	2048	/* flags per direction */
 
 /* message_type values (SynIC: HVMSG_NONE is 0) */
 #define KHCL_MSGTYPE_NONE	0
-#define KHCL_MSGTYPE_VMBUS	1	/* a VMBus channel message */
+/* and KHCL_SYNIC_MSGTYPE_VMBUS (synic.h) */
 
-/* Connection id of the VMBus control path (VMBUS_MESSAGE_CONNECTION_ID_4). */
-#define KHCL_VMBUS_MSG_CONN_ID	4
-/* The SINT VMBus messages and events are delivered on (VMBUS_MESSAGE_SINT). */
-#define KHCL_VMBUS_SINT		2
 
 struct khcl_mbox_msg {
 	u32 message_type;	/* written last; 0 = slot free */
-	u8 payload_size;	/* <= KHCL_MSG_PAYLOAD_MAX */
+	u8 payload_size;	/* <= KHCL_SYNIC_PAYLOAD */
 	u8 message_flags;
 	u8 sint;
 	u8 reserved;
 	u32 connection_id;	/* towards VTL2: the port posted to */
 	u32 vp;			/* towards VTL0: the target VP */
-	u8 payload[KHCL_MSG_PAYLOAD_MAX];
+	u8 payload[KHCL_SYNIC_PAYLOAD];
 };
 
 struct khcl_mbox_side {

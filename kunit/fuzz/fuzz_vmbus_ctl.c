@@ -146,7 +146,7 @@ static void fv_send(struct khcl_vmb_server *s, const void *m, uint32_t len)
 	struct fv_handle *t;
 	uint32_t v[3];
 
-	if (len < sizeof(hdr) || len > KHCL_VMB_MSG_MAX)
+	if (len < sizeof(hdr) || len > KHCL_SYNIC_PAYLOAD)
 		fv_fail();
 	memcpy(&hdr, m, sizeof(hdr));
 	if (hdr.msgtype >= KHCL_CHMSG_COUNT || hdr.padding ||
@@ -406,7 +406,7 @@ static void fv_rx(struct khcl_vmb_server *s, uint32_t conn_id,
 		min = sizeof(struct khcl_vmb_initiate_contact);
 		break;
 	}
-	processed = min && len >= min && len <= KHCL_VMB_MSG_MAX &&
+	processed = min && len >= min && len <= KHCL_SYNIC_PAYLOAD &&
 		    state != KHCL_CONN_DISCONNECTED && conn_id == s->msg_conn_id;
 	memset(fv.sent, 0, sizeof(fv.sent));
 	fv.created_h = fv.torndown_h = 0;
@@ -447,7 +447,7 @@ static void fv_rx(struct khcl_vmb_server *s, uint32_t conn_id,
 	for (int i = 0; i < KHCL_CHMSG_COUNT; i++)
 		nsent += fv.sent[i];
 	if (type == KHCL_CHMSG_INITIATE_CONTACT && len >= min &&
-	    len <= KHCL_VMB_MSG_MAX) {
+	    len <= KHCL_SYNIC_PAYLOAD) {
 		if (fv.sent[KHCL_CHMSG_VERSION_RESPONSE] != 1)
 			fv_fail();
 		if (state != KHCL_CONN_DISCONNECTED)
@@ -455,7 +455,7 @@ static void fv_rx(struct khcl_vmb_server *s, uint32_t conn_id,
 		return;
 	}
 	if (type == KHCL_CHMSG_UNLOAD && len >= min &&
-	    len <= KHCL_VMB_MSG_MAX) {
+	    len <= KHCL_SYNIC_PAYLOAD) {
 		if (fv.sent[KHCL_CHMSG_UNLOAD_RESPONSE] != 1)
 			fv_fail();
 		fv_guest_reset();
@@ -526,7 +526,7 @@ static const uint32_t fv_versions[] = {
 static void fv_gpadl_header(struct khcl_vmb_server *s, uint32_t conn,
 			    uint8_t op, struct fz_in *in)
 {
-	uint8_t msg[KHCL_VMB_MSG_MAX];
+	uint8_t msg[KHCL_SYNIC_PAYLOAD];
 	struct khcl_vmb_gpadl_header *m = (void *)msg;
 	struct khcl_vmb_gpa_range *rg = (void *)(m + 1);
 	uint32_t relid = fz_u8(in), h = FV_HANDLE(fz_u8(in));
@@ -562,7 +562,7 @@ static void fv_gpadl_header(struct khcl_vmb_server *s, uint32_t conn,
 static void fv_gpadl_body(struct khcl_vmb_server *s, uint32_t conn,
 			  uint8_t op, struct fz_in *in)
 {
-	uint8_t msg[KHCL_VMB_MSG_MAX];
+	uint8_t msg[KHCL_SYNIC_PAYLOAD];
 	struct khcl_vmb_gpadl_body *m = (void *)msg;
 	uint32_t h = FV_HANDLE(fz_u8(in)), n = fz_u8(in), pfn = fz_u8(in);
 	const struct khcl_vmb_gpadl *g = khcl_vmb_server_gpadl(s, h);
@@ -594,7 +594,7 @@ static void fv_gpadl_body(struct khcl_vmb_server *s, uint32_t conn,
 static void fv_simple(struct khcl_vmb_server *s, uint32_t conn,
 		      uint32_t type, uint32_t len, uint32_t a, uint32_t b)
 {
-	uint8_t msg[KHCL_VMB_MSG_MAX];
+	uint8_t msg[KHCL_SYNIC_PAYLOAD];
 
 	memset(msg, 0, sizeof(msg));
 	memcpy(msg, &type, 4);
