@@ -10,7 +10,7 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
-#include "../drivers/loopback/loopback.h"
+#include "loopback/loopback.h"
 #include "../vmbus_relay/vmbus_wire.h"
 #include "../vmbus_relay/khcl_vsp.h"
 
