@@ -11,8 +11,8 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include "loopback/loopback.h"
-#include "../vmbus_relay/vmbus_wire.h"
-#include "../vmbus_relay/khcl_vsp.h"
+#include "../include/khcl/vmbus_wire.h"
+#include "../include/khcl/khcl_vsp.h"
 
 #define TT_WAIT		(5 * HZ)
 #define TT_MSGTYPE	KHCL_SYNIC_MSGTYPE_VMBUS

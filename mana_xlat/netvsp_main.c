@@ -16,8 +16,8 @@
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "../vmbus_relay/khcl_vsp.h"
-#include "../vtl2/khcl_vtl2.h"
+#include "../include/khcl/khcl_vsp.h"
+#include "../include/khcl/khcl_vtl2.h"
 #include "netvsp.h"
 
 #define NV_SECTION	1728	/* receive section size announced */

@@ -8,7 +8,7 @@
 #ifndef KHCL_NETVSP_WIRE_H
 #define KHCL_NETVSP_WIRE_H
 
-#include "../vmbus_relay/vmbus_wire.h"
+#include "../include/khcl/vmbus_wire.h"
 
 /* ---- NVSP: one 40-byte message per VMBus packet ---- */
 enum khcl_nvsp_type {

@@ -14,9 +14,8 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "../vmbus_relay/khcl_vsp.h"
-#include "../vmbus_relay/server.h"
-#include "../vtl2/khcl_vtl2.h"
+#include "../include/khcl/khcl_vsp.h"
+#include "../include/khcl/khcl_vtl2.h"
 #include "vstor.h"
 #include "scsi.h"
 

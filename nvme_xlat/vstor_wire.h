@@ -10,7 +10,7 @@
 #ifndef KHCL_VSTOR_WIRE_H
 #define KHCL_VSTOR_WIRE_H
 
-#include "../vmbus_relay/vmbus_wire.h"
+#include "../include/khcl/vmbus_wire.h"
 
 #define KHCL_VSTOR_VERSION(major, minor)	(((major) & 0xff) << 8 | \
 						 ((minor) & 0xff))

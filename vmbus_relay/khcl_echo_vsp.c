@@ -10,8 +10,8 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "khcl_vsp.h"
-#include "../vtl2/khcl_vtl2.h"
+#include "../include/khcl/khcl_vsp.h"
+#include "../include/khcl/khcl_vtl2.h"
 #include "../include/khcl/echo_proto.h"
 
 /* counters: every channel's worker adds to them, on any CPU */

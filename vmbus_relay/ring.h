@@ -11,7 +11,7 @@
 #ifndef KHCL_RING_H
 #define KHCL_RING_H
 
-#include "vmbus_wire.h"
+#include "../include/khcl/vmbus_wire.h"
 
 struct khcl_ring {
 	struct khcl_ring_hdr *hdr;	/* shared, guest-writable */

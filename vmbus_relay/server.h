@@ -12,10 +12,9 @@
 #ifndef KHCL_VMB_SERVER_H
 #define KHCL_VMB_SERVER_H
 
-#include "vmbus_wire.h"
+#include "../include/khcl/vmbus_wire.h"
 
 #define KHCL_VMB_MAX_CHANNELS	64	/* relids 1..64 */
-#define KHCL_VMB_MAX_SUBCHANNELS 63	/* per primary (sub_channel_index) */
 
 /* Why a message was rejected; counted per reason. */
 enum khcl_vmb_err {

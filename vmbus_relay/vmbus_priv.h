@@ -7,8 +7,8 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include "../vtl2/khcl_vtl2.h"
-#include "khcl_vsp.h"
+#include "../include/khcl/khcl_vtl2.h"
+#include "../include/khcl/khcl_vsp.h"
 #include "ring.h"
 #include "server.h"
 

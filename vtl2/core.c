@@ -8,7 +8,7 @@
 #include <linux/module.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include "khcl_vtl2.h"
+#include "../include/khcl/khcl_vtl2.h"
 #include "vtl2_priv.h"
 
 struct kobject *khcl_kobj;

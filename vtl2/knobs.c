@@ -14,7 +14,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
-#include "khcl_vtl2.h"
+#include "../include/khcl/khcl_vtl2.h"
 
 struct khcl_knob_attr {
 	struct kobj_attribute ka;

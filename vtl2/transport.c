@@ -10,7 +10,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/mutex.h>
-#include "khcl_vtl2.h"
+#include "../include/khcl/khcl_vtl2.h"
 
 static struct khcl_transport __rcu *khcl_backend;
 static struct khcl_transport_client __rcu *khcl_client;

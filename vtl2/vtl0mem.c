@@ -30,7 +30,7 @@
 #include <linux/memremap.h>
 #include <linux/sizes.h>
 #include <linux/vmstat.h>
-#include "khcl_vtl2.h"
+#include "../include/khcl/khcl_vtl2.h"
 #include "gpa.h"
 #include "vtl2_priv.h"
 

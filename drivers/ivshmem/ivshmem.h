@@ -6,7 +6,7 @@
 #include <linux/pci.h>
 #include <linux/timer.h>
 #include <linux/spinlock.h>
-#include "../../vtl2/khcl_vtl2.h"
+#include "../../include/khcl/khcl_vtl2.h"
 #include "../../include/khcl/mailbox.h"
 
 #define IVSHMEM_IVPOSITION	8	/* BAR0: our peer id */

@@ -20,7 +20,7 @@
 #include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include "../../vtl2/khcl_vtl2.h"
+#include "../../include/khcl/khcl_vtl2.h"
 
 static char *bdev_path = "/dev/nvme0n1";
 module_param(bdev_path, charp, 0444);

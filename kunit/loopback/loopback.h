@@ -12,7 +12,7 @@
 
 #include <linux/spinlock.h>
 #include <linux/wait.h>
-#include "../../vtl2/khcl_vtl2.h"
+#include "../../include/khcl/khcl_vtl2.h"
 
 #define KHCL_LB_QUEUE	512
 

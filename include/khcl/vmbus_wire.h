@@ -8,8 +8,8 @@
 #ifndef KHCL_VMBUS_WIRE_H
 #define KHCL_VMBUS_WIRE_H
 
-#include "../include/khcl/compat.h"
-#include "../include/khcl/synic.h"
+#include "compat.h"
+#include "synic.h"
 
 #ifdef __KERNEL__
 #include <linux/build_bug.h>
@@ -30,6 +30,8 @@
 #define KHCL_VMB_V5_2		KHCL_VMB_VERSION(5, 2)
 #define KHCL_VMB_V5_3		KHCL_VMB_VERSION(5, 3)
 
+/* sub_channel_index values khcl offers per primary: 1..63 (a u64 map) */
+#define KHCL_VMB_MAX_SUBCHANNELS	63
 /* creation_status / status of a refused request (NTSTATUS) */
 #define KHCL_VMB_STATUS_UNSUCCESSFUL	0xc0000001u
 

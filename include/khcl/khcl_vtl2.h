@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include <linux/kobject.h>
 #include <linux/memremap.h>
-#include "../include/khcl/synic.h"
+#include "synic.h"
 
 /* /sys/kernel/khcl: every khcl module hangs its knobs and stats here. */
 extern struct kobject *khcl_kobj;
