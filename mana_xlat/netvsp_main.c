@@ -210,15 +210,7 @@ static int nv_packet(struct khcl_vsp_chan *ch,
 static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
 	struct nv_chan *nc;
-	int ret;
 
-	/* RNDIS messages may sit in any guest page */
-	ret = khcl_vtl0mem_prepare_all();
-	if (ret) {
-		pr_err("cannot register VTL0 RAM (%d): raise khcl.vtl2.max_memmap_kb?\n",
-		       ret);
-		return ret;
-	}
 	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
 	if (!nc)
 		return -ENOMEM;

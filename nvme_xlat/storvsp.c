@@ -126,17 +126,7 @@ static int sv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
 	unsigned int index = khcl_vsp_chan_index(ch);
 	struct sv_chan *sc;
-	int ret;
 
-	/* SRB buffers may be any guest page: make all of VTL0 RAM usable */
-	if (!index) {
-		ret = khcl_vtl0mem_prepare_all();
-		if (ret) {
-			pr_err("cannot register VTL0 RAM for storage I/O (%d): raise khcl.vtl2.max_memmap_kb?\n",
-			       ret);
-			return ret;
-		}
-	}
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
 	if (!sc)
 		return -ENOMEM;

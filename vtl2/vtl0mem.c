@@ -203,12 +203,6 @@ int khcl_vtl0mem_prepare(u64 gpa, u64 len)
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare);
 
-int khcl_vtl0mem_prepare_all(void)
-{
-	return 0;
-}
-EXPORT_SYMBOL_GPL(khcl_vtl0mem_prepare_all);
-
 struct page *khcl_vtl0mem_get_page(u64 gpa)
 {
 	struct dev_pagemap *pgmap;

@@ -46,8 +46,6 @@ int khcl_vtl0mem_remove_all(void);
  * else -EFAULT, counted. May sleep: open / GPADL time, not the I/O path.
  */
 int khcl_vtl0mem_prepare(u64 gpa, u64 len);
-/* All of VTL0 RAM is registered at load: nothing left to do (0). */
-int khcl_vtl0mem_prepare_all(void);
 
 /*
  * The page of a prepared GPA, with a pgmap reference held until
