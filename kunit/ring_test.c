@@ -330,6 +330,57 @@ static void ring_signalling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rt_in.hdr.interrupt_mask, 0U);
 }
 
+/*
+ * A batch: the guest sees nothing until the publish, then all of it, with
+ * one signal; a batch that runs out of room publishes, then asks for
+ * room (pending_send_sz), in that order.
+ */
+static void ring_batch(struct kunit *test)
+{
+	static u8 p[3000], q[KHCL_HV_PAGE_SIZE];
+	struct khcl_ring in, out;
+	struct khcl_vmpkt_desc d;
+	u32 i, n = 0;
+
+	rt_reset(test, &in, &out);
+	for (i = 0; i < 3; i++) {
+		fill(p, 100, i);
+		KUNIT_ASSERT_EQ(test, khcl_ring_put(&out, KHCL_VMPKT_COMP, 0,
+						    i, NULL, 0, p, 100),
+				KHCL_RING_OK);
+	}
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.write_index, 0U);
+	KUNIT_EXPECT_EQ(test, guest_read(&rt_out, &d, q), -1);
+	KUNIT_EXPECT_TRUE(test, khcl_ring_publish(&out));	/* one signal */
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.write_index, 3 * 128U);
+	KUNIT_EXPECT_FALSE(test, khcl_ring_publish(&out));	/* nothing new */
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, guest_read(&rt_out, &d, q), 104);
+		KUNIT_EXPECT_EQ(test, d.trans_id, (u64)i);
+		fill(p, 100, i);
+		KUNIT_EXPECT_EQ(test, memcmp(q, p, 100), 0);
+	}
+
+	/* 5 x 3024 fit the 16 KiB ring: the sixth is full, unpublished */
+	rt_reset(test, &in, &out);
+	while (khcl_ring_put(&out, KHCL_VMPKT_COMP, 0, n, NULL, 0, p,
+			     sizeof(p)) == KHCL_RING_OK)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 5U);
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.write_index, 0U);
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.pending_send_sz, 0U);
+	KUNIT_EXPECT_TRUE(test, khcl_ring_publish(&out));
+	KUNIT_EXPECT_FALSE(test, khcl_ring_want_space(&out, 3024));
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.pending_send_sz, 3024U);
+	KUNIT_ASSERT_EQ(test, guest_read(&rt_out, &d, q), 3000);
+	KUNIT_EXPECT_TRUE(test, khcl_ring_want_space(&out, 3024));
+	KUNIT_EXPECT_EQ(test, khcl_ring_put(&out, KHCL_VMPKT_COMP, 0, 9, NULL,
+					    0, p, sizeof(p)), KHCL_RING_OK);
+	/* the reader had not caught up: no signal; the request is void */
+	KUNIT_EXPECT_FALSE(test, khcl_ring_publish(&out));
+	KUNIT_EXPECT_EQ(test, rt_out.hdr.pending_send_sz, 0U);
+}
+
 /* Loopback microbench: packets/s through both rings; reported, not judged. */
 static void ring_microbench(struct kunit *test)
 {
@@ -370,6 +421,7 @@ static struct kunit_case ring_cases[] = {
 	KUNIT_CASE(ring_single_fetch),
 	KUNIT_CASE(ring_full_and_pending),
 	KUNIT_CASE(ring_signalling),
+	KUNIT_CASE(ring_batch),
 	KUNIT_CASE(ring_microbench),
 	{}
 };

@@ -134,6 +134,90 @@ out:
 	return false;
 }
 
+u32 khcl_ring_pkt_size(u32 extlen, u32 len)
+{
+	return sizeof(struct khcl_vmpkt_desc) + extlen + ((len + 7) & ~7u) +
+	       KHCL_VMPKT_TRAILER;
+}
+
+enum khcl_ring_err khcl_ring_put(struct khcl_ring *r, u16 type, u16 flags,
+				 u64 trans_id, const void *ext, u32 extlen,
+				 const void *payload, u32 len)
+{
+	static const u8 zeros[8];
+	struct khcl_vmpkt_desc desc = {
+		.type = type,
+		.flags = flags,
+		.trans_id = trans_id,
+	};
+	u32 read, padded, total, start, idx;
+	u64 trailer;
+
+	if (len > r->size || extlen > r->size || extlen % 8)
+		return KHCL_RING_TOO_BIG;
+	padded = (len + 7) & ~7u;
+	total = khcl_ring_pkt_size(extlen, len);
+	if ((sizeof(desc) + extlen + padded) >> 3 > 0xffff || total > r->size)
+		return KHCL_RING_TOO_BIG;
+	if (!ring_guest_index(r, &read, false))
+		return KHCL_RING_BAD_INDEX;
+	/*
+	 * Full when the free space does not exceed the packet (never fill):
+	 * counted from our private index, so the batch not yet published
+	 * takes its room too.
+	 */
+	if (r->size - ring_used(r->priv, read, r->size) <= total)
+		return KHCL_RING_FULL;
+	desc.offset8 = (sizeof(desc) + extlen) >> 3;
+	desc.len8 = (sizeof(desc) + extlen + padded) >> 3;
+
+	start = r->priv;
+	idx = ring_copy_in(r, start, &desc, sizeof(desc));
+	idx = ring_copy_in(r, idx, ext, extlen);
+	idx = ring_copy_in(r, idx, payload, len);
+	idx = ring_copy_in(r, idx, zeros, padded - len);
+	trailer = (u64)start << 32;
+	r->priv = ring_copy_in(r, idx, &trailer, sizeof(trailer));
+	return KHCL_RING_OK;
+}
+
+bool khcl_ring_publish(struct khcl_ring *r)
+{
+	u32 old = r->committed, read;
+
+	if (r->priv == old)
+		return false;
+	/* what we asked room for has come, or the batch proves it has */
+	if (READ_ONCE(r->hdr->pending_send_sz))
+		WRITE_ONCE(r->hdr->pending_send_sz, 0);
+	khcl_store_release(&r->hdr->write_index, r->priv);
+	r->committed = r->priv;
+	khcl_mb();
+	/*
+	 * hv_signal_on_write, for the whole batch: only a reader that had
+	 * caught up with what was published before it needs a kick.
+	 */
+	return !READ_ONCE(r->hdr->interrupt_mask) &&
+	       ring_guest_index(r, &read, false) && read == old;
+}
+
+bool khcl_ring_want_space(struct khcl_ring *r, u32 need)
+{
+	u32 read;
+
+	if (!(READ_ONCE(r->hdr->feature_bits) & KHCL_RING_FEAT_PENDING_SEND_SZ))
+		return false;
+	/*
+	 * Ask for a signal, then look again: the reader may have made room
+	 * before it could see the request.
+	 */
+	WRITE_ONCE(r->hdr->pending_send_sz, need);
+	khcl_mb();
+	if (!ring_guest_index(r, &read, false))
+		return false;
+	return r->size - ring_used(r->priv, read, r->size) > need;
+}
+
 enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 				   u64 trans_id, const void *payload, u32 len,
 				   bool *signal)
@@ -147,61 +231,20 @@ enum khcl_ring_err khcl_ring_write_ext(struct khcl_ring *r, u16 type,
 				       u32 extlen, const void *payload,
 				       u32 len, bool *signal)
 {
-	static const u8 zeros[8];
-	struct khcl_vmpkt_desc desc = {
-		.type = type,
-		.flags = flags,
-		.trans_id = trans_id,
-	};
-	u32 read, padded, total, old, idx;
-	u64 trailer;
+	enum khcl_ring_err e;
 
 	*signal = false;
-	if (len > r->size || extlen > r->size || extlen % 8 ||
-	    !ring_guest_index(r, &read, false))
-		return len > r->size || extlen > r->size || extlen % 8 ?
-		       KHCL_RING_TOO_BIG : KHCL_RING_BAD_INDEX;
-	padded = (len + 7) & ~7u;
-	total = sizeof(desc) + extlen + padded + KHCL_VMPKT_TRAILER;
-	if ((sizeof(desc) + extlen + padded) >> 3 > 0xffff ||
-	    total > r->size)
-		return KHCL_RING_TOO_BIG;
-	desc.offset8 = (sizeof(desc) + extlen) >> 3;
-	/* Full when the free space does not exceed the packet (never fill). */
-	if (r->size - ring_used(r->priv, read, r->size) <= total) {
-		if (!(READ_ONCE(r->hdr->feature_bits) &
-		      KHCL_RING_FEAT_PENDING_SEND_SZ))
+	e = khcl_ring_put(r, type, flags, trans_id, ext, extlen, payload, len);
+	if (e == KHCL_RING_FULL) {
+		*signal = khcl_ring_publish(r);
+		if (!khcl_ring_want_space(r, khcl_ring_pkt_size(extlen, len)))
 			return KHCL_RING_FULL;
-		/* ask for a signal, then look again: the reader may have
-		 * made room before it could see the request
-		 */
-		WRITE_ONCE(r->hdr->pending_send_sz, total);
-		khcl_mb();
-		if (!ring_guest_index(r, &read, false))
-			return KHCL_RING_BAD_INDEX;
-		if (r->size - ring_used(r->priv, read, r->size) <= total)
-			return KHCL_RING_FULL;
+		e = khcl_ring_put(r, type, flags, trans_id, ext, extlen,
+				  payload, len);
 	}
-	desc.len8 = (sizeof(desc) + extlen + padded) >> 3;
-
-	old = r->priv;
-	idx = ring_copy_in(r, old, &desc, sizeof(desc));
-	idx = ring_copy_in(r, idx, ext, extlen);
-	idx = ring_copy_in(r, idx, payload, len);
-	idx = ring_copy_in(r, idx, zeros, padded - len);
-	trailer = (u64)old << 32;
-	idx = ring_copy_in(r, idx, &trailer, sizeof(trailer));
-	r->priv = idx;
-	r->committed = idx;
-	if (READ_ONCE(r->hdr->pending_send_sz))
-		WRITE_ONCE(r->hdr->pending_send_sz, 0);
-	khcl_store_release(&r->hdr->write_index, idx);
-	khcl_mb();
-	/* hv_signal_on_write: only a reader that saw it empty needs a kick. */
-	if (!READ_ONCE(r->hdr->interrupt_mask) &&
-	    ring_guest_index(r, &read, false) && read == old)
+	if (e == KHCL_RING_OK && khcl_ring_publish(r))
 		*signal = true;
-	return KHCL_RING_OK;
+	return e;
 }
 
 void khcl_ring_mask(struct khcl_ring *r)

@@ -49,17 +49,38 @@ enum khcl_ring_err khcl_ring_read(struct khcl_ring *r, void *buf, u32 buflen,
 bool khcl_ring_read_commit(struct khcl_ring *r);
 
 /*
- * Host->guest ring: write one packet (descriptor built here) whose payload
- * is @len bytes at @payload; padded to 8. @signal is set if the guest must
- * be interrupted (it was reading from an empty ring with interrupts on).
+ * Host->guest ring, a batch at a time: khcl_ring_put() lays one packet
+ * (descriptor built here, @extlen more descriptor bytes such as a
+ * transfer-page header, then @len payload bytes padded to 8) after those
+ * already put; the guest sees none of them until khcl_ring_publish()
+ * moves write_index once for the batch. KHCL_RING_FULL: publish what is
+ * put, then khcl_ring_want_space() asks the guest to signal when room
+ * comes (pending_send_sz), never before the batch is published (the
+ * guest counts room from the write_index it sees).
+ */
+enum khcl_ring_err khcl_ring_put(struct khcl_ring *r, u16 type, u16 flags,
+				 u64 trans_id, const void *ext, u32 extlen,
+				 const void *payload, u32 len);
+/* Bytes a packet takes on the ring, trailer included. */
+u32 khcl_ring_pkt_size(u32 extlen, u32 len);
+/*
+ * Publish the batch; true if the guest must be signalled (it had read
+ * everything published before and its interrupts are on).
+ */
+bool khcl_ring_publish(struct khcl_ring *r);
+/*
+ * Ask for a signal once more than @need bytes are free; true if they are
+ * already (put again now), false if the guest's signal will tell.
+ */
+bool khcl_ring_want_space(struct khcl_ring *r, u32 need);
+
+/*
+ * One packet, put and published (@signal: kick the guest). On
+ * KHCL_RING_FULL pending_send_sz is set for it.
  */
 enum khcl_ring_err khcl_ring_write(struct khcl_ring *r, u16 type, u16 flags,
 				   u64 trans_id, const void *payload, u32 len,
 				   bool *signal);
-/*
- * The same with @extlen (a multiple of 8) more descriptor bytes before the
- * payload, e.g. a transfer-page header: offset8 then points past them.
- */
 enum khcl_ring_err khcl_ring_write_ext(struct khcl_ring *r, u16 type,
 				       u16 flags, u64 trans_id, const void *ext,
 				       u32 extlen, const void *payload,

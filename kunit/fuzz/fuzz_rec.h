@@ -162,6 +162,9 @@ enum fr_op {
 			 * the data (op bit 7: of the host->guest ring)
 			 */
 	FR_MASK,	/* mask, unmask */
+	FR_BATCH,	/* n:u8 len:u16: n % 8 + 1 khcl_ring_put of len % 1024
+			 * (+ 8 * i) bytes, then one khcl_ring_publish
+			 */
 	FR_NOPS
 };
 

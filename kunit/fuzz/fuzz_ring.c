@@ -408,6 +408,47 @@ out:
 	free(ext);
 }
 
+/*
+ * A batch: puts move only our private index, and touch nothing of the
+ * guest's but the data between the published and the private index;
+ * the publish moves write_index once, to the end of the batch.
+ */
+static void fr_batch(uint32_t n, uint32_t len)
+{
+	struct fr_side *s = &fr.out;
+	uint32_t old = s->r.priv, i, l, put = 0, end;
+	uint8_t pay[1024 + 64];
+	enum khcl_ring_err e;
+	bool sig;
+
+	if (s->r.committed != old)
+		fr_fail();
+	memcpy(fr.snap, s->data, s->size);
+	fr_call_start(s);
+	for (i = 0; i <= n % 8; i++) {
+		l = len % 1024 + 8 * i;
+		fr_fill(pay, l, (uint8_t)i);
+		e = khcl_ring_put(&s->r, 6, 0, ++fr.trans_id, NULL, 0, pay, l);
+		if (e != KHCL_RING_OK)
+			break;
+		put += khcl_ring_pkt_size(0, l);
+	}
+	if (s->stored_w || s->pend_stores || s->r.committed != old ||
+	    s->r.priv != (old + put) % s->size || put >= s->size)
+		fr_fail();
+	/* nothing outside the batch moved */
+	end = s->r.priv;
+	if (!put && memcmp(fr.snap, s->data, s->size))
+		fr_fail();
+	for (i = end; i != old; i = (i + 1) % s->size)
+		if (s->data[i] != fr.snap[i])
+			fr_fail();
+	sig = khcl_ring_publish(&s->r);
+	if (!put ? s->stored_w || sig :
+	    !s->stored_w || s->store_w != end || s->r.committed != end)
+		fr_fail();
+}
+
 /* The guest, as hv_ringbuffer_write does it (or not, @bad). */
 FZ_NOCOV static void fr_guest_put(uint32_t len, uint8_t bad)
 {
@@ -560,6 +601,12 @@ static void fr_run(struct fz_in *in)
 			v = fz_u16(in);
 			a = fz_u8(in);
 			fr_scribble(op, v, a, fz_u8(in));
+			break;
+		case FR_BATCH:
+			a = fz_u8(in);
+			v = fz_u16(in);
+			if (fr.out.ok)
+				fr_batch(a, v);
 			break;
 		case FR_MASK:
 			if (fr.in.ok) {

@@ -519,6 +519,12 @@ static void fr_script(void)
 	put8(FR_DRAIN);
 	put8(1);
 	put8(FR_MASK);
+	for (int i = 0; i < 4; i++) {		/* batches, the last full */
+		put8(FR_BATCH);
+		put8(3 + i);
+		put16(200 + 250 * i);
+		put8(FR_GUEST_GET);
+	}
 	fr_put(100, 0x0b);			/* bad len8 */
 	put8(FR_READ);
 	put16(64);
