@@ -379,6 +379,13 @@ static void ring_batch(struct kunit *test)
 	/* the reader had not caught up: no signal; the request is void */
 	KUNIT_EXPECT_FALSE(test, khcl_ring_publish(&out));
 	KUNIT_EXPECT_EQ(test, rt_out.hdr.pending_send_sz, 0U);
+	/* a reader claiming to have read the unpublished batch lies */
+	rt_reset(test, &in, &out);
+	KUNIT_ASSERT_EQ(test, khcl_ring_put(&out, KHCL_VMPKT_COMP, 0, 1, NULL,
+					    0, p, 8), KHCL_RING_OK);
+	rt_out.hdr.read_index = 32;
+	KUNIT_EXPECT_EQ(test, khcl_ring_put(&out, KHCL_VMPKT_COMP, 0, 2, NULL,
+					    0, p, 8), KHCL_RING_BAD_INDEX);
 }
 
 /* Loopback microbench: packets/s through both rings; reported, not judged. */

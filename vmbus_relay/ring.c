@@ -159,7 +159,14 @@ enum khcl_ring_err khcl_ring_put(struct khcl_ring *r, u16 type, u16 flags,
 	total = khcl_ring_pkt_size(extlen, len);
 	if ((sizeof(desc) + extlen + padded) >> 3 > 0xffff || total > r->size)
 		return KHCL_RING_TOO_BIG;
-	if (!ring_guest_index(r, &read, false))
+	/*
+	 * The reader cannot have read past what was published: a read index
+	 * inside the unpublished batch is a lie that would let the batch
+	 * overrun itself.
+	 */
+	if (!ring_guest_index(r, &read, false) ||
+	    ring_used(r->priv, read, r->size) <
+	    ring_used(r->priv, r->committed, r->size))
 		return KHCL_RING_BAD_INDEX;
 	/*
 	 * Full when the free space does not exceed the packet (never fill):

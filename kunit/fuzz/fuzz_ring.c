@@ -27,6 +27,7 @@
  *    stops moving: an unbounded loop is a libFuzzer timeout).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../vmbus_relay/ring.h"
@@ -59,8 +60,10 @@ static struct {
 	uint8_t snap[FR_MAX_DATA];
 } fr;
 
-static void fr_fail(void)
+#define fr_fail() fr_fail_at(__LINE__)
+static void fr_fail_at(int line)
 {
+	fprintf(stderr, "fuzz_ring: check at line %d failed\n", line);
 	abort();
 }
 
