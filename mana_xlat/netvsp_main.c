@@ -27,184 +27,202 @@ static char *mac = "02:6b:68:63:6c:01";
 module_param(mac, charp, 0444);
 MODULE_PARM_DESC(mac, "MAC address the guest's NIC reports (locally administered default)");
 
-static atomic64_t nv_rndis_ctl, nv_data_dropped, nv_refused, nv_stalls,
+static atomic64_t nv_rndis_ctl, nv_data_dropped, nv_refused, nv_no_request,
 		  nv_no_section, nv_copy_faults;
 
+/* Per channel: protocol state, the receive buffer; the worker's only. */
 struct nv_chan {
 	struct khcl_nvsp_chan nvsp;
 	struct khcl_rndis_dev rndis;
 	u8 *recv_va;			/* the guest's receive buffer */
 	u32 recv_len;
 	DECLARE_BITMAP(used, NV_SECTIONS);
-	/* an answer kept until it fits on the ring */
-	bool pending;
-	u64 pending_id;
-	bool comp_sent;
-	int section;			/* -1: no transfer-page packet due */
-	u32 reply_len;
-	struct khcl_nvsp_msg reply;
 	u8 msg[KHCL_RNDIS_MAX_MSG];
 	u8 out[KHCL_RNDIS_MAX_REPLY];
 };
 
+/*
+ * Per request: the NVSP completion, or (a request the guest did not ask
+ * for) a transfer-page packet naming the receive section of an RNDIS
+ * answer.
+ */
+struct nv_req {
+	struct khcl_vsp_req req;	/* first */
+	struct khcl_nvsp_msg msg;
+	struct khcl_xfer_hdr xfer;
+	bool completion;
+	u8 ctl;				/* what ->ctl_done finishes */
+};
+
+enum { NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE };
+
 static u8 nv_mac[ETH_ALEN];
 
 
-static int nv_comp(struct khcl_vsp_chan *ch, u64 id,
-		   const struct khcl_nvsp_msg *m)
+static void nv_end(struct nv_req *nr)
 {
-	return khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, id, m, sizeof(*m));
+	if (nr->completion)
+		khcl_vsp_complete(&nr->req, &nr->msg, sizeof(nr->msg));
+	else
+		khcl_vsp_req_end(&nr->req);
 }
 
-/* The RNDIS answer in section nc->section, as a transfer-page packet. */
-static int nv_xfer(struct khcl_vsp_chan *ch, struct nv_chan *nc)
+/*
+ * The RNDIS answer of @n bytes at @out, into a free receive section, sent
+ * as a transfer-page packet on a request of its own (the guest did not
+ * ask for that packet: it comes from the reserve).
+ */
+static void nv_rndis_answer(struct khcl_vsp_chan *ch, struct nv_chan *nc,
+			    const u8 *out, u32 n)
 {
-	struct khcl_xfer_hdr x = {
+	struct khcl_vsp_req *req;
+	struct nv_req *ar;
+	int s;
+
+	s = find_first_zero_bit(nc->used, NV_SECTIONS);
+	if (s >= NV_SECTIONS || (s + 1) * NV_SECTION > nc->recv_len) {
+		/* the guest keeps its sections: it only hurts itself */
+		atomic64_inc(&nv_no_section);
+		pr_warn_ratelimited("no free receive section: RNDIS answer dropped\n");
+		return;
+	}
+	req = khcl_vsp_req_get(ch);
+	if (!req) {
+		atomic64_inc(&nv_no_request);
+		pr_warn_ratelimited("no request free: RNDIS answer dropped\n");
+		return;
+	}
+	ar = container_of(req, struct nv_req, req);
+	set_bit(s, nc->used);
+	memcpy(nc->recv_va + s * NV_SECTION, out, n);
+	ar->xfer = (struct khcl_xfer_hdr) {
 		.pageset_id = nc->nvsp.recv_id,
 		.range_cnt = 1,
-		.byte_count = nc->reply_len,
-		.byte_offset = nc->section * NV_SECTION,
+		.byte_count = n,
+		.byte_offset = s * NV_SECTION,
 	};
-	struct khcl_nvsp_msg m;
-
-	khcl_nvsp_rndis_to_guest(&m);
-	return khcl_vsp_send_ext(ch, KHCL_VMPKT_DATA_USING_XFER_PAGES,
-				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
-				 nc->section + 1, &x, sizeof(x), &m, sizeof(m));
+	khcl_nvsp_rndis_to_guest(&ar->msg);
+	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
+				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
+				 &ar->xfer, sizeof(ar->xfer), &ar->msg,
+				 sizeof(ar->msg));
 }
 
-/* Send what is due: the completion, then the RNDIS answer. */
-static int nv_flush(struct khcl_vsp_chan *ch, struct nv_chan *nc, u64 id)
+static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
+		     const struct khcl_nvsp_req *r, struct nv_req *nr)
 {
-	int ret = 0;
-
-	nc->pending_id = id;
-	if (!nc->comp_sent) {
-		ret = nv_comp(ch, id, &nc->reply);
-		if (!ret)
-			nc->comp_sent = true;
-	}
-	if (!ret && nc->section >= 0) {
-		ret = nv_xfer(ch, nc);
-		if (!ret)
-			nc->section = -1;
-	}
-	nc->pending = ret == -EAGAIN;
-	if (ret == -EAGAIN) {
-		atomic64_inc(&nv_stalls);
-		return ret;	/* the same packet comes back: go on then */
-	}
-	return 0;
-}
-
-static int nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
-		    const struct khcl_nvsp_req *r)
-{
-	int n, s;
+	int n;
 
 	atomic64_inc(&nv_rndis_ctl);
-	nc->section = -1;
-	nc->comp_sent = false;
+	nr->completion = true;
 	/* out of the guest pages it names, once */
 	if (khcl_vtl0mem_copy(r->pfns, r->npfns, r->rndis_offset, nc->msg,
 			      r->rndis_len, false)) {
 		atomic64_inc(&nv_copy_faults);
 		pr_warn_ratelimited("RNDIS message outside VTL0 RAM: refused\n");
-		khcl_nvsp_rndis_complete(&nc->reply, false);
-		return nv_flush(ch, nc, r->trans_id);
+		khcl_nvsp_rndis_complete(&nr->msg, false);
+		nv_end(nr);
+		return;
 	}
 	n = khcl_rndis_control(&nc->rndis, nc->msg, r->rndis_len, nc->out);
-	khcl_nvsp_rndis_complete(&nc->reply, n >= 0);
-	if (n > 0) {
-		s = find_first_zero_bit(nc->used, NV_SECTIONS);
-		if (s >= NV_SECTIONS || (s + 1) * NV_SECTION > nc->recv_len) {
-			/* the guest keeps its sections: it only hurts itself */
-			atomic64_inc(&nv_no_section);
-			pr_warn_ratelimited("no free receive section: RNDIS answer dropped\n");
-		} else {
-			set_bit(s, nc->used);
-			memcpy(nc->recv_va + s * NV_SECTION, nc->out, n);
-			nc->section = s;
-			nc->reply_len = n;
-		}
-	}
-	return nv_flush(ch, nc, r->trans_id);
+	khcl_nvsp_rndis_complete(&nr->msg, n >= 0);
+	/* the completion, then the answer: they go out in this order */
+	nv_end(nr);
+	if (n > 0)
+		nv_rndis_answer(ch, nc, nc->out, n);
 }
 
-static int nv_packet(struct khcl_vsp_chan *ch,
-		     const struct khcl_vmpkt_desc *d, const void *pkt, u32 len)
+static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
+		      const struct khcl_vmpkt_desc *d, const void *pkt, u32 len)
 {
+	struct nv_req *nr = container_of(req, struct nv_req, req);
 	struct nv_chan *nc = khcl_vsp_chan_priv(ch);
 	struct khcl_nvsp_req r;
-	void *va;
-	u32 n;
 	int ret;
 
-	if (nc->pending && nc->pending_id == d->trans_id)
-		return nv_flush(ch, nc, d->trans_id);
-	if (nc->pending) {
-		/*
-		 * The guest rewrote the packet it left on the ring (a new
-		 * trans_id): the answer kept for the old one is void, and
-		 * the receive section it held goes back.
-		 */
-		if (nc->section >= 0)
-			clear_bit(nc->section, nc->used);
-		nc->section = -1;
-		nc->pending = false;
-		atomic64_inc(&nv_refused);
-	}
-
+	nr->completion = false;
 	ret = khcl_nvsp_parse(&nc->nvsp, d, pkt, len, &r);
 	if (ret) {
 		atomic64_inc(&nv_refused);
 		pr_info_ratelimited("sub-channel %u: packet refused: %s\n",
 				    khcl_vsp_chan_index(ch),
 				    khcl_nvsp_err_name(-ret - 1));
-		return 0;
+		nv_end(nr);
+		return;
 	}
-	nc->section = -1;
-	nc->comp_sent = false;
-	switch (khcl_nvsp_control(&nc->nvsp, &r, &nc->reply)) {
+	switch (khcl_nvsp_control(&nc->nvsp, &r, &nr->msg)) {
 	case KHCL_NVSP_NONE:
-		return 0;
+		break;
 	case KHCL_NVSP_REPLY:
-		return nv_flush(ch, nc, r.trans_id);
+		nr->completion = true;
+		break;
 	case KHCL_NVSP_MAP_RECV_BUF:
-		va = khcl_vsp_gpadl_map(ch, nc->nvsp.recv_gpadl, &n);
-		if (IS_ERR(va)) {
-			pr_warn("receive buffer GPADL %u: %ld\n",
-				nc->nvsp.recv_gpadl, PTR_ERR(va));
-			n = 0;
-		} else {
-			nc->recv_va = va;
-			nc->recv_len = n;
-			bitmap_zero(nc->used, NV_SECTIONS);
-		}
-		khcl_nvsp_recv_buf_done(&nc->nvsp, n, NV_SECTION, &nc->reply);
-		return nv_flush(ch, nc, r.trans_id);
+		nr->ctl = NV_CTL_MAP;
+		khcl_vsp_gpadl_map(req, nc->nvsp.recv_gpadl);
+		return;		/* ends in nv_ctl_done */
 	case KHCL_NVSP_UNMAP_RECV_BUF:
-		if (nc->recv_va)
-			khcl_vsp_gpadl_unmap(ch, nc->recv_va);
-		nc->recv_va = NULL;
-		nc->recv_len = 0;
-		return 0;
+		if (nc->recv_va) {
+			nr->ctl = NV_CTL_UNMAP;
+			khcl_vsp_gpadl_unmap(req, nc->recv_va);
+			nc->recv_va = NULL;
+			nc->recv_len = 0;
+			return;	/* ends in nv_ctl_done */
+		}
+		break;
 	case KHCL_NVSP_RNDIS:
-		return nv_rndis(ch, nc, &r);
+		nv_rndis(ch, nc, &r, nr);
+		return;
 	case KHCL_NVSP_RNDIS_DATA:
 		/* no NIC queue behind us yet: complete and drop */
 		atomic64_inc(&nv_data_dropped);
-		khcl_nvsp_rndis_complete(&nc->reply, true);
-		return r.completion ? nv_flush(ch, nc, r.trans_id) : 0;
+		khcl_nvsp_rndis_complete(&nr->msg, true);
+		nr->completion = r.completion;
+		break;
 	case KHCL_NVSP_SECTION_DONE:
 		if (r.trans_id >= 1 && r.trans_id <= NV_SECTIONS &&
 		    test_and_clear_bit(r.trans_id - 1, nc->used))
-			return 0;
+			break;
 		nc->nvsp.errors[KHCL_NVSP_ERR_SECTION]++;
 		atomic64_inc(&nv_refused);
-		return 0;
+		break;
 	}
-	return 0;
+	nv_end(nr);
+}
+
+/* The receive buffer mapped (or not), or unmapped. */
+static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
+{
+	struct nv_req *nr = container_of(req, struct nv_req, req);
+	struct nv_chan *nc = khcl_vsp_chan_priv(ch);
+	u32 n = 0;
+
+	switch (nr->ctl) {
+	case NV_CTL_MAP:
+		if (!req->ctl_result && nc->recv_va) {
+			/* a second SEND_RECV_BUF overtook the first: refused */
+			nr->ctl = NV_CTL_UNMAP_REFUSE;
+			khcl_vsp_gpadl_unmap(req, req->ctl_va);
+			return;
+		}
+		if (!req->ctl_result) {
+			nc->recv_va = req->ctl_va;
+			nc->recv_len = req->ctl_len;
+			n = req->ctl_len;
+			bitmap_zero(nc->used, NV_SECTIONS);
+		} else {
+			pr_warn("receive buffer GPADL %u: %ld\n",
+				nc->nvsp.recv_gpadl, req->ctl_result);
+		}
+		fallthrough;
+	case NV_CTL_UNMAP_REFUSE:
+		/* SEND_RECV_BUF's answer: sections, or a failure (n 0) */
+		khcl_nvsp_recv_buf_done(&nc->nvsp, n, NV_SECTION, &nr->msg);
+		nr->completion = true;
+		break;
+	default:		/* an unmap: REVOKE_RECV_BUF has no answer */
+		break;
+	}
+	nv_end(nr);
 }
 
 static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
@@ -219,7 +237,6 @@ static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 	nc->rndis.mtu = ETH_DATA_LEN;
 	nc->rndis.link_speed = 100000000;	/* 10 Gb/s, in 100 bps */
 	nc->rndis.link_up = false;		/* no data path yet */
-	nc->section = -1;
 	khcl_vsp_chan_set_priv(ch, nc);
 	pr_info("channel open (sub-channel %u)\n", khcl_vsp_chan_index(ch));
 	return 0;
@@ -247,6 +264,7 @@ static const struct khcl_vsp_ops nv_ops = {
 	.open = nv_open,
 	.close = nv_close,
 	.packet = nv_packet,
+	.ctl_done = nv_ctl_done,
 };
 
 static struct khcl_vsp nv_vsp = {
@@ -256,6 +274,9 @@ static struct khcl_vsp nv_vsp = {
 	.instance_id = { { 0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,
 			   0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x0e, 0x70 } },
 	.ops = &nv_ops,
+	.req_size = sizeof(struct nv_req),
+	.depth = 64,
+	.reserve = 8,		/* RNDIS answers and indications */
 };
 
 /* /sys/module/khcl_mana_xlat/parameters/<stat> */
@@ -263,7 +284,7 @@ static struct khcl_vsp nv_vsp = {
 KHCL_VSP_STAT(rndis_ctl, nv_rndis_ctl);
 KHCL_VSP_STAT(data_dropped, nv_data_dropped);
 KHCL_VSP_STAT(refused, nv_refused);
-KHCL_VSP_STAT(stalls, nv_stalls);
+KHCL_VSP_STAT(no_request, nv_no_request);
 KHCL_VSP_STAT(no_section, nv_no_section);
 KHCL_VSP_STAT(copy_faults, nv_copy_faults);
 

@@ -27,21 +27,31 @@ static unsigned int max_transfer_kb = 512;
 module_param(max_transfer_kb, uint, 0444);
 MODULE_PARM_DESC(max_transfer_kb, "Largest SRB transfer announced and accepted, KiB (4..8192)");
 
+static unsigned int depth = 128;
+module_param(depth, uint, 0444);
+MODULE_PARM_DESC(depth, "Requests per channel (1..4096; the server caps it by the ring and its max_requests)");
+
 static struct khcl_vstor_limits sv_lim;
 
-/* Per channel: protocol state and the answer kept until it fits. */
+/* Per channel: protocol state; the worker's scratch for response data. */
 struct sv_chan {
 	struct khcl_vstor_chan st;
-	bool pending;			/* reply not yet on the ring */
-	u64 pending_id;
-	struct khcl_vstor_packet reply;
 	u8 data[512];			/* SCSI response data */
 };
 
-static atomic64_t sv_srbs, sv_refused, sv_stalls, sv_copy_faults;
+/* Per request: its answer, written by the channel's worker later. */
+struct sv_req {
+	struct khcl_vsp_req req;	/* first */
+	struct khcl_vstor_packet reply;
+	bool completion;		/* the guest asked for one */
+	u16 sub_channels;		/* CREATE_SUB_CHANNELS asked for */
+};
+
+static atomic64_t sv_srbs, sv_refused, sv_copy_faults;
 
 
-static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r)
+static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r,
+			   struct khcl_vstor_packet *reply)
 {
 	struct khcl_scsi_result res;
 	u32 alloc = r->srb.data_in == 1 ? r->data_len : 0;
@@ -55,71 +65,69 @@ static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r)
 					      sc->data, res.data_len, true)) {
 		atomic64_inc(&sv_copy_faults);
 		pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
-		khcl_vstor_fail_reply(r, &sc->reply);
+		khcl_vstor_fail_reply(r, reply);
 		return;
 	}
 	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
-			     res.sense_len, res.data_len, &sc->reply);
+			     res.sense_len, res.data_len, reply);
 }
 
-static int sv_send_reply(struct khcl_vsp_chan *ch, struct sv_chan *sc,
-			 u64 trans_id)
+static void sv_end(struct sv_req *sr)
 {
-	int ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, trans_id, &sc->reply,
-				sizeof(sc->reply));
-
-	sc->pending = ret == -EAGAIN;
-	sc->pending_id = trans_id;
-	if (ret == -EAGAIN) {
-		atomic64_inc(&sv_stalls);
-		return ret;	/* the same packet comes back: answer again */
-	}
-	return 0;
+	if (sr->completion)
+		khcl_vsp_complete(&sr->req, &sr->reply, sizeof(sr->reply));
+	else
+		khcl_vsp_req_end(&sr->req);
 }
 
-static int sv_packet(struct khcl_vsp_chan *ch,
-		     const struct khcl_vmpkt_desc *d, const void *pkt, u32 len)
+static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
+		      const struct khcl_vmpkt_desc *d, const void *pkt, u32 len)
 {
+	struct sv_req *sr = container_of(req, struct sv_req, req);
 	struct sv_chan *sc = khcl_vsp_chan_priv(ch);
 	struct khcl_vstor_req r;
-	int ret, n;
-
-	if (sc->pending && sc->pending_id == d->trans_id)
-		return sv_send_reply(ch, sc, d->trans_id);
+	int ret;
 
 	ret = khcl_vstor_parse(&sc->st, d, pkt, len, &r);
+	sr->completion = r.completion;
 	if (ret) {
 		atomic64_inc(&sv_refused);
 		pr_info_ratelimited("sub-channel %u: packet refused: %s\n",
 				    khcl_vsp_chan_index(ch),
 				    khcl_vstor_err_name(-ret - 1));
-		if (!r.completion)
-			return 0;
-		khcl_vstor_fail_reply(&r, &sc->reply);
-		return sv_send_reply(ch, sc, r.trans_id);
+		if (r.completion)
+			khcl_vstor_fail_reply(&r, &sr->reply);
+		sv_end(sr);
+		return;
 	}
 
-	switch (khcl_vstor_control(&sc->st, &r, &sc->reply)) {
+	switch (khcl_vstor_control(&sc->st, &r, &sr->reply)) {
 	case KHCL_VSTOR_NONE:
-		return 0;
+		sr->completion = false;
+		break;
 	case KHCL_VSTOR_REPLY:
 		break;
 	case KHCL_VSTOR_DO_SRB:
-		sv_execute_srb(sc, &r);
-		if (!r.completion)
-			return 0;
+		sv_execute_srb(sc, &r, &sr->reply);
 		break;
 	case KHCL_VSTOR_DO_SUBCHANNELS:
-		n = khcl_vsp_offer_subchannels(ch, r.sub_channel_count);
-		pr_info("storvsc asked for %u sub-channels: %d offered\n",
-			r.sub_channel_count, n);
-		sc->reply.status = n > 0 ? KHCL_VSTOR_STATUS_OK :
-					   KHCL_VSTOR_STATUS_FAILED;
-		if (!r.completion)
-			return 0;
-		break;
+		sr->sub_channels = r.sub_channel_count;
+		khcl_vsp_offer_subchannels(req, r.sub_channel_count);
+		return;		/* ends in sv_ctl_done */
 	}
-	return sv_send_reply(ch, sc, r.trans_id);
+	sv_end(sr);
+}
+
+static void sv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
+{
+	struct sv_req *sr = container_of(req, struct sv_req, req);
+	long n = req->ctl_result;
+
+	pr_info("storvsc asked for %u sub-channels: %ld offered\n",
+		sr->sub_channels, n);
+	sr->reply.status = n > 0 ? KHCL_VSTOR_STATUS_OK :
+				   KHCL_VSTOR_STATUS_FAILED;
+	sv_end(sr);
 }
 
 static int sv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
@@ -154,6 +162,7 @@ static const struct khcl_vsp_ops sv_ops = {
 	.open = sv_open,
 	.close = sv_close,
 	.packet = sv_packet,
+	.ctl_done = sv_ctl_done,
 };
 
 static struct khcl_vsp sv_vsp = {
@@ -163,13 +172,13 @@ static struct khcl_vsp sv_vsp = {
 	.instance_id = { { 0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,
 			   0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x05, 0x10 } },
 	.ops = &sv_ops,
+	.req_size = sizeof(struct sv_req),
 };
 
-/* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,stalls,copy_faults} */
+/* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,copy_faults} */
 
 KHCL_VSP_STAT(srbs, sv_srbs);
 KHCL_VSP_STAT(refused, sv_refused);
-KHCL_VSP_STAT(stalls, sv_stalls);
 KHCL_VSP_STAT(copy_faults, sv_copy_faults);
 
 static struct khcl_knobs *sv_knobs;
@@ -181,6 +190,7 @@ static int __init sv_init(void)
 	sv_lim.max_subchannels = min_t(unsigned int, max_subchannels,
 				       KHCL_VMB_MAX_SUBCHANNELS);
 	sv_lim.max_transfer_bytes = clamp(max_transfer_kb, 4u, 8192u) << 10;
+	sv_vsp.depth = clamp(depth, 1u, 4096u);
 	ret = khcl_vsp_register(&sv_vsp);
 	if (!ret)	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */
 		sv_knobs = khcl_knobs_dir("nvme_xlat", THIS_MODULE);

@@ -3,7 +3,14 @@
  * khcl VMBus server: the data path of one channel. Its rings live in VTL0
  * pages named by the guest's ring GPADL; they are mapped at open time
  * (ZONE_DEVICE pages held with a pgmap reference, vmap'd), served by one
- * worker per channel with a packet budget per run, and unmapped at close.
+ * worker per channel on the channel's target CPU, and unmapped at close.
+ *
+ * The worker, each run: the VSP's ended requests go on the host->guest
+ * ring as one batch (one publish, at most one signal); then, while a
+ * request is free and the budget lasts, one packet is copied out of the
+ * guest->host ring into server memory, once, and handed to the VSP with
+ * its request; then the answers of that batch. Nothing else writes the
+ * host->guest ring, so it needs no lock.
  */
 #define pr_fmt(fmt) "khcl_vmbus: " fmt
 
@@ -22,6 +29,19 @@ static unsigned int max_pkt = 16384;
 module_param(max_pkt, uint, 0444);
 MODULE_PARM_DESC(max_pkt, "Largest guest packet accepted, bytes (larger: channel stopped)");
 
+static unsigned int max_requests = 256;
+module_param(max_requests, uint, 0644);
+MODULE_PARM_DESC(max_requests, "Requests per channel at most, whatever a VSP asks for (1..4096; from the next open)");
+
+static unsigned int drain_ms = 5000;
+module_param(drain_ms, uint, 0644);
+MODULE_PARM_DESC(drain_ms, "Close: each time requests stay in flight this long, count and log it, then wait on (100..600000)");
+
+enum { REQ_FREE, REQ_VSP, REQ_ENDED, REQ_CTL };
+
+/* The smallest packet a guest can queue: descriptor and trailer. */
+#define CHAN_MIN_PKT	(sizeof(struct khcl_vmpkt_desc) + KHCL_VMPKT_TRAILER)
+
 static void chan_put_pages(struct khcl_vsp_chan *ch)
 {
 	u32 i;
@@ -36,27 +56,159 @@ static void chan_put_pages(struct khcl_vsp_chan *ch)
 
 static void chan_unmap(struct khcl_vsp_chan *ch)
 {
-	if (ch->in_map)
-		vunmap(ch->in_map);
-	if (ch->out_map)
-		vunmap(ch->out_map);
+	if (ch->pages) {	/* a test channel's rings are not ours */
+		if (ch->in_map)
+			vunmap(ch->in_map);
+		if (ch->out_map)
+			vunmap(ch->out_map);
+	}
 	ch->in_map = NULL;
 	ch->out_map = NULL;
 	chan_put_pages(ch);
 	kfree(ch->pktbuf);
 	ch->pktbuf = NULL;
+	kvfree(ch->pool);
+	ch->pool = NULL;
+}
+
+static struct khcl_vsp_req *chan_req(struct khcl_vsp_chan *ch, u32 i)
+{
+	return ch->pool + (size_t)i * ch->req_size;
+}
+
+/* The pool, sized from what the VSP announced, capped by the ring. */
+static int chan_pool_alloc(struct khcl_vsp_chan *ch)
+{
+	const struct khcl_vsp *vsp = ch->vsp;
+	u32 i, depth = vsp->depth ? vsp->depth : 16;
+
+	depth = min3(depth, clamp(READ_ONCE(max_requests), 1u, 4096u),
+		     (u32)(ch->in.size / CHAN_MIN_PKT));
+	ch->req_size = ALIGN(max_t(u32, vsp->req_size,
+				   sizeof(struct khcl_vsp_req)), 8);
+	ch->reserve = min(vsp->reserve, depth / 2);
+	ch->depth = max(depth, ch->reserve + 1);
+	ch->pool = kvcalloc(ch->depth, ch->req_size, GFP_KERNEL);
+	if (!ch->pool)
+		return -ENOMEM;
+	ch->free = NULL;
+	for (i = ch->depth; i-- > 0;) {
+		struct khcl_vsp_req *r = chan_req(ch, i);
+
+		r->ch = (void *)ch->free;
+		ch->free = r;
+	}
+	ch->nfree = ch->depth;
+	init_llist_head(&ch->done);
+	init_llist_head(&ch->ctl_done);
+	ch->backlog = NULL;
+	ch->backlog_tail = NULL;
+	return 0;
+}
+
+/* A free request, if the reader (@unsolicited false) may have one. */
+static struct khcl_vsp_req *chan_req_take(struct khcl_vsp_chan *ch,
+					  bool unsolicited)
+{
+	struct khcl_vsp_req *r = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->free_lock, flags);
+	if (ch->open && ch->nfree > (unsolicited ? 0 : ch->reserve)) {
+		r = ch->free;
+		ch->free = (void *)r->ch;
+		ch->nfree--;
+	}
+	spin_unlock_irqrestore(&ch->free_lock, flags);
+	if (!r)
+		return NULL;
+	memset(r, 0, sizeof(*r));	/* the VSP's part is its own */
+	r->ch = ch;
+	r->state = REQ_VSP;
+	return r;
+}
+
+static void chan_req_free(struct khcl_vsp_chan *ch, struct khcl_vsp_req *r)
+{
+	unsigned long flags;
+	bool idle;
+
+	WRITE_ONCE(r->state, REQ_FREE);
+	spin_lock_irqsave(&ch->free_lock, flags);
+	r->ch = (void *)ch->free;
+	ch->free = r;
+	idle = ++ch->nfree == ch->depth;
+	spin_unlock_irqrestore(&ch->free_lock, flags);
+	if (idle)
+		wake_up(&ch->drain_wq);
+}
+
+/* The CPU of the guest's target VP, where its interrupts land. */
+static int chan_cpu(struct khcl_vsp_chan *ch)
+{
+	u32 vp = READ_ONCE(ch->target_vp);
+
+	return vp < nr_cpu_ids && cpu_online(vp) ? vp : WORK_CPU_UNBOUND;
+}
+
+void khcl_chan_kick(struct khcl_vsp_chan *ch)
+{
+	queue_work_on(chan_cpu(ch), khcl_vmbus.chan_wq, &ch->work);
+}
+
+int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
+		    void *out_map, u32 out_bytes, u32 target_vp,
+		    const u8 *userdata)
+{
+	int ret;
+
+	ch->in_map = in_map;
+	ch->out_map = out_map;
+	ret = khcl_ring_init(&ch->in, in_map, in_map + KHCL_RING_HDR_SIZE,
+			     in_bytes, false);
+	if (!ret)
+		ret = khcl_ring_init(&ch->out, out_map,
+				     out_map + KHCL_RING_HDR_SIZE, out_bytes,
+				     true);
+	if (ret)
+		return ret;
+	ch->pktbuf_size = clamp(max_pkt, 4096u, 1u << 20);
+	ch->pktbuf = kmalloc(ch->pktbuf_size, GFP_KERNEL);
+	ret = ch->pktbuf ? chan_pool_alloc(ch) : -ENOMEM;
+	if (ret)
+		goto err;
+	ch->target_vp = target_vp;
+	ch->failed = false;
+	ch->mapped = true;
+	ret = ch->vsp->ops->open(ch, userdata);
+	if (ret) {
+		ch->mapped = false;
+		goto err;
+	}
+	spin_lock_irq(&ch->free_lock);
+	ch->open = true;
+	spin_unlock_irq(&ch->free_lock);
+	trace_khcl_vmbus_chan(ch->relid, "open", ch->depth);
+	/* the guest may have queued packets before the result went out */
+	khcl_chan_kick(ch);
+	return 0;
+err:
+	kfree(ch->pktbuf);
+	ch->pktbuf = NULL;
+	kvfree(ch->pool);
+	ch->pool = NULL;
+	return ret;
 }
 
 int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 		   u32 downstream, u32 target_vp, const u8 *userdata)
 {
 	u32 i, n = ring->npfns;
+	void *in_map, *out_map;
 	int ret = -EFAULT;
 
 	ch->pages = kvcalloc(n, sizeof(*ch->pages), GFP_KERNEL);
-	ch->pktbuf_size = clamp(max_pkt, 4096u, 1u << 20);
-	ch->pktbuf = kmalloc(ch->pktbuf_size, GFP_KERNEL);
-	if (!ch->pages || !ch->pktbuf) {
+	if (!ch->pages) {
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -68,47 +220,69 @@ int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 		if (!ch->pages[i])
 			goto err;
 	}
-	ch->in_map = vmap(ch->pages, downstream, VM_MAP, PAGE_KERNEL);
-	ch->out_map = vmap(ch->pages + downstream, n - downstream, VM_MAP,
-			   PAGE_KERNEL);
-	if (!ch->in_map || !ch->out_map) {
+	in_map = vmap(ch->pages, downstream, VM_MAP, PAGE_KERNEL);
+	out_map = vmap(ch->pages + downstream, n - downstream, VM_MAP,
+		       PAGE_KERNEL);
+	ch->in_map = in_map;
+	ch->out_map = out_map;
+	if (!in_map || !out_map) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = khcl_ring_init(&ch->in, ch->in_map,
-			     ch->in_map + KHCL_RING_HDR_SIZE,
-			     (downstream - 1) * KHCL_HV_PAGE_SIZE, false);
+	ret = khcl_chan_serve(ch, in_map, (downstream - 1) * KHCL_HV_PAGE_SIZE,
+			      out_map,
+			      (n - downstream - 1) * KHCL_HV_PAGE_SIZE,
+			      target_vp, userdata);
 	if (!ret)
-		ret = khcl_ring_init(&ch->out, ch->out_map,
-				     ch->out_map + KHCL_RING_HDR_SIZE,
-				     (n - downstream - 1) * KHCL_HV_PAGE_SIZE,
-				     true);
-	if (ret)
-		goto err;
-	ch->target_vp = target_vp;
-	ch->failed = false;
-	ret = ch->vsp->ops->open(ch, userdata);
-	if (ret)
-		goto err;
-	spin_lock_irq(&ch->out_lock);
-	ch->open = true;
-	spin_unlock_irq(&ch->out_lock);
-	trace_khcl_vmbus_chan(ch->relid, "open", n);
-	/* the guest may have queued packets before the result went out */
-	queue_work(khcl_vmbus.wq, &ch->work);
-	return 0;
+		return 0;
 err:
 	chan_unmap(ch);
 	return ret;
 }
 
+static u32 chan_inflight(struct khcl_vsp_chan *ch)
+{
+	u32 n;
+
+	spin_lock_irq(&ch->free_lock);
+	n = ch->depth - ch->nfree;
+	spin_unlock_irq(&ch->free_lock);
+	return n;
+}
+
+/*
+ * Stop reading, wait until every request the VSP holds has ended (their
+ * answers go nowhere: the guest has closed), then ->close() and unmap.
+ * A request that overstays drain_ms is counted and logged, and waited
+ * for: it may still have DMA in flight into VTL0 pages, which must not
+ * be handed back to the guest before it ends (the NVMe and MANA drivers'
+ * own timeouts bound it). The vmbus lock is held (CLOSECHANNEL, UNLOAD,
+ * rescind); no channel worker takes it.
+ */
 void khcl_chan_close(struct khcl_vsp_chan *ch)
 {
-	spin_lock_irq(&ch->out_lock);
+	u32 n, waited = 0, step;
+
+	spin_lock_irq(&ch->free_lock);
 	ch->open = false;
-	spin_unlock_irq(&ch->out_lock);
+	spin_unlock_irq(&ch->free_lock);
+	khcl_vmbus_ctl_cancel(ch);
+	khcl_chan_kick(ch);
+	for (;;) {
+		step = clamp(READ_ONCE(drain_ms), 100u, 600000u);
+		if (wait_event_timeout(ch->drain_wq, !chan_inflight(ch),
+				       msecs_to_jiffies(step)))
+			break;
+		waited += step;
+		n = chan_inflight(ch);
+		ch->drain_overstays++;
+		trace_khcl_vmbus_chan(ch->relid, "drain_overstay", n);
+		pr_warn_ratelimited("channel %u closing: %u request(s) still in flight after %u ms; waiting for them\n",
+				    ch->relid, n, waited);
+	}
 	cancel_work_sync(&ch->work);
 	ch->vsp->ops->close(ch);
+	WRITE_ONCE(ch->mapped, false);
 	khcl_chan_gpadl_unmap_all(ch);
 	chan_unmap(ch);
 	trace_khcl_vmbus_chan(ch->relid, "close", 0);
@@ -119,7 +293,7 @@ void khcl_chan_event(struct khcl_vsp_chan *ch)
 {
 	ch->events_in++;
 	if (READ_ONCE(ch->open) && !READ_ONCE(ch->failed))
-		queue_work(khcl_vmbus.wq, &ch->work);
+		khcl_chan_kick(ch);
 }
 
 static void chan_signal(struct khcl_vsp_chan *ch)
@@ -131,143 +305,246 @@ static void chan_signal(struct khcl_vsp_chan *ch)
 }
 
 /* A guest that corrupts its ring loses the channel, nothing else. */
-/* A ring's state when it broke, read while the ring is surely mapped. */
-struct chan_fail_snap {
-	bool out;
-	u32 write, read, priv, size;
-};
-
-static void chan_fail_snap(struct khcl_ring *r, struct chan_fail_snap *f)
-{
-	f->out = r->out;
-	f->write = READ_ONCE(r->hdr->write_index);
-	f->read = READ_ONCE(r->hdr->read_index);
-	f->priv = r->priv;
-	f->size = r->size;
-}
-
-/* Log and count from the snapshot: the ring may be unmapped by now. */
-static void chan_fail(struct khcl_vsp_chan *ch, const struct chan_fail_snap *f,
+static void chan_fail(struct khcl_vsp_chan *ch, struct khcl_ring *r,
 		      enum khcl_ring_err e)
 {
 	ch->ring_errors[e]++;
 	WRITE_ONCE(ch->failed, true);
 	trace_khcl_vmbus_chan(ch->relid, "failed", e);
 	pr_warn_ratelimited("channel %u: %s ring protocol violation %d (guest write %u read %u, ours %u, size %u): channel stopped until the guest reopens it\n",
-			    ch->relid, f->out ? "host->guest" : "guest->host",
-			    e, f->write, f->read, f->priv, f->size);
+			    ch->relid, r->out ? "host->guest" : "guest->host",
+			    e, READ_ONCE(r->hdr->write_index),
+			    READ_ONCE(r->hdr->read_index), r->priv, r->size);
+}
+
+/* ---- ending requests (any context) ---- */
+
+static void chan_req_ended(struct khcl_vsp_req *req, u16 type)
+{
+	struct khcl_vsp_chan *ch = req->ch;
+
+	if (cmpxchg(&req->state, REQ_VSP, REQ_ENDED) != REQ_VSP) {
+		/* a VSP bug: the first end stands */
+		ch->double_ends++;
+		WARN_ONCE(1, "khcl_vmbus: channel %u: request %llu ended twice\n",
+			  ch->relid, req->trans_id);
+		return;
+	}
+	req->type = type;
+	trace_khcl_vsp_req_end(ch->relid, req->trans_id, type, req->len);
+	if (llist_add(&req->node, &ch->done))
+		khcl_chan_kick(ch);
+}
+
+void khcl_vsp_complete_packet(struct khcl_vsp_req *req, u16 type, u16 flags,
+			      u64 trans_id, const void *ext, u32 extlen,
+			      const void *data, u32 len)
+{
+	req->flags = flags;
+	req->answer_id = trans_id;
+	req->ext = ext;
+	req->extlen = extlen;
+	req->data = data;
+	req->len = len;
+	chan_req_ended(req, type);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_complete_packet);
+
+void khcl_vsp_complete(struct khcl_vsp_req *req, const void *data, u32 len)
+{
+	khcl_vsp_complete_packet(req, KHCL_VMPKT_COMP, 0, req->trans_id, NULL,
+				 0, data, len);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_complete);
+
+void khcl_vsp_req_end(struct khcl_vsp_req *req)
+{
+	req->len = 0;
+	chan_req_ended(req, 0);		/* type 0: nothing to write */
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_req_end);
+
+struct khcl_vsp_req *khcl_vsp_req_get(struct khcl_vsp_chan *ch)
+{
+	struct khcl_vsp_req *req = chan_req_take(ch, true);
+
+	if (req)
+		trace_khcl_vsp_req_start(ch->relid, 0, 0, 0);
+	return req;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_req_get);
+
+/* A control request's result (control worker): back to the VSP's worker. */
+void khcl_chan_ctl_done(struct khcl_vsp_req *req, long result)
+{
+	struct khcl_vsp_chan *ch = req->ch;
+
+	req->ctl_result = result;
+	WRITE_ONCE(req->state, REQ_VSP);
+	if (llist_add(&req->node, &ch->ctl_done))
+		khcl_chan_kick(ch);
+}
+
+/* ---- the worker ---- */
+
+static void chan_backlog_add(struct khcl_vsp_chan *ch, struct llist_node *n)
+{
+	struct llist_node *last;
+
+	if (!n)
+		return;
+	for (last = n; last->next; last = last->next)
+		;
+	if (ch->backlog)
+		ch->backlog_tail->next = n;
+	else
+		ch->backlog = n;
+	ch->backlog_tail = last;
+}
+
+/* Write what the VSP ended, in order, as one batch. */
+static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
+{
+	struct khcl_vsp_req *req;
+	bool writing, retried;
+	enum khcl_ring_err e;
+
+	chan_backlog_add(ch, llist_reverse_order(llist_del_all(&ch->done)));
+	while (ch->backlog) {
+		req = llist_entry(ch->backlog, struct khcl_vsp_req, node);
+		writing = READ_ONCE(ch->open) && !READ_ONCE(ch->failed);
+		retried = false;
+		e = KHCL_RING_OK;
+		while (writing && req->type) {
+			e = khcl_ring_put(&ch->out, req->type, req->flags,
+					  req->answer_id, req->ext, req->extlen,
+					  req->data, req->len);
+			if (e != KHCL_RING_FULL || retried)
+				break;
+			/* publish, then ask for room: the guest counts it
+			 * from the write index it sees
+			 */
+			if (ch->out.priv != ch->out.committed)
+				ch->batches++;
+			if (khcl_ring_publish(&ch->out))
+				*sig = true;
+			if (!khcl_ring_want_space(&ch->out,
+					khcl_ring_pkt_size(req->extlen,
+							   req->len)))
+				break;
+			retried = true;
+		}
+		if (writing && req->type && e == KHCL_RING_FULL) {
+			/* waits, with those behind it, for the guest's signal */
+			ch->ring_full++;
+			return;
+		}
+		if (!req->type)
+			;			/* ended without an answer */
+		else if (!writing)
+			ch->answers_dropped++;	/* closing, or failed */
+		else if (e == KHCL_RING_OK)
+			ch->packets_out++;
+		else if (e == KHCL_RING_TOO_BIG)
+			ch->answers_dropped++;	/* the VSP's mistake */
+		else
+			chan_fail(ch, &ch->out, e);
+		ch->backlog = ch->backlog->next;
+		chan_req_free(ch, req);
+	}
+	if (ch->out.priv != ch->out.committed)
+		ch->batches++;
+	if (khcl_ring_publish(&ch->out))
+		*sig = true;
+}
+
+enum chan_rx_stop { RX_EMPTY, RX_NO_REQUEST, RX_BUDGET, RX_FAILED };
+
+static enum chan_rx_stop chan_rx(struct khcl_vsp_chan *ch,
+				 unsigned int *budget, bool *sig)
+{
+	enum chan_rx_stop stop = RX_EMPTY;
+	struct khcl_vsp_req *req;
+	enum khcl_ring_err e;
+	u32 len;
+
+	khcl_ring_mask(&ch->in);
+	for (;;) {
+		while (*budget) {
+			req = chan_req_take(ch, false);
+			if (!req) {
+				/* an ending request kicks us again */
+				ch->no_request++;
+				stop = RX_NO_REQUEST;
+				goto commit;
+			}
+			e = khcl_ring_read(&ch->in, ch->pktbuf, ch->pktbuf_size,
+					   &len);
+			if (e != KHCL_RING_OK) {
+				chan_req_free(ch, req);
+				if (e == KHCL_RING_EMPTY)
+					break;
+				chan_fail(ch, &ch->in, e);
+				return RX_FAILED;
+			}
+			req->trans_id = ((struct khcl_vmpkt_desc *)
+					 ch->pktbuf)->trans_id;
+			trace_khcl_vsp_req_start(ch->relid, req->trans_id,
+						 ((struct khcl_vmpkt_desc *)
+						  ch->pktbuf)->type, len);
+			ch->packets_in++;
+			(*budget)--;
+			ch->vsp->ops->packet(ch, req, (void *)ch->pktbuf,
+					     ch->pktbuf, len);
+		}
+		if (!*budget) {
+			stop = RX_BUDGET;
+			goto commit;
+		}
+		if (khcl_ring_read_commit(&ch->in))
+			*sig = true;
+		if (!khcl_ring_unmask(&ch->in))
+			return RX_EMPTY;
+		/*
+		 * Each round costs, even one that finds nothing: a guest
+		 * moving its index between our reads cannot keep us here.
+		 */
+		if (!--*budget)
+			return RX_BUDGET;
+		khcl_ring_mask(&ch->in);
+	}
+commit:
+	if (khcl_ring_read_commit(&ch->in))
+		*sig = true;
+	return stop;
 }
 
 static void chan_work(struct work_struct *w)
 {
 	struct khcl_vsp_chan *ch = container_of(w, struct khcl_vsp_chan, work);
 	unsigned int budget = clamp(READ_ONCE(weight), 1u, 4096u);
-	enum khcl_ring_err e;
-	bool stalled;
-	u32 len, saved;
-	int ret;
-
-	if (!READ_ONCE(ch->open) || READ_ONCE(ch->failed))
-		return;
-	khcl_ring_mask(&ch->in);
-	for (;;) {
-		stalled = false;
-		while (budget) {
-			saved = ch->in.priv;
-			e = khcl_ring_read(&ch->in, ch->pktbuf, ch->pktbuf_size,
-					   &len);
-			if (e == KHCL_RING_EMPTY)
-				break;
-			if (e != KHCL_RING_OK) {
-				struct chan_fail_snap f;
-
-				/* the worker's ring: close cancels us first */
-				chan_fail_snap(&ch->in, &f);
-				chan_fail(ch, &f, e);
-				return;
-			}
-			ret = ch->vsp->ops->packet(ch, (void *)ch->pktbuf,
-						   ch->pktbuf, len);
-			if (ret == -EAGAIN) {
-				/* no room to answer: read it again later */
-				ch->in.priv = saved;
-				ch->retries++;
-				stalled = true;
-				break;
-			}
-			ch->packets_in++;
-			budget--;
-		}
-		if (khcl_ring_read_commit(&ch->in))
-			chan_signal(ch);
-		/* stalled: the guest's pending_send_sz signal requeues us */
-		if (stalled)
-			return;
-		if (!budget) {
-			queue_work(khcl_vmbus.wq, &ch->work);
-			return;
-		}
-		if (!khcl_ring_unmask(&ch->in))
-			return;
-		/*
-		 * Each round costs, even one that finds nothing: a guest
-		 * moving its index between our reads cannot keep us here.
-		 */
-		if (!--budget) {
-			queue_work(khcl_vmbus.wq, &ch->work);
-			return;
-		}
-		khcl_ring_mask(&ch->in);
-	}
-}
-
-int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
-		  const void *data, u32 len)
-{
-	return khcl_vsp_send_ext(ch, type, flags, trans_id, NULL, 0, data, len);
-}
-EXPORT_SYMBOL_GPL(khcl_vsp_send);
-
-int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
-		      u64 trans_id, const void *ext, u32 extlen,
-		      const void *data, u32 len)
-{
-	struct chan_fail_snap f;
-	enum khcl_ring_err e;
-	unsigned long irqf;
+	struct llist_node *n, *next;
+	struct khcl_vsp_req *req;
 	bool sig = false;
 
-	spin_lock_irqsave(&ch->out_lock, irqf);
-	if (!ch->open) {
-		spin_unlock_irqrestore(&ch->out_lock, irqf);
-		return -ENOTCONN;
+	if (!READ_ONCE(ch->mapped))
+		return;
+	/* control results first: ->ctl_done is serialised with ->packet */
+	n = llist_reverse_order(llist_del_all(&ch->ctl_done));
+	for (; n; n = next) {
+		next = n->next;
+		req = llist_entry(n, struct khcl_vsp_req, node);
+		ch->vsp->ops->ctl_done(ch, req);
 	}
-	e = khcl_ring_write_ext(&ch->out, type, flags, trans_id, ext, extlen,
-				data, len, &sig);
-	if (e == KHCL_RING_OK)
-		ch->packets_out++;
-	else if (e == KHCL_RING_FULL)
-		ch->ring_full++;
-	else if (e == KHCL_RING_TOO_BIG)
-		ch->ring_errors[e]++;	/* the VSP's mistake, not the guest's */
-	else
-		chan_fail_snap(&ch->out, &f);	/* mapped while ch->open */
-	spin_unlock_irqrestore(&ch->out_lock, irqf);
+	chan_tx(ch, &sig);
+	if (READ_ONCE(ch->open) && !READ_ONCE(ch->failed)) {
+		if (chan_rx(ch, &budget, &sig) == RX_BUDGET)
+			khcl_chan_kick(ch);
+		chan_tx(ch, &sig);
+	}
 	if (sig)
 		chan_signal(ch);
-	switch (e) {
-	case KHCL_RING_OK:
-		return 0;
-	case KHCL_RING_FULL:
-		return -EAGAIN;
-	case KHCL_RING_TOO_BIG:
-		return -EMSGSIZE;
-	default:
-		chan_fail(ch, &f, e);
-		return -EPROTO;
-	}
 }
-EXPORT_SYMBOL_GPL(khcl_vsp_send_ext);
 
 void *khcl_vsp_chan_priv(struct khcl_vsp_chan *ch)
 {
@@ -299,7 +576,11 @@ CHAN_STAT(packets_out);
 CHAN_STAT(events_in);
 CHAN_STAT(signals_out);
 CHAN_STAT(ring_full);
-CHAN_STAT(retries);
+CHAN_STAT(no_request);
+CHAN_STAT(batches);
+CHAN_STAT(answers_dropped);
+CHAN_STAT(drain_overstays);
+CHAN_STAT(double_ends);
 
 static ssize_t class_id_show(struct khcl_vsp_chan *ch, char *buf)
 {
@@ -346,8 +627,8 @@ static ssize_t occupancy_show(struct khcl_vsp_chan *ch, char *buf)
 {
 	u32 in = 0, out = 0, in_size = 0, out_size = 0;
 
-	mutex_lock(&khcl_vmbus.lock);
-	if (ch->open) {
+	mutex_lock(&khcl_vmbus.lock);	/* close unmaps under it */
+	if (ch->mapped) {
 		in = khcl_ring_bytes_used(&ch->in);
 		out = khcl_ring_bytes_used(&ch->out);
 		in_size = ch->in.size;
@@ -359,13 +640,30 @@ static ssize_t occupancy_show(struct khcl_vsp_chan *ch, char *buf)
 }
 static struct chan_attr chan_attr_occupancy = __ATTR_RO(occupancy);
 
+static ssize_t requests_show(struct khcl_vsp_chan *ch, char *buf)
+{
+	u32 depth, reserve, inflight;
+
+	spin_lock_irq(&ch->free_lock);
+	depth = ch->depth;
+	reserve = ch->reserve;
+	inflight = ch->pool ? ch->depth - ch->nfree : 0;
+	spin_unlock_irq(&ch->free_lock);
+	return sysfs_emit(buf, "depth %u\nreserve %u\ninflight %u\n", depth,
+			  reserve, inflight);
+}
+static struct chan_attr chan_attr_requests = __ATTR_RO(requests);
+
 static struct attribute *chan_attrs[] = {
 	&chan_attr_name.attr, &chan_attr_class_id.attr, &chan_attr_state.attr,
 	&chan_attr_sub_index.attr, &chan_attr_primary.attr,
 	&chan_attr_occupancy.attr, &chan_attr_packets_in.attr,
 	&chan_attr_packets_out.attr, &chan_attr_events_in.attr,
 	&chan_attr_signals_out.attr, &chan_attr_ring_full.attr,
-	&chan_attr_retries.attr, &chan_attr_ring_errors.attr, NULL,
+	&chan_attr_no_request.attr, &chan_attr_batches.attr,
+	&chan_attr_answers_dropped.attr, &chan_attr_drain_overstays.attr,
+	&chan_attr_double_ends.attr, &chan_attr_requests.attr,
+	&chan_attr_ring_errors.attr, NULL,
 };
 ATTRIBUTE_GROUPS(chan);
 
@@ -402,7 +700,8 @@ struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index)
 	ch->class_id = vsp->class_id;
 	INIT_LIST_HEAD(&ch->dead);
 	INIT_WORK(&ch->work, chan_work);
-	spin_lock_init(&ch->out_lock);
+	spin_lock_init(&ch->free_lock);
+	init_waitqueue_head(&ch->drain_wq);
 	kobject_init(&ch->kobj, &chan_ktype);
 	return ch;
 }

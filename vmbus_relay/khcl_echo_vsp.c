@@ -9,19 +9,21 @@
 #define pr_fmt(fmt) "khcl_echo_vsp: " fmt
 
 #include <linux/module.h>
+#include <linux/hrtimer.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include "../include/khcl/khcl_vsp.h"
 #include "../include/khcl/khcl_vtl2.h"
 #include "../include/khcl/echo_proto.h"
 
 /* counters: every channel's worker adds to them, on any CPU */
-static atomic64_t echo_echoed, echo_ignored, echo_stalls, echo_subchannels;
+static atomic64_t echo_echoed, echo_ignored, echo_too_big, echo_subchannels;
 KHCL_VSP_STAT(echoed, echo_echoed);
 MODULE_PARM_DESC(echoed, "Packets echoed (read-only stat)");
 KHCL_VSP_STAT(ignored, echo_ignored);
 MODULE_PARM_DESC(ignored, "Packets consumed without an answer (read-only stat)");
-KHCL_VSP_STAT(stalls, echo_stalls);
-MODULE_PARM_DESC(stalls, "Times the guest's ring had no room for an answer (read-only stat)");
+KHCL_VSP_STAT(too_big, echo_too_big);
+MODULE_PARM_DESC(too_big, "Packets over KHCL_ECHO_MAX payload bytes, consumed without an answer (read-only stat)");
 
 static unsigned int max_subchannels = 8;
 module_param(max_subchannels, uint, 0644);
@@ -30,97 +32,115 @@ MODULE_PARM_DESC(max_subchannels, "Sub-channels a guest may ask for at once");
 KHCL_VSP_STAT(subchannels, echo_subchannels);
 MODULE_PARM_DESC(subchannels, "Sub-channels offered (read-only stat)");
 
+static unsigned int depth = 64;
+module_param(depth, uint, 0444);
+MODULE_PARM_DESC(depth, "Requests per channel (the server caps it)");
+
+static unsigned int complete_delay_us;
+module_param(complete_delay_us, uint, 0644);
+MODULE_PARM_DESC(complete_delay_us, "0: answer from the channel's worker; N: from a hard-irq timer after a random 0..N us (answers leave out of order)");
+
 /*
- * Per channel: the answer to a control request (echo_proto.h), kept
- * until it fits on the ring, so a retried request is answered, not
- * executed twice.
+ * One request: the packet's payload, copied out of the worker's buffer
+ * before ->packet() returns, is what the answer carries.
  */
-struct echo_chan {
-	bool pending;
-	u64 trans_id;
-	struct khcl_echo_ctl answer;
+struct echo_req {
+	struct khcl_vsp_req req;	/* first */
+	struct hrtimer timer;
+	u32 len;
+	union {
+		struct khcl_echo_ctl ctl;
+		u8 payload[ALIGN(KHCL_ECHO_MAX, 8)];
+	};
 };
+
+static enum hrtimer_restart echo_timer(struct hrtimer *t)
+{
+	struct echo_req *er = container_of(t, struct echo_req, timer);
+
+	khcl_vsp_complete(&er->req, er->payload, er->len);	/* hard irq */
+	return HRTIMER_NORESTART;
+}
+
+static void echo_answer(struct echo_req *er)
+{
+	u32 delay = READ_ONCE(complete_delay_us);
+
+	if (!delay) {
+		khcl_vsp_complete(&er->req, er->payload, er->len);
+		return;
+	}
+	hrtimer_init(&er->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	er->timer.function = echo_timer;
+	hrtimer_start(&er->timer,
+		      ns_to_ktime((u64)get_random_u32_below(delay + 1) *
+				  NSEC_PER_USEC), HRTIMER_MODE_REL_HARD);
+}
 
 static int echo_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
-	struct echo_chan *ec = kzalloc(sizeof(*ec), GFP_KERNEL);
-
-	if (!ec)
-		return -ENOMEM;
-	khcl_vsp_chan_set_priv(ch, ec);
 	pr_info("channel opened (sub-channel %u)\n", khcl_vsp_chan_index(ch));
 	return 0;
 }
 
 static void echo_close(struct khcl_vsp_chan *ch)
 {
-	kfree(khcl_vsp_chan_priv(ch));
-	khcl_vsp_chan_set_priv(ch, NULL);
 	pr_info("channel closed (sub-channel %u, echoed %lld)\n",
 		khcl_vsp_chan_index(ch), atomic64_read(&echo_echoed));
 }
 
-static int echo_ctl(struct khcl_vsp_chan *ch, u64 trans_id,
-		    const struct khcl_echo_ctl *req)
+/* Sub-channels offered (or not): the answer carries how many. */
+static void echo_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 {
-	struct echo_chan *ec = khcl_vsp_chan_priv(ch);
-	struct khcl_echo_ctl *c = &ec->answer;
-	int ret = -EINVAL;
+	struct echo_req *er = container_of(req, struct echo_req, req);
+	long ret = req->ctl_result;
 
-	if (!ec->pending || ec->trans_id != trans_id) {
-		*c = *req;
-		if (c->op == KHCL_ECHO_OP_SUBCHANNELS &&
-		    !khcl_vsp_chan_index(ch) &&
-		    c->arg <= READ_ONCE(max_subchannels))
-			ret = khcl_vsp_offer_subchannels(ch, c->arg);
-		c->result = ret < 0 ? KHCL_ECHO_RESULT_ERR : ret;
-		if (ret > 0)
-			atomic64_add(ret, &echo_subchannels);
-		ec->trans_id = trans_id;
-	}
-	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, trans_id, c, sizeof(*c));
-	ec->pending = ret == -EAGAIN;
-	if (ret == -EAGAIN) {
-		atomic64_inc(&echo_stalls);
-		return ret;
-	}
-	return 0;
+	er->ctl.result = ret < 0 ? KHCL_ECHO_RESULT_ERR : ret;
+	if (ret > 0)
+		atomic64_add(ret, &echo_subchannels);
+	khcl_vsp_complete(req, &er->ctl, sizeof(er->ctl));
 }
 
-static int echo_packet(struct khcl_vsp_chan *ch,
-		       const struct khcl_vmpkt_desc *d, const void *pkt,
-		       u32 len)
+static void echo_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
+			const struct khcl_vmpkt_desc *d, const void *pkt,
+			u32 len)
 {
+	struct echo_req *er = container_of(req, struct echo_req, req);
 	u32 off = (u32)d->offset8 << 3;
-	int ret;
 
 	if (d->type != KHCL_VMPKT_DATA_INBAND ||
 	    !(d->flags & KHCL_VMPKT_FLAG_COMPLETION_REQUESTED)) {
 		atomic64_inc(&echo_ignored);
-		return 0;
+		khcl_vsp_req_end(req);
+		return;
 	}
-	if (len - off == sizeof(struct khcl_echo_ctl)) {
-		struct khcl_echo_ctl c;
-
-		memcpy(&c, (const u8 *)pkt + off, sizeof(c));
-		if (c.magic == KHCL_ECHO_CTL_MAGIC)
-			return echo_ctl(ch, d->trans_id, &c);
+	er->len = len - off;
+	if (er->len > sizeof(er->payload)) {
+		atomic64_inc(&echo_too_big);
+		khcl_vsp_req_end(req);
+		return;
 	}
-	ret = khcl_vsp_send(ch, KHCL_VMPKT_COMP, 0, d->trans_id,
-			    (const u8 *)pkt + off, len - off);
-	if (ret == -EAGAIN) {
-		atomic64_inc(&echo_stalls);
-		return ret;
+	memcpy(er->payload, (const u8 *)pkt + off, er->len);
+	if (er->len == sizeof(er->ctl) && er->ctl.magic == KHCL_ECHO_CTL_MAGIC) {
+		if (er->ctl.op == KHCL_ECHO_OP_SUBCHANNELS &&
+		    !khcl_vsp_chan_index(ch) &&
+		    er->ctl.arg <= READ_ONCE(max_subchannels)) {
+			khcl_vsp_offer_subchannels(req, er->ctl.arg);
+			return;		/* answered from echo_ctl_done */
+		}
+		er->ctl.result = KHCL_ECHO_RESULT_ERR;
+		khcl_vsp_complete(req, &er->ctl, sizeof(er->ctl));
+		return;
 	}
-	if (!ret)
-		atomic64_inc(&echo_echoed);
-	return 0;
+	atomic64_inc(&echo_echoed);
+	echo_answer(er);
 }
 
 static const struct khcl_vsp_ops echo_ops = {
 	.open = echo_open,
 	.close = echo_close,
 	.packet = echo_packet,
+	.ctl_done = echo_ctl_done,
 };
 
 static struct khcl_vsp echo_vsp = {
@@ -128,13 +148,17 @@ static struct khcl_vsp echo_vsp = {
 	.class_id = { KHCL_ECHO_CLASS_GUID_BYTES },
 	.instance_id = { KHCL_ECHO_INSTANCE_GUID_BYTES },
 	.ops = &echo_ops,
+	.req_size = sizeof(struct echo_req),
 };
 
 static struct khcl_knobs *echo_knobs;
 
 static int __init echo_init(void)
 {
-	int ret = khcl_vsp_register(&echo_vsp);
+	int ret;
+
+	echo_vsp.depth = depth;
+	ret = khcl_vsp_register(&echo_vsp);
 
 	if (!ret)	/* /sys/kernel/khcl/echo_vsp/ */
 		echo_knobs = khcl_knobs_dir("echo_vsp", THIS_MODULE);

@@ -340,6 +340,9 @@ int khcl_vsp_register(struct khcl_vsp *vsp)
 	struct khcl_vsp_chan *ch;
 	int relid;
 
+	if (!vsp->ops || !vsp->ops->open || !vsp->ops->close ||
+	    !vsp->ops->packet || !vsp->ops->ctl_done)
+		return -EINVAL;
 	ch = khcl_chan_alloc(vsp, 0);
 	if (!ch)
 		return -ENOMEM;
@@ -376,6 +379,8 @@ void khcl_vsp_unregister(struct khcl_vsp *vsp)
 		return;
 	mutex_lock(&vb->lock);
 	khcl_vmb_server_rescind(&vb->srv, vsp->relid);
+	if (ch->mapped)		/* served without the server core: a test */
+		khcl_chan_close(ch);
 	RCU_INIT_POINTER(vb->chans[vsp->relid - 1], NULL);
 	mutex_unlock(&vb->lock);
 	synchronize_rcu();
@@ -389,29 +394,66 @@ void khcl_vsp_unregister(struct khcl_vsp *vsp)
 EXPORT_SYMBOL_GPL(khcl_vsp_unregister);
 
 /*
- * The vmbus lock, from a channel's worker: the close path cancels that
- * worker while holding the lock, so never block on it; give up once
- * the channel is closing (or when called from ->open(), lock held).
+ * ---- VSP control requests ----
+ *
+ * Sub-channel offers and GPADL maps need the vmbus lock, which a close
+ * holds while it waits for the channel's requests: a channel worker must
+ * never wait for it. They go to the control worker as requests instead;
+ * the result goes back to the channel's worker (khcl_chan_ctl_done).
  */
-static bool vmbus_lock_from_worker(struct khcl_vsp_chan *ch)
+enum { CTL_OFFER_SUBCHANNELS = 1, CTL_GPADL_MAP, CTL_GPADL_UNMAP };
+
+static void vmbus_ctl_queue(struct khcl_vsp_req *req, u32 op, u32 arg,
+			    void *va)
 {
-	while (!mutex_trylock(&khcl_vmbus.lock)) {
-		if (!READ_ONCE(ch->open))
-			return false;
-		usleep_range(100, 200);
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_chan *ch = req->ch;
+	unsigned long flags;
+	bool queued = false;
+
+	req->ctl_op = op;
+	req->ctl_arg = arg;
+	req->ctl_va = va;
+	req->ctl_len = 0;
+	spin_lock_irqsave(&vb->ctlq_lock, flags);
+	/* close clears open, then cancels what is queued (this lock) */
+	if (READ_ONCE(ch->open)) {
+		list_add_tail(&req->ctl_node, &vb->ctlq);
+		queued = true;
 	}
-	return true;
+	spin_unlock_irqrestore(&vb->ctlq_lock, flags);
+	if (queued)
+		queue_work(vb->wq, &vb->ctl_work);
+	else
+		khcl_chan_ctl_done(req, -ENOTCONN);
 }
 
-int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
+/* Closing @ch (vmbus lock held): its queued control requests fail. */
+void khcl_vmbus_ctl_cancel(struct khcl_vsp_chan *ch)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_req *req, *tmp;
+	LIST_HEAD(gone);
+
+	lockdep_assert_held(&vb->lock);
+	spin_lock_irq(&vb->ctlq_lock);
+	list_for_each_entry_safe(req, tmp, &vb->ctlq, ctl_node)
+		if (req->ch == ch)
+			list_move_tail(&req->ctl_node, &gone);
+	spin_unlock_irq(&vb->ctlq_lock);
+	list_for_each_entry_safe(req, tmp, &gone, ctl_node) {
+		list_del_init(&req->ctl_node);
+		khcl_chan_ctl_done(req, -ENOTCONN);
+	}
+}
+
+static long vmbus_offer_subchannels(struct khcl_vsp_chan *ch, u32 n)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
 	struct khcl_vsp_chan *sc;
 	int relid, done = 0;
 
-	if (ch->sub_index)
-		return -ENOTCONN;
-	if (!vmbus_lock_from_worker(ch))
+	if (ch->sub_index || !ch->open)
 		return -ENOTCONN;
 	while (done < n) {
 		sc = khcl_chan_alloc(ch->vsp, 0);
@@ -432,14 +474,11 @@ int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n)
 		rcu_assign_pointer(vb->chans[relid - 1], sc);
 		done++;
 	}
-	mutex_unlock(&vb->lock);
-	vmbus_tx_flush();
 	if (done > 0)
 		pr_info("%s: relid %u offered %d of %u sub-channels\n",
 			ch->name, ch->relid, done, n);
 	return done;
 }
-EXPORT_SYMBOL_GPL(khcl_vsp_offer_subchannels);
 
 static void chan_map_release(struct khcl_vsp_chan *ch, struct khcl_chan_map *m)
 {
@@ -465,41 +504,35 @@ void khcl_chan_gpadl_unmap_all(struct khcl_vsp_chan *ch)
 			chan_map_release(ch, &ch->maps[i]);
 }
 
-void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len)
+static long vmbus_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, void **va,
+			    u32 *len)
 {
 	struct khcl_chan_map *m = NULL;
 	struct khcl_vmb_gpadl *g;
-	void *ret;
 	u32 i, n;
 
-	if (!vmbus_lock_from_worker(ch))
-		return ERR_PTR(-ENOTCONN);
+	if (!ch->open)
+		return -ENOTCONN;
 	g = khcl_vmb_server_gpadl(&khcl_vmbus.srv, handle);
-	ret = ERR_PTR(-ENOENT);
 	if (!g || g->state != KHCL_GPADL_CREATED || g->teardown_pending ||
 	    (g->relid != ch->relid && g->relid != ch->primary_relid))
-		goto out;
-	ret = ERR_PTR(-EINVAL);
+		return -ENOENT;
 	if (g->byte_offset || g->byte_count % KHCL_HV_PAGE_SIZE)
-		goto out;
+		return -EINVAL;
 	for (i = 0; i < KHCL_CHAN_MAPS; i++) {
-		if (ch->maps[i].va && ch->maps[i].handle == handle) {
-			ret = ERR_PTR(-EBUSY);
-			goto out;
-		}
+		if (ch->maps[i].va && ch->maps[i].handle == handle)
+			return -EBUSY;
 		if (!ch->maps[i].va && !m)
 			m = &ch->maps[i];
 	}
-	ret = ERR_PTR(-ENOSPC);
 	if (!m)
-		goto out;
+		return -ENOSPC;
 	n = g->npfns;
-	ret = ERR_PTR(-ENOMEM);
 	m->pages = kvcalloc(n, sizeof(*m->pages), GFP_KERNEL);
 	if (!m->pages)
-		goto out;
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		/* validated and prepared when the GPADL was created */
+		/* validated when the GPADL was created */
 		m->pages[i] = khcl_vtl0mem_get_page(g->pfns[i] <<
 						    KHCL_HV_PAGE_SHIFT);
 		if (!m->pages[i])
@@ -513,29 +546,83 @@ void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len)
 			khcl_vtl0mem_put_page(m->pages[i]);
 		kvfree(m->pages);
 		memset(m, 0, sizeof(*m));
-		ret = ERR_PTR(-EFAULT);
-		goto out;
+		return -EFAULT;
 	}
 	m->handle = handle;
 	g->users++;		/* no teardown while mapped */
+	*va = m->va;
 	*len = g->byte_count;
-	ret = m->va;
-out:
-	mutex_unlock(&khcl_vmbus.lock);
-	return ret;
+	return 0;
 }
-EXPORT_SYMBOL_GPL(khcl_vsp_gpadl_map);
 
-void khcl_vsp_gpadl_unmap(struct khcl_vsp_chan *ch, void *va)
+static long vmbus_gpadl_unmap(struct khcl_vsp_chan *ch, void *va)
 {
 	u32 i;
 
-	if (!vmbus_lock_from_worker(ch))
-		return;		/* closing: unmapped there */
-	for (i = 0; i < KHCL_CHAN_MAPS; i++)
-		if (ch->maps[i].va && ch->maps[i].va == va)
+	for (i = 0; i < KHCL_CHAN_MAPS; i++) {
+		if (ch->maps[i].va && ch->maps[i].va == va) {
 			chan_map_release(ch, &ch->maps[i]);
-	mutex_unlock(&khcl_vmbus.lock);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void vmbus_ctl_work(struct work_struct *w)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	struct khcl_vsp_req *req;
+	long ret;
+
+	for (;;) {
+		/* taken under the lock: a close cannot run in between */
+		mutex_lock(&vb->lock);
+		spin_lock_irq(&vb->ctlq_lock);
+		req = list_first_entry_or_null(&vb->ctlq, struct khcl_vsp_req,
+					       ctl_node);
+		if (req)
+			list_del_init(&req->ctl_node);
+		spin_unlock_irq(&vb->ctlq_lock);
+		if (!req) {
+			mutex_unlock(&vb->lock);
+			break;
+		}
+		switch (req->ctl_op) {
+		case CTL_OFFER_SUBCHANNELS:
+			ret = vmbus_offer_subchannels(req->ch, req->ctl_arg);
+			break;
+		case CTL_GPADL_MAP:
+			ret = vmbus_gpadl_map(req->ch, req->ctl_arg,
+					      &req->ctl_va, &req->ctl_len);
+			break;
+		case CTL_GPADL_UNMAP:
+			ret = vmbus_gpadl_unmap(req->ch, req->ctl_va);
+			break;
+		default:
+			ret = -EINVAL;
+		}
+		mutex_unlock(&vb->lock);
+		vmbus_tx_flush();
+		khcl_chan_ctl_done(req, ret);
+		cond_resched();
+	}
+}
+
+void khcl_vsp_offer_subchannels(struct khcl_vsp_req *req, unsigned int n)
+{
+	vmbus_ctl_queue(req, CTL_OFFER_SUBCHANNELS, n, NULL);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_offer_subchannels);
+
+void khcl_vsp_gpadl_map(struct khcl_vsp_req *req, u32 handle)
+{
+	vmbus_ctl_queue(req, CTL_GPADL_MAP, handle, NULL);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_gpadl_map);
+
+void khcl_vsp_gpadl_unmap(struct khcl_vsp_req *req, void *va)
+{
+	vmbus_ctl_queue(req, CTL_GPADL_UNMAP, 0, va);
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_gpadl_unmap);
 
@@ -631,6 +718,58 @@ u64 khcl_vmbus_counter(const char *name)
 	return v;
 }
 EXPORT_SYMBOL_GPL(khcl_vmbus_counter);
+
+int khcl_vsp_test_open(struct khcl_vsp *vsp, void *in_ring, u32 in_bytes,
+		       void *out_ring, u32 out_bytes, u32 target_vp)
+{
+	struct khcl_vsp_chan *ch = vsp->chan;
+	int ret = -EBUSY;
+
+	if (!ch)
+		return -ENOENT;
+	mutex_lock(&khcl_vmbus.lock);
+	if (!ch->mapped)
+		ret = khcl_chan_serve(ch, in_ring, in_bytes, out_ring,
+				      out_bytes, target_vp, NULL);
+	mutex_unlock(&khcl_vmbus.lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_test_open);
+
+void khcl_vsp_test_close(struct khcl_vsp *vsp)
+{
+	struct khcl_vsp_chan *ch = vsp->chan;
+
+	mutex_lock(&khcl_vmbus.lock);
+	if (ch && ch->mapped)
+		khcl_chan_close(ch);
+	mutex_unlock(&khcl_vmbus.lock);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_test_close);
+
+u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name)
+{
+	struct khcl_vsp_chan *ch = vsp->chan;
+	static const struct {
+		const char *name;
+		size_t off;
+	} c[] = {
+#define TC(f) { #f, offsetof(struct khcl_vsp_chan, f) }
+		TC(packets_in), TC(packets_out), TC(events_in),
+		TC(signals_out), TC(batches), TC(ring_full), TC(no_request),
+		TC(answers_dropped), TC(drain_overstays), TC(double_ends),
+#undef TC
+	};
+	u32 i;
+
+	if (!ch)
+		return U64_MAX;
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (!strcmp(name, c[i].name))
+			return READ_ONCE(*(u64 *)((u8 *)ch + c[i].off));
+	return U64_MAX;
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_test_counter);
 #endif
 
 static int __init khcl_vmbus_init(void)
@@ -656,15 +795,20 @@ static int __init khcl_vmbus_init(void)
 	INIT_WORK(&vb->rx_work, vmbus_rx_work);
 	INIT_DELAYED_WORK(&vb->tx_work, vmbus_tx_work);
 	INIT_WORK(&vb->reap_work, vmbus_reap_work);
+	INIT_WORK(&vb->ctl_work, vmbus_ctl_work);
 	INIT_LIST_HEAD(&vb->dead);
+	spin_lock_init(&vb->ctlq_lock);
+	INIT_LIST_HEAD(&vb->ctlq);
 	ret = khcl_vmb_server_init(&vb->srv, &khcl_vmbus_ops, &lim, vb);
 	if (ret)
 		return ret;
 	WRITE_ONCE(khcl_vmbus_up, true);
 	vb->wq = alloc_workqueue("khcl_vmbus", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!vb->wq) {
+	/* channel workers run on their channel's target CPU */
+	vb->chan_wq = alloc_workqueue("khcl_chan", WQ_MEM_RECLAIM, 0);
+	if (!vb->wq || !vb->chan_wq) {
 		ret = -ENOMEM;
-		goto err_srv;
+		goto err_wq;
 	}
 	vb->kobj = kobject_create_and_add("vmbus", khcl_kobj);
 	vb->chans_kobj = vb->kobj ?
@@ -692,8 +836,11 @@ static int __init khcl_vmbus_init(void)
 err_kobj:
 	kobject_put(vb->chans_kobj);
 	kobject_put(vb->kobj);
-	destroy_workqueue(vb->wq);
-err_srv:
+err_wq:
+	if (vb->chan_wq)
+		destroy_workqueue(vb->chan_wq);
+	if (vb->wq)
+		destroy_workqueue(vb->wq);
 	khcl_vmb_server_destroy(&vb->srv);
 	return ret;
 }
@@ -712,6 +859,8 @@ static void __exit khcl_vmbus_exit(void)
 	/* sub-channels the guest never released */
 	cancel_work_sync(&vb->reap_work);
 	vmbus_reap();
+	flush_work(&vb->ctl_work);
+	destroy_workqueue(vb->chan_wq);
 	destroy_workqueue(vb->wq);
 	khcl_knobs_remove(vb->knobs);
 	kobject_put(vb->chans_kobj);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Tracepoints of the khcl VMBus server: control messages, channel events. */
+/* Tracepoints of the khcl VMBus server: control messages, channel events, requests. */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM khcl_vmbus
 
@@ -43,6 +43,38 @@ TRACE_EVENT(khcl_vmbus_chan,
 	TP_printk("relid=%u %s %u", __entry->relid, __get_str(what),
 		  __entry->arg)
 );
+
+/*
+ * A VSP request, keyed by relid and trans_id: started for a guest packet
+ * (or unsolicited: trans_id 0), ended by the VSP with an answer packet of
+ * @type (0: none) and @len bytes.
+ */
+DECLARE_EVENT_CLASS(khcl_vsp_req,
+	TP_PROTO(u32 relid, u64 trans_id, u16 type, u32 len),
+	TP_ARGS(relid, trans_id, type, len),
+	TP_STRUCT__entry(
+		__field(u32, relid)
+		__field(u64, trans_id)
+		__field(u16, type)
+		__field(u32, len)
+	),
+	TP_fast_assign(
+		__entry->relid = relid;
+		__entry->trans_id = trans_id;
+		__entry->type = type;
+		__entry->len = len;
+	),
+	TP_printk("relid=%u trans_id=%llu type=%u len=%u", __entry->relid,
+		  __entry->trans_id, __entry->type, __entry->len)
+);
+
+DEFINE_EVENT(khcl_vsp_req, khcl_vsp_req_start,
+	TP_PROTO(u32 relid, u64 trans_id, u16 type, u32 len),
+	TP_ARGS(relid, trans_id, type, len));
+
+DEFINE_EVENT(khcl_vsp_req, khcl_vsp_req_end,
+	TP_PROTO(u32 relid, u64 trans_id, u16 type, u32 len),
+	TP_ARGS(relid, trans_id, type, len));
 
 #endif /* _KHCL_VMBUS_TRACE_H */
 

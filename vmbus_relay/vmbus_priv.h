@@ -28,10 +28,10 @@ struct khcl_vsp_chan {
 	struct list_head dead;		/* on khcl_vmbus.dead when released */
 
 	/* runtime, valid while open */
-	bool open;			/* serving the rings */
+	bool open;			/* reading the ring, taking requests */
 	bool failed;			/* protocol violation: stopped */
+	bool mapped;			/* rings usable (until close unmaps) */
 	struct khcl_ring in, out;	/* guest->host, host->guest */
-	spinlock_t out_lock;
 	void *in_map, *out_map;
 	struct page **pages;
 	u32 npages;
@@ -39,6 +39,18 @@ struct khcl_vsp_chan {
 	u8 *pktbuf;
 	u32 pktbuf_size;
 	struct work_struct work;
+
+	/* requests: a pool per open, ended from any context */
+	void *pool;
+	u32 depth, reserve, req_size;
+	spinlock_t free_lock;		/* free, nfree, open */
+	struct khcl_vsp_req *free;	/* linked through ->ch while free */
+	u32 nfree;
+	struct llist_head done;		/* ended, for the worker to write */
+	struct llist_head ctl_done;	/* control results for ->ctl_done */
+	struct llist_node *backlog;	/* the worker's: waiting for room */
+	struct llist_node *backlog_tail;
+	wait_queue_head_t drain_wq;
 
 	/* GPADLs the VSP mapped (khcl_vsp_gpadl_map), vmbus lock */
 	struct khcl_chan_map {
@@ -49,15 +61,20 @@ struct khcl_vsp_chan {
 	} maps[KHCL_CHAN_MAPS];
 
 	/* stats */
-	u64 packets_in, packets_out, events_in, signals_out;
-	u64 ring_full, ring_errors[KHCL_RING_NERR], retries;
+	u64 packets_in, packets_out, events_in, signals_out, batches;
+	u64 ring_full, ring_errors[KHCL_RING_NERR], no_request;
+	u64 answers_dropped, drain_overstays, double_ends;
 };
 
 struct khcl_vmbus {
 	struct mutex lock;		/* the server core and channel table */
 	struct khcl_vmb_server srv;
 	struct khcl_transport_client client;
-	struct workqueue_struct *wq;
+	struct workqueue_struct *wq;		/* control */
+	struct workqueue_struct *chan_wq;	/* channel workers, per CPU */
+	spinlock_t ctlq_lock;
+	struct list_head ctlq;		/* VSP control requests (ctl_node) */
+	struct work_struct ctl_work;
 
 	spinlock_t rxq_lock;
 	struct khcl_synic_msg rxq[KHCL_VMBUS_RXQ];
@@ -85,12 +102,20 @@ extern struct khcl_vmbus khcl_vmbus;
 /* chan.c */
 int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 		   u32 downstream, u32 target_vp, const u8 *userdata);
+int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
+		    void *out_map, u32 out_bytes, u32 target_vp,
+		    const u8 *userdata);
+void khcl_chan_ctl_done(struct khcl_vsp_req *req, long result);
+void khcl_chan_kick(struct khcl_vsp_chan *ch);
 void khcl_chan_close(struct khcl_vsp_chan *ch);
 void khcl_chan_event(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);
 struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index);
 void khcl_chan_gpadl_unmap_all(struct khcl_vsp_chan *ch);
+
+/* main.c */
+void khcl_vmbus_ctl_cancel(struct khcl_vsp_chan *ch);
 
 /* khcl_vmbus.c */
 int khcl_vmbus_sysfs_init(void);

@@ -1,37 +1,78 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * khcl VSP registration API: how nvme_xlat (storage), mana_xlat (network)
- * and the test echo VSP put a channel in front of the VTL0 guest.
+ * khcl VSP API: how nvme_xlat (storage), mana_xlat (network) and the test
+ * echo VSP put a channel in front of the VTL0 guest.
  *
- * A VSP fills a struct khcl_vsp (class and instance GUID, offer user data,
- * ops) and calls khcl_vsp_register(); the VMBus server offers the channel
- * and calls ->open() when the guest opens it (process context, may sleep),
- * ->packet() for each packet the guest puts on the ring (from the
- * channel's worker, one at a time, packet already copied out of guest
- * memory and its descriptor validated), and ->close() when the guest
- * closes, unloads or the channel is reset. khcl_vsp_send() may be called
- * from any context while the channel is open. The same ops serve the
- * primary channel and its sub-channels.
+ * A VSP fills a struct khcl_vsp (class and instance GUID, offer user
+ * data, ops, its request size and depth) and calls khcl_vsp_register();
+ * the VMBus server offers the channel and calls ->open() when the guest
+ * opens it (process context, may sleep) and ->close() when the guest
+ * closes, unloads or the channel is reset. The same ops serve the primary
+ * channel and its sub-channels.
+ *
+ * Requests (the shape of nvmet's queue_response and xen-blkback's
+ * make_response): every packet the guest puts on the ring arrives with a
+ * struct khcl_vsp_req the server took from the channel's pool before it
+ * read the ring; the VSP's own request struct embeds it first
+ * (@req_size bytes each, @depth of them per channel). When none is free
+ * the server stops reading (backpressure: nothing dropped, nothing
+ * allocated per packet). The VSP ends each request exactly once, from any
+ * context (hard irq included), with khcl_vsp_complete*() or
+ * khcl_vsp_req_end(); the channel's worker writes the answers in batches
+ * on the channel's target CPU, publishes and signals once per batch, and
+ * keeps what does not fit until the guest makes room. The answer's bytes
+ * must stay valid until then: keep them in the request. Close waits
+ * until every request of the channel has ended.
  */
 #ifndef KHCL_VSP_H
 #define KHCL_VSP_H
 
+#include <linux/llist.h>
+#include <linux/list.h>
 #include <linux/types.h>
 #include "vmbus_wire.h"
 
 struct khcl_vsp_chan;
 
+/* The server's part of a VSP request; the first member of the VSP's. */
+struct khcl_vsp_req {
+	struct khcl_vsp_chan *ch;
+	u64 trans_id;		/* the guest packet's; what COMP answers */
+	/* the answer, set by khcl_vsp_complete*() */
+	const void *ext, *data;
+	u32 extlen, len;
+	u16 type, flags;
+	u64 answer_id;
+	/* server private */
+	u32 state;
+	struct llist_node node;
+	struct list_head ctl_node;
+	u32 ctl_op, ctl_arg;
+	/* the result of a control request (khcl_vsp_offer_subchannels ...) */
+	long ctl_result;
+	void *ctl_va;
+	u32 ctl_len;
+};
+
 struct khcl_vsp_ops {
 	int (*open)(struct khcl_vsp_chan *ch, const u8 *userdata);
 	void (*close)(struct khcl_vsp_chan *ch);
 	/*
-	 * One packet: @desc is the validated descriptor, @pkt the whole
-	 * packet (descriptor included, @len bytes). Return -EAGAIN to have
-	 * it delivered again later (e.g. no room to answer), or 0.
+	 * One packet, read once from the ring into server memory: @desc is
+	 * the validated descriptor, @pkt the whole packet (descriptor
+	 * included, @len bytes), both valid until this returns; copy what
+	 * outlives it (a PFN list) into the request. @req is the VSP's from
+	 * here until it ends it. From the channel's worker, one at a time.
 	 */
-	int (*packet)(struct khcl_vsp_chan *ch,
-		      const struct khcl_vmpkt_desc *desc, const void *pkt,
-		      u32 len);
+	void (*packet)(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
+		       const struct khcl_vmpkt_desc *desc, const void *pkt,
+		       u32 len);
+	/*
+	 * A control request (sub-channel offers, GPADL map/unmap) is done:
+	 * req->ctl_result (and ctl_va/ctl_len) hold its result. From the
+	 * channel's worker, serialised with ->packet().
+	 */
+	void (*ctl_done)(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req);
 };
 
 struct khcl_vsp {
@@ -40,6 +81,15 @@ struct khcl_vsp {
 	struct khcl_guid instance_id;
 	u8 user_def[KHCL_VMB_USER_DEFINED_BYTES];
 	const struct khcl_vsp_ops *ops;
+	/*
+	 * Requests: @req_size bytes each (at least struct khcl_vsp_req,
+	 * which comes first), @depth per channel (capped by the ring size
+	 * and khcl_vmbus's max_requests), of which @reserve are kept for
+	 * khcl_vsp_req_get() (packets the guest did not ask for).
+	 */
+	u32 req_size;
+	u32 depth;
+	u32 reserve;
 	/* set by the server */
 	u32 relid;
 	struct khcl_vsp_chan *chan;
@@ -50,45 +100,53 @@ int khcl_vsp_register(struct khcl_vsp *vsp);
 void khcl_vsp_unregister(struct khcl_vsp *vsp);
 
 /*
- * Put one packet on the guest's ring. -EAGAIN: ring full (the guest will
- * signal when it has room; retry from ->packet()), -ENOTCONN: closed.
+ * End @req with a VM_PKT_COMP packet answering its trans_id, @len bytes
+ * at @data (kept valid until written: in the request).
  */
-int khcl_vsp_send(struct khcl_vsp_chan *ch, u16 type, u16 flags, u64 trans_id,
-		  const void *data, u32 len);
+void khcl_vsp_complete(struct khcl_vsp_req *req, const void *data, u32 len);
+/*
+ * End @req with any packet: @type, @flags, @trans_id, @extlen (a
+ * multiple of 8) more descriptor bytes at @ext (a transfer-page header),
+ * then @len bytes at @data.
+ */
+void khcl_vsp_complete_packet(struct khcl_vsp_req *req, u16 type, u16 flags,
+			      u64 trans_id, const void *ext, u32 extlen,
+			      const void *data, u32 len);
+/* End @req without an answer. */
+void khcl_vsp_req_end(struct khcl_vsp_req *req);
+/*
+ * A request for a packet the guest did not ask for (network receive, an
+ * RNDIS answer or indication), from the reserve or any free one; NULL
+ * when none is free or the channel is not open. Any context.
+ */
+struct khcl_vsp_req *khcl_vsp_req_get(struct khcl_vsp_chan *ch);
 
 /*
- * Offer up to @n sub-channels of the open primary @ch (VSTOR
- * CREATE_SUB_CHANNELS, NVSP's sub-channel request). Call it from
- * ->packet() only. The offers go out before this returns; each
- * sub-channel then opens, carries packets and closes through the same
- * ops as the primary (khcl_vsp_chan_index() tells them apart). They are
- * closed and rescinded when the primary closes; a reopened primary asks
- * again. Returns how many were offered (fewer than @n when relids run
- * out) or -ENOTCONN (primary not open, or @ch is a sub-channel).
+ * Control requests: run by the server's control worker, their result
+ * comes back through ->ctl_done(ch, req) on the channel's worker. A
+ * closing channel's come back with -ENOTCONN.
+ *
+ * khcl_vsp_offer_subchannels: offer up to @n sub-channels of the open
+ * primary (VSTOR CREATE_SUB_CHANNELS, NVSP's sub-channel request); the
+ * offers go out before the result comes back: how many were offered
+ * (fewer than @n when relids run out) or -ENOTCONN (primary not open, or
+ * a sub-channel). Each opens, carries packets and closes through the
+ * same ops (khcl_vsp_chan_index() tells them apart); they are closed and
+ * rescinded with the primary.
+ *
+ * khcl_vsp_gpadl_map: map a GPADL the guest created for this channel (or
+ * its primary), e.g. netvsc's receive buffer, into VTL2: ctl_va and
+ * ctl_len, or ctl_result -ENOENT (no such GPADL), -EINVAL (not
+ * page-aligned), -EBUSY (mapped already), -ENOSPC, -ENOMEM. The guest
+ * cannot tear it down while it is mapped; khcl_vsp_gpadl_unmap or the
+ * channel's close unmaps it.
  */
-int khcl_vsp_offer_subchannels(struct khcl_vsp_chan *ch, unsigned int n);
+void khcl_vsp_offer_subchannels(struct khcl_vsp_req *req, unsigned int n);
+void khcl_vsp_gpadl_map(struct khcl_vsp_req *req, u32 handle);
+void khcl_vsp_gpadl_unmap(struct khcl_vsp_req *req, void *va);
+
 /* 0 for the primary, its sub_channel_index for a sub-channel. */
 unsigned int khcl_vsp_chan_index(const struct khcl_vsp_chan *ch);
-
-/*
- * khcl_vsp_send() with @extlen (a multiple of 8) more descriptor bytes
- * before @data, e.g. the transfer-page header of
- * VM_PKT_DATA_USING_XFER_PAGES.
- */
-int khcl_vsp_send_ext(struct khcl_vsp_chan *ch, u16 type, u16 flags,
-		      u64 trans_id, const void *ext, u32 extlen,
-		      const void *data, u32 len);
-
-/*
- * Map a GPADL the guest created for this channel (or its primary), e.g.
- * netvsc's receive buffer, into VTL2: its pages held and vmap'd. From
- * ->packet() only. The guest cannot tear it down while it is mapped; it
- * is unmapped by khcl_vsp_gpadl_unmap() or when the channel closes.
- * Returns the mapping (and its length in *len) or an ERR_PTR: -ENOENT no
- * such GPADL, -EINVAL not page-aligned, -EBUSY mapped already, -ENOTCONN.
- */
-void *khcl_vsp_gpadl_map(struct khcl_vsp_chan *ch, u32 handle, u32 *len);
-void khcl_vsp_gpadl_unmap(struct khcl_vsp_chan *ch, void *va);
 
 /*
  * A VSP's counter as a read-only module parameter,
@@ -107,5 +165,16 @@ void khcl_vsp_chan_set_priv(struct khcl_vsp_chan *ch, void *priv);
 
 /* KUnit only: a counter of /sys/kernel/khcl/vmbus/stats by name (U64_MAX: none) */
 u64 khcl_vmbus_counter(const char *name);
+/*
+ * KUnit only: serve @vsp's primary channel on rings in kernel memory, the
+ * test playing the guest: each ring is a header page then @in_bytes
+ * (@out_bytes) of data; signals go to the transport backend for
+ * @target_vp. khcl_vsp_test_close closes it as CLOSECHANNEL would, and
+ * khcl_vsp_test_counter reads a counter of its channels/<relid>/.
+ */
+int khcl_vsp_test_open(struct khcl_vsp *vsp, void *in_ring, u32 in_bytes,
+		       void *out_ring, u32 out_bytes, u32 target_vp);
+void khcl_vsp_test_close(struct khcl_vsp *vsp);
+u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name);
 
 #endif /* KHCL_VSP_H */
