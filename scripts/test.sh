@@ -189,6 +189,25 @@ hostile_counter err_relid "${posted:-1}" "msg_flood, ${posted:-no} messages post
 if [ "${posted:-0}" -lt "$reps" ]; then
 	res FAIL vmbus_hostile msg_flood_posted "${posted:-none} messages went out"
 fi
+# the request contract on the echo channel (its line of the last monitor
+# block): answers waited for room (full_ring, rewrite_after_read), the
+# reader stopped with every request in flight (full_ring), closes dropped
+# the answers of requests in flight (close_inflight), none ended twice
+hostile_chan() {	# hostile_chan FIELD MIN MAX CASE
+	local v
+	v=$(last_monitor_block "$logs/vtl2.out" |
+		sed -n "s/^--- channel [0-9]*: echo .* sub=0 .* $1=\([0-9]*\).*/\1/p" | tail -1)
+	if [ -n "$v" ] && [ "$v" -ge "$2" ] && [ "$v" -le "$3" ]; then
+		res PASS vmbus_hostile "echo_$1" "$v in [$2, $3] ($4)"
+	else
+		res FAIL vmbus_hostile "echo_$1" "${v:-none} not in [$2, $3] ($4); logs: $logs"
+	fi
+}
+hostile_chan full $((2 * reps)) 1000000000 "full_ring, rewrite_after_read"
+hostile_chan no_request "$reps" 1000000000 full_ring
+hostile_chan dropped "$reps" 1000000000 close_inflight
+hostile_chan double_ends 0 0 "every case"
+hostile_chan overstays 0 0 "every case"
 
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak):
 # every suite of kunit/Kbuild must report, each with its whole plan

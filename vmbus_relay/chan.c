@@ -146,19 +146,19 @@ static void chan_req_free(struct khcl_vsp_chan *ch, struct khcl_vsp_req *r)
 /* The CPU of the guest's target VP, where its interrupts land. */
 static int chan_cpu(struct khcl_vsp_chan *ch)
 {
-	u32 vp = READ_ONCE(ch->target_vp);
+	/* MODIFYCHANNEL moves it (the core writes it under the vmbus lock) */
+	u32 vp = READ_ONCE(ch->core->target_vp);
 
 	return vp < nr_cpu_ids && cpu_online(vp) ? vp : WORK_CPU_UNBOUND;
 }
 
 void khcl_chan_kick(struct khcl_vsp_chan *ch)
 {
-	queue_work_on(chan_cpu(ch), khcl_vmbus.chan_wq, &ch->work);
+	queue_work_on(chan_cpu(ch), ch->vb->chan_wq, &ch->work);
 }
 
 int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
-		    void *out_map, u32 out_bytes, u32 target_vp,
-		    const u8 *userdata)
+		    void *out_map, u32 out_bytes, const u8 *userdata)
 {
 	int ret;
 
@@ -177,7 +177,6 @@ int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
 	ret = ch->pktbuf ? chan_pool_alloc(ch) : -ENOMEM;
 	if (ret)
 		goto err;
-	ch->target_vp = target_vp;
 	ch->failed = false;
 	ch->mapped = true;
 	ret = ch->vsp->ops->open(ch, userdata);
@@ -201,7 +200,7 @@ err:
 }
 
 int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
-		   u32 downstream, u32 target_vp, const u8 *userdata)
+		   u32 downstream, const u8 *userdata)
 {
 	u32 i, n = ring->npfns;
 	void *in_map, *out_map;
@@ -232,7 +231,7 @@ int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 	ret = khcl_chan_serve(ch, in_map, (downstream - 1) * KHCL_HV_PAGE_SIZE,
 			      out_map,
 			      (n - downstream - 1) * KHCL_HV_PAGE_SIZE,
-			      target_vp, userdata);
+			      userdata);
 	if (!ret)
 		return 0;
 err:
@@ -250,24 +249,28 @@ static u32 chan_inflight(struct khcl_vsp_chan *ch)
 	return n;
 }
 
+/* Closing: stop reading the ring and taking requests. */
+void khcl_chan_stop(struct khcl_vsp_chan *ch)
+{
+	spin_lock_irq(&ch->free_lock);
+	ch->open = false;
+	spin_unlock_irq(&ch->free_lock);
+}
+
 /*
- * Stop reading, wait until every request the VSP holds has ended (their
- * answers go nowhere: the guest has closed), then ->close() and unmap.
- * A request that overstays drain_ms is counted and logged, and waited
- * for: it may still have DMA in flight into VTL0 pages, which must not
- * be handed back to the guest before it ends (the NVMe and MANA drivers'
- * own timeouts bound it). The vmbus lock is held (CLOSECHANNEL, UNLOAD,
- * rescind); no channel worker takes it.
+ * After khcl_chan_stop(): wait until every request the VSP holds has
+ * ended (their answers go nowhere: the guest has closed), then ->close()
+ * and unmap. A request that overstays drain_ms is counted and logged,
+ * and waited for: it may still have DMA in flight into VTL0 pages, which
+ * must not be handed back to the guest before it ends (the NVMe and MANA
+ * drivers' own timeouts bound it). The caller holds the vmbus lock
+ * (CLOSECHANNEL, UNLOAD, rescind); no channel worker takes it.
  */
 void khcl_chan_close(struct khcl_vsp_chan *ch)
 {
 	u32 n, waited = 0, step;
 
-	spin_lock_irq(&ch->free_lock);
-	ch->open = false;
-	spin_unlock_irq(&ch->free_lock);
-	khcl_vmbus_ctl_cancel(ch);
-	khcl_chan_kick(ch);
+	khcl_chan_kick(ch);	/* ends queued meanwhile go back */
 	for (;;) {
 		step = clamp(READ_ONCE(drain_ms), 100u, 600000u);
 		if (wait_event_timeout(ch->drain_wq, !chan_inflight(ch),
@@ -283,7 +286,6 @@ void khcl_chan_close(struct khcl_vsp_chan *ch)
 	cancel_work_sync(&ch->work);
 	ch->vsp->ops->close(ch);
 	WRITE_ONCE(ch->mapped, false);
-	khcl_chan_gpadl_unmap_all(ch);
 	chan_unmap(ch);
 	trace_khcl_vmbus_chan(ch->relid, "close", 0);
 }
@@ -299,9 +301,8 @@ void khcl_chan_event(struct khcl_vsp_chan *ch)
 static void chan_signal(struct khcl_vsp_chan *ch)
 {
 	ch->signals_out++;
-	/* target_vp moves with MODIFYCHANNEL (ops_chan_modify) */
-	khcl_transport_signal(READ_ONCE(ch->target_vp),
-			      khcl_vmbus.srv.msg_sint, ch->relid);
+	khcl_transport_signal(READ_ONCE(ch->core->target_vp),
+			      ch->vb->srv.msg_sint, ch->relid);
 }
 
 /* A guest that corrupts its ring loses the channel, nothing else. */
@@ -627,14 +628,14 @@ static ssize_t occupancy_show(struct khcl_vsp_chan *ch, char *buf)
 {
 	u32 in = 0, out = 0, in_size = 0, out_size = 0;
 
-	mutex_lock(&khcl_vmbus.lock);	/* close unmaps under it */
+	mutex_lock(&ch->vb->lock);	/* close unmaps under it */
 	if (ch->mapped) {
 		in = khcl_ring_bytes_used(&ch->in);
 		out = khcl_ring_bytes_used(&ch->out);
 		in_size = ch->in.size;
 		out_size = ch->out.size;
 	}
-	mutex_unlock(&khcl_vmbus.lock);
+	mutex_unlock(&ch->vb->lock);
 	return sysfs_emit(buf, "in %u/%u\nout %u/%u\n", in, in_size, out,
 			  out_size);
 }
@@ -688,12 +689,14 @@ static const struct kobj_type chan_ktype = {
 };
 
 /* A channel object, not yet in sysfs; khcl_chan_sysfs_del() frees it. */
-struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index)
+struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vmbus *vb,
+				      struct khcl_vsp *vsp, u16 sub_index)
 {
 	struct khcl_vsp_chan *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 
 	if (!ch)
 		return NULL;
+	ch->vb = vb;
 	ch->vsp = vsp;
 	ch->sub_index = sub_index;
 	strscpy(ch->name, vsp->name, sizeof(ch->name));
@@ -709,7 +712,7 @@ struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index)
 /* channels/<relid>; without it the channel still works. */
 void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch)
 {
-	int ret = kobject_add(&ch->kobj, khcl_vmbus.chans_kobj, "%u",
+	int ret = kobject_add(&ch->kobj, ch->vb->chans_kobj, "%u",
 			      ch->relid);
 
 	if (ret)

@@ -62,9 +62,15 @@ static enum hrtimer_restart echo_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static void echo_answer(struct echo_req *er)
+/* Per channel: the delay the guest asked for (KHCL_ECHO_OP_DELAY). */
+struct echo_chan {
+	u32 delay_us;
+};
+
+static void echo_answer(struct khcl_vsp_chan *ch, struct echo_req *er)
 {
-	u32 delay = READ_ONCE(complete_delay_us);
+	struct echo_chan *ec = khcl_vsp_chan_priv(ch);
+	u32 delay = ec->delay_us ? ec->delay_us : READ_ONCE(complete_delay_us);
 
 	if (!delay) {
 		khcl_vsp_complete(&er->req, er->payload, er->len);
@@ -79,12 +85,20 @@ static void echo_answer(struct echo_req *er)
 
 static int echo_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
+	struct echo_chan *ec = kzalloc(sizeof(*ec), GFP_KERNEL);
+
+	if (!ec)
+		return -ENOMEM;
+	khcl_vsp_chan_set_priv(ch, ec);
 	pr_info("channel opened (sub-channel %u)\n", khcl_vsp_chan_index(ch));
 	return 0;
 }
 
 static void echo_close(struct khcl_vsp_chan *ch)
 {
+	/* every request has ended: no timer of ours is left */
+	kfree(khcl_vsp_chan_priv(ch));
+	khcl_vsp_chan_set_priv(ch, NULL);
 	pr_info("channel closed (sub-channel %u, echoed %lld)\n",
 		khcl_vsp_chan_index(ch), atomic64_read(&echo_echoed));
 }
@@ -122,6 +136,15 @@ static void echo_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	}
 	memcpy(er->payload, (const u8 *)pkt + off, er->len);
 	if (er->len == sizeof(er->ctl) && er->ctl.magic == KHCL_ECHO_CTL_MAGIC) {
+		if (er->ctl.op == KHCL_ECHO_OP_DELAY &&
+		    er->ctl.arg <= KHCL_ECHO_MAX_DELAY_US) {
+			struct echo_chan *ec = khcl_vsp_chan_priv(ch);
+
+			ec->delay_us = er->ctl.arg;
+			er->ctl.result = 0;
+			khcl_vsp_complete(req, &er->ctl, sizeof(er->ctl));
+			return;
+		}
 		if (er->ctl.op == KHCL_ECHO_OP_SUBCHANNELS &&
 		    !khcl_vsp_chan_index(ch) &&
 		    er->ctl.arg <= READ_ONCE(max_subchannels)) {
@@ -133,7 +156,7 @@ static void echo_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		return;
 	}
 	atomic64_inc(&echo_echoed);
-	echo_answer(er);
+	echo_answer(ch, er);
 }
 
 static const struct khcl_vsp_ops echo_ops = {

@@ -16,7 +16,10 @@
 #define KHCL_VMBUS_TXQ		256	/* replies awaiting a free slot */
 #define KHCL_CHAN_MAPS		4	/* GPADLs a VSP maps per channel */
 
+struct khcl_vmbus;
+
 struct khcl_vsp_chan {
+	struct khcl_vmbus *vb;		/* the server it belongs to */
 	struct khcl_vsp *vsp;
 	u32 relid;
 	u16 sub_index;			/* 0: the primary */
@@ -35,7 +38,7 @@ struct khcl_vsp_chan {
 	void *in_map, *out_map;
 	struct page **pages;
 	u32 npages;
-	u32 target_vp;
+	struct khcl_vmb_chan *core;	/* the core's: target_vp lives there */
 	u8 *pktbuf;
 	u32 pktbuf_size;
 	struct work_struct work;
@@ -99,26 +102,30 @@ struct khcl_vmbus {
 
 extern struct khcl_vmbus khcl_vmbus;
 
-/* chan.c */
+/* main.c */
+void khcl_vmbus_tx_flush(void);
+
+/* vsp.c */
+void khcl_vsp_chan_close(struct khcl_vsp_chan *ch);
+void khcl_vmbus_ctl_work(struct work_struct *w);
+
+/* chan.c: a channel's data path; its server is ch->vb */
+struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vmbus *vb,
+				      struct khcl_vsp *vsp, u16 sub_index);
 int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
-		   u32 downstream, u32 target_vp, const u8 *userdata);
+		   u32 downstream, const u8 *userdata);
 int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
-		    void *out_map, u32 out_bytes, u32 target_vp,
-		    const u8 *userdata);
-void khcl_chan_ctl_done(struct khcl_vsp_req *req, long result);
-void khcl_chan_kick(struct khcl_vsp_chan *ch);
+		    void *out_map, u32 out_bytes, const u8 *userdata);
+void khcl_chan_stop(struct khcl_vsp_chan *ch);
 void khcl_chan_close(struct khcl_vsp_chan *ch);
 void khcl_chan_event(struct khcl_vsp_chan *ch);
+void khcl_chan_kick(struct khcl_vsp_chan *ch);
+void khcl_chan_ctl_done(struct khcl_vsp_req *req, long result);
 void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);
-struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vsp *vsp, u16 sub_index);
-void khcl_chan_gpadl_unmap_all(struct khcl_vsp_chan *ch);
 
-/* main.c */
-void khcl_vmbus_ctl_cancel(struct khcl_vsp_chan *ch);
-
-/* khcl_vmbus.c */
-int khcl_vmbus_sysfs_init(void);
-void khcl_vmbus_sysfs_exit(void);
+/* sysfs.c */
+int khcl_vmbus_sysfs_init(struct khcl_vmbus *vb);
+void khcl_vmbus_sysfs_exit(struct khcl_vmbus *vb);
 
 #endif /* KHCL_VMBUS_PRIV_H */

@@ -60,6 +60,10 @@ struct hostile {
 	u64 echoes;			/* completions seen */
 	u64 good, bad;			/* tagged echoes right / wrong */
 	struct khcl_echo_ctl ctl;	/* the last 24-byte completion */
+	u32 recv_ring;			/* host->guest ring bytes of h_open */
+	bool recording;			/* order[]: tagged echoes as they came */
+	u32 norder;
+	u16 order[256];
 	struct work_struct race_work;	/* unload_race: the racing open */
 	int race_ret;
 	wait_queue_head_t wq;
@@ -68,7 +72,7 @@ struct hostile {
 
 static DEFINE_MUTEX(h_mutex);
 static struct hostile *h_cur;
-static char h_result[1024] = "none";
+static char h_result[2048] = "none";
 static size_t h_len;
 
 static void h_callback(void *ctx)
@@ -82,6 +86,8 @@ static void h_callback(void *ctx)
 		if (hv_pkt_datalen(d) == sizeof(h->ctl))
 			memcpy(&h->ctl, hv_pkt_data(d), sizeof(h->ctl));
 		if ((d->trans_id & H_TAG_MASK) == H_TAG) {
+			if (h->recording && h->norder < ARRAY_SIZE(h->order))
+				h->order[h->norder++] = (u16)d->trans_id;
 			if (hv_pkt_datalen(d) == 64 &&
 			    !memchr_inv(hv_pkt_data(d), (u8)d->trans_id, 64))
 				h->good++;
@@ -234,7 +240,8 @@ static int h_open(struct hostile *h)
 	h->chan->next_request_id_callback = NULL;
 	h->chan->request_addr_callback = NULL;
 	vmbus_set_sc_create_callback(h->chan, NULL);	/* offers stay unopened */
-	ret = vmbus_open(h->chan, H_RING, H_RING, NULL, 0, h_callback, h);
+	ret = vmbus_open(h->chan, H_RING, h->recv_ring ? h->recv_ring : H_RING,
+			 NULL, 0, h_callback, h);
 	h->open = !ret;
 	return ret;
 }
@@ -257,11 +264,11 @@ static void h_rings(struct hostile *h, const char *what, int ret)
 		i->interrupt_mask, i->pending_send_sz, h->echoes);
 }
 
-static int h_echo_send(struct hostile *h, int n)
+static int h_echo_send_from(struct hostile *h, int first, int n)
 {
 	int i, ret;
 
-	for (i = 0; i < n; i++) {
+	for (i = first; i < first + n; i++) {
 		memset(h->buf, i, 64);
 		ret = vmbus_sendpacket(h->chan, h->buf, 64, H_TAG | i,
 				       VM_PKT_DATA_INBAND,
@@ -272,6 +279,11 @@ static int h_echo_send(struct hostile *h, int n)
 		}
 	}
 	return 0;
+}
+
+static int h_echo_send(struct hostile *h, int n)
+{
+	return h_echo_send_from(h, 0, n);
 }
 
 /*
@@ -638,6 +650,244 @@ static int case_unload_race(struct hostile *h)
 	return 1;	/* close what the guest believes open, open again */
 }
 
+/* An echo control request, answered (its result) within H_TIMEOUT. */
+static int h_ctl(struct hostile *h, u32 op, u32 arg, u32 *result)
+{
+	struct khcl_echo_ctl c = {
+		.magic = KHCL_ECHO_CTL_MAGIC, .op = op, .arg = arg,
+	};
+	u64 want = h->echoes + 1;
+	int ret;
+
+	ret = vmbus_sendpacket(h->chan, &c, sizeof(c), 0xc71,
+			       VM_PKT_DATA_INBAND,
+			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		return ret;
+	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
+		return -ETIMEDOUT;
+	*result = h->ctl.result;
+	return 0;
+}
+
+/* Wait (bounded) until VTL2 has read everything we sent. */
+static int h_consumed(struct hostile *h)
+{
+	struct hv_ring_buffer *rb = h->chan->outbound.ring_buffer;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (READ_ONCE(rb->read_index) == READ_ONCE(rb->write_index))
+			return 0;
+		msleep(20);
+	}
+	h_rings(h, "not consumed", -ETIMEDOUT);
+	return -ETIMEDOUT;
+}
+
+/* Reopen with a host->guest ring of @bytes data (0: the usual). */
+static int h_reopen_recv(struct hostile *h, u32 bytes)
+{
+	h_close(h);
+	h->recv_ring = bytes ? VMBUS_RING_SIZE(bytes) : 0;
+	return h_open(h);
+}
+
+/* Stop reading our inbound ring (the channel's tasklet), and resume. */
+static void h_stop_reading(struct hostile *h)
+{
+	tasklet_disable(&h->chan->callback_event);
+}
+
+static void h_resume_reading(struct hostile *h)
+{
+	tasklet_enable(&h->chan->callback_event);
+	tasklet_schedule(&h->chan->callback_event);
+}
+
+/*
+ * Every tag of [0, n) and @extra (-1: none) echoed exactly once, nothing
+ * else, in the order sent if @ordered.
+ */
+static int h_check_order(struct hostile *h, const char *what, u32 n,
+			 int extra, bool ordered)
+{
+	static u8 seen[256];
+	u32 i, want = n + (extra >= 0);
+
+	if (h->norder != want) {
+		pr_warn("%s: %u echoes, want %u\n", what, h->norder, want);
+		return -EPROTO;
+	}
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < h->norder; i++) {
+		u16 t = h->order[i];
+
+		if ((t >= n && t != extra) || seen[t]++) {
+			pr_warn("%s: echo %u unexpected or twice (at %u)\n",
+				what, t, i);
+			return -EPROTO;
+		}
+		if (ordered && i && t < h->order[i - 1] && t != extra) {
+			pr_warn("%s: echo %u after %u\n", what, t,
+				h->order[i - 1]);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * VTL2's ring toward us fills: we stop reading (our callback tasklet
+ * disabled) while 150 echoes go out. A 4 KiB ring holds 46 answers;
+ * VTL2 keeps the rest waiting in its requests (64) and stops reading when
+ * none is free (backpressure), then resumes on our pending_send_sz
+ * signal once we read: every echo arrives once, in order, with its
+ * bytes (no second read of a packet, no lost or doubled answer).
+ */
+static int case_full_ring(struct hostile *h)
+{
+	u64 good = h->good, bad = h->bad;
+	int ret = h_reopen_recv(h, 4096);
+
+	if (ret)
+		return ret;
+	h->norder = 0;
+	h->recording = true;
+	h_stop_reading(h);
+	ret = h_echo_send(h, 150);
+	msleep(300);		/* VTL2 fills its ring and waits */
+	h_resume_reading(h);
+	if (!ret && !wait_event_timeout(h->wq, h->good >= good + 150 ||
+					h->bad != bad, H_TIMEOUT))
+		ret = -ETIMEDOUT;
+	msleep(50);		/* nothing more may come */
+	h->recording = false;
+	if (!ret && h->bad != bad)
+		ret = -EPROTO;
+	if (!ret)
+		ret = h_check_order(h, "full_ring", 150, -1, true);
+	if (ret)
+		h_rings(h, "full_ring", ret);
+	h->recv_ring = 0;
+	return ret ? ret : 1;	/* back to the usual rings */
+}
+
+/*
+ * We rewrite a packet after VTL2 read it while its answer waits for room
+ * (the old server read such a packet again): the echo carries the first
+ * transaction and bytes, once; the rewritten one is never answered.
+ */
+static int case_rewrite_after_read(struct hostile *h)
+{
+	struct hv_ring_buffer *rb;
+	u64 good = h->good, bad = h->bad, id = H_TAG | 201;
+	u32 size, w, i;
+	int ret = h_reopen_recv(h, 4096);
+
+	if (ret)
+		return ret;
+	rb = h->chan->outbound.ring_buffer;
+	size = h->chan->outbound.ring_datasize;
+	h->norder = 0;
+	h->recording = true;
+	h_stop_reading(h);
+	ret = h_echo_send(h, 50);	/* 46 fit VTL2's ring, 4 wait */
+	w = READ_ONCE(rb->write_index);
+	if (!ret)
+		ret = h_echo_send_from(h, 200, 1);
+	if (!ret)
+		ret = h_consumed(h);
+	if (!ret) {
+		/* the packet at w: another transaction, other bytes */
+		for (i = 0; i < 8; i++)
+			rb->buffer[(w + 8 + i) % size] = ((u8 *)&id)[i];
+		for (i = 0; i < 64; i++)
+			rb->buffer[(w + 16 + i) % size] = 201;
+		for (i = 0; i < 5; i++) {
+			khcl_vmbus_test_signal(h->chan->offermsg.connection_id);
+			msleep(20);
+		}
+	}
+	h_resume_reading(h);
+	if (!ret && !wait_event_timeout(h->wq, h->good >= good + 51 ||
+					h->bad != bad, H_TIMEOUT))
+		ret = -ETIMEDOUT;
+	msleep(100);		/* nothing more may come */
+	h->recording = false;
+	if (!ret && h->bad != bad)
+		ret = -EPROTO;
+	if (!ret)
+		ret = h_check_order(h, "rewrite_after_read", 50, 200, true);
+	if (ret)
+		h_rings(h, "rewrite_after_read", ret);
+	h->recv_ring = 0;
+	return ret ? ret : 1;
+}
+
+/*
+ * Answers from hard irq in random order: VTL2's echo answers each of 64
+ * packets after a random 0..2 ms; each arrives once with its bytes.
+ */
+static int case_irq_order(struct hostile *h)
+{
+	u64 good = h->good, bad = h->bad;
+	u32 result = 1;
+	int ret = h_ctl(h, KHCL_ECHO_OP_DELAY, 2000, &result);
+
+	if (!ret && result)
+		ret = -EPROTO;
+	if (ret)
+		return ret;
+	h->norder = 0;
+	h->recording = true;
+	ret = h_echo_send(h, 64);
+	if (!ret && !wait_event_timeout(h->wq, h->good >= good + 64 ||
+					h->bad != bad, H_TIMEOUT))
+		ret = -ETIMEDOUT;
+	msleep(50);
+	h->recording = false;
+	if (!ret && h->bad != bad)
+		ret = -EPROTO;
+	if (!ret)
+		ret = h_check_order(h, "irq_order", 64, -1, false);
+	if (!ret) {
+		u32 i, inv = 0;
+
+		for (i = 1; i < h->norder; i++)
+			inv += h->order[i] < h->order[i - 1];
+		pr_info("irq_order: 64 echoes, %u out of order\n", inv);
+	}
+	return ret ? ret : 1;	/* a fresh channel answers at once */
+}
+
+/*
+ * Close with requests in flight: 32 echoes, answered 0..200 ms later
+ * from hard irq, then CLOSECHANNEL and the ring's GPADL teardown. VTL2
+ * waits for its requests before it unmaps the ring (the teardown is
+ * answered after), drops their answers and counts them; the channel
+ * opens and echoes again.
+ */
+static int case_close_inflight(struct hostile *h)
+{
+	u32 result = 1;
+	int ret = h_ctl(h, KHCL_ECHO_OP_DELAY, 200000, &result);
+	u64 good = h->good;
+
+	if (!ret && result)
+		ret = -EPROTO;
+	if (!ret)
+		ret = h_echo_send(h, 32);
+	if (!ret)
+		ret = h_consumed(h);
+	if (ret)
+		return ret;
+	h_close(h);
+	pr_info("close_inflight: %llu of 32 echoes before the close\n",
+		h->good - good);
+	return 1;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct hostile *h);
@@ -655,6 +905,10 @@ static const struct {
 	{ "msg_flood", case_msg_flood },
 	{ "sub_abuse", case_sub_abuse },
 	{ "unload_race", case_unload_race },
+	{ "full_ring", case_full_ring },
+	{ "rewrite_after_read", case_rewrite_after_read },
+	{ "irq_order", case_irq_order },
+	{ "close_inflight", case_close_inflight },
 };
 
 static void h_run(struct hostile *h, unsigned int reps)

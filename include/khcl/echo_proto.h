@@ -32,11 +32,18 @@
  *   KHCL_ECHO_OP_SUBCHANNELS arg=N: offer N sub-channels; result = how
  *   many were offered (the offers precede the completion), or
  *   KHCL_ECHO_RESULT_ERR.
- * Sub-channels echo like the primary and answer control requests with
+ *   KHCL_ECHO_OP_DELAY arg=N: from now on this channel (until it closes)
+ *   answers each echo from a hard-irq timer after a random 0..N us
+ *   (N <= 1000000; 0: khcl_echo_vsp's complete_delay_us, default at
+ *   once), so answers leave out of order and requests stay in flight;
+ *   result 0.
+ * Sub-channels echo like the primary and answer SUBCHANNELS with
  * KHCL_ECHO_RESULT_ERR.
  */
 #define KHCL_ECHO_CTL_MAGIC	0x6c74632d6c63686bULL	/* "khcl-ctl" */
 #define KHCL_ECHO_OP_SUBCHANNELS 1
+#define KHCL_ECHO_OP_DELAY	2
+#define KHCL_ECHO_MAX_DELAY_US	1000000
 #define KHCL_ECHO_RESULT_ERR	0xffffffffu
 
 struct khcl_echo_ctl {

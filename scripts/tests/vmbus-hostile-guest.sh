@@ -10,7 +10,8 @@
 # checks: hostile_double_open hostile_teardown_in_use hostile_ring_bad_index
 # checks: hostile_ring_bad_len hostile_ring_flip hostile_open_close_storm
 # checks: hostile_event_flood hostile_msg_flood hostile_sub_abuse
-# checks: hostile_unload_race hostile_vstor hostile_netvsc
+# checks: hostile_unload_race hostile_full_ring hostile_rewrite_after_read
+# checks: hostile_irq_order hostile_close_inflight hostile_vstor hostile_netvsc
 # checks: storvsc_binds_after_hostile netvsc_binds_after_hostile
 # checks: echo_after_hostile subchannels_after_hostile
 rc=0
@@ -33,9 +34,9 @@ until echo "$R" 2>/dev/null >/sys/bus/vmbus/drivers/khcl_vmbus_hostile/run; do
 done
 res=/sys/bus/vmbus/drivers/khcl_vmbus_hostile/result
 sed 's/^\(PASS\|FAIL\) /\1 hostile_/' "$res"
-# thirteen cases, each must have run and passed
-if [ "$(grep -c '^PASS' "$res")" -ne 13 ] || grep -q '^FAIL' "$res"; then
-	echo "FAIL hostile_all_cases_ran $(grep -c '^PASS' "$res") of 13 passed"
+# seventeen cases, each must have run and passed
+if [ "$(grep -c '^PASS' "$res")" -ne 17 ] || grep -q '^FAIL' "$res"; then
+	echo "FAIL hostile_all_cases_ran $(grep -c '^PASS' "$res") of 17 passed"
 	rc=1
 fi
 # a lying storvsc against khcl's storage VSP

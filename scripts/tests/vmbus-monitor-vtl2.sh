@@ -2,9 +2,13 @@
 # vtl2 side of the VMBus rig runs (--vtl2-background): every few seconds,
 # the server's state, counters and channels, so the last block before the
 # rig stops shows what the guest's run did to them.
-# debug kernel: the server's tracepoints, shown at the end of each block
-ev=/sys/kernel/debug/tracing/events/khcl_vmbus/enable
-[ -w "$ev" ] && echo 1 >"$ev"
+# debug kernel: the server's control and channel tracepoints, shown at
+# the end of each block (not the per-request ones: two events a packet
+# would make every block slower than the run it watches)
+for ev in khcl_vmbus_msg khcl_vmbus_chan; do
+	ev=/sys/kernel/debug/tracing/events/khcl_vmbus/$ev/enable
+	[ -w "$ev" ] && echo 1 >"$ev"
+done
 while :; do
 	echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
 	for f in version state stats; do
@@ -13,7 +17,7 @@ while :; do
 	done
 	for c in /sys/kernel/khcl/vmbus/channels/*; do
 		[ -d "$c" ] || continue
-		echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") sub=$(cat "$c/sub_index") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") batches=$(cat "$c/batches") no_request=$(cat "$c/no_request") dropped=$(cat "$c/answers_dropped") overstays=$(cat "$c/drain_overstays")"
+		echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") sub=$(cat "$c/sub_index") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") batches=$(cat "$c/batches") no_request=$(cat "$c/no_request") dropped=$(cat "$c/answers_dropped") overstays=$(cat "$c/drain_overstays") double_ends=$(cat "$c/double_ends")"
 		tr '\n' ' ' <"$c/ring_errors"
 		echo
 	done
