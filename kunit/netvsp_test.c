@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of mana_xlat/netvsp.c (NVSP and RNDIS control cores), driven the
+ * Tests of mana_xlat/nvsp.c and rndis.c (NVSP and RNDIS control cores), driven the
  * way Linux's netvsc probes a NIC and the way a hostile guest would:
  * out of order, truncated, unknown OIDs (CVE-2021-28476), lengths that
  * are not whole addresses (CVE-2016-0088), info buffers pointing outside
@@ -234,8 +234,9 @@ static void nvsp_malformed(struct kunit *test)
 	nt_inband(&p, &m, 8, false);
 	p.d.type = KHCL_VMPKT_COMP;
 	p.d.trans_id = 3;
-	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp),
-			KHCL_NVSP_SECTION_DONE);
+	/* ... for a section the guest does not have: counted, no answer */
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_SECTION], 1ull);
 	m.type = KHCL_NVSP_INIT;
 	nt_inband(&p, &m, 8, false);
 	p.d.type = KHCL_VMPKT_COMP;
@@ -743,7 +744,8 @@ static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
 	struct khcl_nvsp_msg m, rp;
 	struct khcl_nvsp_req r;
 	struct nt_pkt p;
-	int n;
+	int n, sec;
+	u64 bad;
 
 	memset(&m, 0, sizeof(m));
 	m.type = KHCL_NVSP_SEND_RNDIS_PKT;
@@ -792,15 +794,20 @@ static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
 	 * flags, the trans_id of khcl's transfer-page packet (netvsp_main.c
 	 * uses the section + 1)
 	 */
+	sec = khcl_nvsp_section_get(&t->c, n);
+	KUNIT_EXPECT_LE(test, 0, sec);
 	memset(&m, 0, sizeof(m));
 	m.type = KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE;
 	m.rndis_complete.status = KHCL_NVSP_STAT_SUCCESS;
-	nc_inband(&p, &m, 1, false);
+	nc_inband(&p, &m, sec + 1, false);
 	p.d.type = KHCL_VMPKT_COMP;
 	p.d.len8 = (16 + 8) >> 3;
 	p.len = 16 + 8;
-	KUNIT_EXPECT_EQ(test, nc_post(test, &t->c, &p, &rp),
-			KHCL_NVSP_SECTION_DONE);
+	bad = t->c.errors[KHCL_NVSP_ERR_SECTION];
+	KUNIT_EXPECT_EQ(test, nc_post(test, &t->c, &p, &rp), KHCL_NVSP_NONE);
+	/* the section is free again, and that was no error */
+	KUNIT_EXPECT_EQ(test, t->c.sections_out, 0ull);
+	KUNIT_EXPECT_EQ(test, t->c.errors[KHCL_NVSP_ERR_SECTION], bad);
 	return n;
 }
 
@@ -1038,9 +1045,60 @@ static void rndis_netvsc_612(struct kunit *test)
 	}
 }
 
+/*
+ * The receive sections khcl lends the guest: the first 64 of the buffer,
+ * each out until the guest completes the transfer-page packet naming it
+ * (trans_id section + 1), none twice, none without a buffer.
+ */
+static void nvsp_sections(struct kunit *test)
+{
+	struct khcl_nvsp_chan c;
+	struct khcl_nvsp_msg rp, m;
+	struct nt_pkt p;
+	int i, sec;
+
+	nt_connect(test, &c);
+	KUNIT_EXPECT_EQ(test, c.nsections, (u32)KHCL_NVSP_SECTIONS);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1729), -1);
+	for (i = 0; i < KHCL_NVSP_SECTIONS; i++)
+		KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1728), i);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 100), -1);
+	KUNIT_EXPECT_EQ(test, c.no_section, 1ull);
+	/* the guest completes section 4 (trans_id 5): it is free again */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE;
+	m.init.min_ver = 1;		/* status: success */
+	nt_inband(&p, &m, 8, false);
+	p.d.type = KHCL_VMPKT_COMP;
+	p.d.trans_id = 5;
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_SECTION], 0ull);
+	sec = khcl_nvsp_section_get(&c, 8);
+	KUNIT_EXPECT_EQ(test, sec, 4);
+	/* twice, none, beyond: counted, nothing freed */
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	p.d.trans_id = 0;
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	p.d.trans_id = KHCL_NVSP_SECTIONS + 1;
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_SECTION], 3ull);
+	KUNIT_EXPECT_EQ(test, c.sections_out, ~0ull & ~(1ull << 4));
+	/* a buffer of 3 sections lends 3 */
+	nt_connect(test, &c);
+	khcl_nvsp_recv_buf_done(&c, 3 * 1728 + 100, 1728, &rp);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1), i);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1), -1);
+	/* no buffer, no section */
+	khcl_nvsp_chan_init(&c);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1), -1);
+}
+
 static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(nvsp_handshake),
 	KUNIT_CASE(nvsp_malformed),
+	KUNIT_CASE(nvsp_sections),
 	KUNIT_CASE(rndis_sequence),
 	KUNIT_CASE(rndis_hostile),
 	KUNIT_CASE(nvsp_netvsc_612),

@@ -29,14 +29,21 @@ enum khcl_nvsp_err {
 	KHCL_NVSP_NERR
 };
 
+/* Receive sections khcl fills at once (of the many the buffer holds). */
+#define KHCL_NVSP_SECTIONS	64
+
 struct khcl_nvsp_chan {
 	u32 version;			/* agreed; 0 before INIT */
 	u32 ndis_major, ndis_minor, mtu;
 	bool recv_buf, send_buf;	/* announced and answered */
 	u32 recv_gpadl, send_gpadl;
 	u16 recv_id;			/* the guest's pageset id */
+	/* receive sections: in use by khcl until the guest completes them */
+	u32 section_size, nsections;
+	u64 sections_out;		/* bit i: section i is the guest's */
 	u64 errors[KHCL_NVSP_NERR];
 	u64 data_pkts;			/* RNDIS data packets (dropped) */
+	u64 no_section;			/* every section was the guest's */
 };
 
 struct khcl_nvsp_req {
@@ -57,7 +64,6 @@ enum khcl_nvsp_verdict {
 	KHCL_NVSP_UNMAP_RECV_BUF,	/* REVOKE_RECV_BUF */
 	KHCL_NVSP_RNDIS,		/* read the message, khcl_rndis_control */
 	KHCL_NVSP_RNDIS_DATA,		/* a data packet: complete, count */
-	KHCL_NVSP_SECTION_DONE,		/* the guest returned section trans_id */
 };
 
 void khcl_nvsp_chan_init(struct khcl_nvsp_chan *c);
@@ -69,10 +75,20 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 					 struct khcl_nvsp_msg *reply);
 /*
  * The receive buffer is mapped (@buf_len bytes, or 0: it could not be):
- * fill the SEND_RECV_BUF_COMPLETE announcing sections of @section_size.
+ * fill the SEND_RECV_BUF_COMPLETE announcing sections of @section_size;
+ * khcl then uses the first KHCL_NVSP_SECTIONS of them.
  */
 void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
 			     u32 section_size, struct khcl_nvsp_msg *reply);
+/*
+ * A free receive section for a message of @len bytes, now the guest's
+ * until it completes the transfer-page packet naming it (trans_id =
+ * section + 1; a VM_PKT_COMP the core takes back itself): its index, or
+ * -1 when there is no receive buffer, @len does not fit a section, or
+ * every section is the guest's (counted in no_section).
+ */
+int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len);
+
 /* The completion of a guest SEND_RNDIS_PKT. */
 void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok);
 /* The NVSP message that goes with an RNDIS message sent to the guest. */

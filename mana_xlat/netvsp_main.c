@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) "khcl_mana_xlat: " fmt
 
-#include <linux/bitmap.h>
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -21,7 +20,6 @@
 #include "netvsp.h"
 
 #define NV_SECTION	1728	/* receive section size announced */
-#define NV_SECTIONS	64	/* sections khcl itself uses */
 
 static char *mac = "02:6b:68:63:6c:01";
 module_param(mac, charp, 0444);
@@ -36,7 +34,6 @@ struct nv_chan {
 	struct khcl_rndis_dev rndis;
 	u8 *recv_va;			/* the guest's receive buffer */
 	u32 recv_len;
-	DECLARE_BITMAP(used, NV_SECTIONS);
 	u8 msg[KHCL_RNDIS_MAX_MSG];
 	u8 out[KHCL_RNDIS_MAX_REPLY];
 };
@@ -79,21 +76,21 @@ static void nv_rndis_answer(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 	struct nv_req *ar;
 	int s;
 
-	s = find_first_zero_bit(nc->used, NV_SECTIONS);
-	if (s >= NV_SECTIONS || (s + 1) * NV_SECTION > nc->recv_len) {
-		/* the guest keeps its sections: it only hurts itself */
-		atomic64_inc(&nv_no_section);
-		pr_warn_ratelimited("no free receive section: RNDIS answer dropped\n");
-		return;
-	}
 	req = khcl_vsp_req_get(ch);
 	if (!req) {
 		atomic64_inc(&nv_no_request);
 		pr_warn_ratelimited("no request free: RNDIS answer dropped\n");
 		return;
 	}
+	s = khcl_nvsp_section_get(&nc->nvsp, n);
+	if (s < 0) {
+		/* the guest keeps its sections: it only hurts itself */
+		khcl_vsp_req_end(req);
+		atomic64_inc(&nv_no_section);
+		pr_warn_ratelimited("no free receive section: RNDIS answer dropped\n");
+		return;
+	}
 	ar = container_of(req, struct nv_req, req);
-	set_bit(s, nc->used);
 	memcpy(nc->recv_va + s * NV_SECTION, out, n);
 	ar->xfer = (struct khcl_xfer_hdr) {
 		.pageset_id = nc->nvsp.recv_id,
@@ -138,6 +135,7 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	struct nv_req *nr = container_of(req, struct nv_req, req);
 	struct nv_chan *nc = khcl_vsp_chan_priv(ch);
 	struct khcl_nvsp_req r;
+	u64 bad;
 	int ret;
 
 	nr->completion = false;
@@ -150,6 +148,7 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		nv_end(nr);
 		return;
 	}
+	bad = nc->nvsp.errors[KHCL_NVSP_ERR_SECTION];
 	switch (khcl_nvsp_control(&nc->nvsp, &r, &nr->msg)) {
 	case KHCL_NVSP_NONE:
 		break;
@@ -178,14 +177,10 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		khcl_nvsp_rndis_complete(&nr->msg, true);
 		nr->completion = r.completion;
 		break;
-	case KHCL_NVSP_SECTION_DONE:
-		if (r.trans_id >= 1 && r.trans_id <= NV_SECTIONS &&
-		    test_and_clear_bit(r.trans_id - 1, nc->used))
-			break;
-		nc->nvsp.errors[KHCL_NVSP_ERR_SECTION]++;
-		atomic64_inc(&nv_refused);
-		break;
 	}
+	/* a completion for a section the guest did not have */
+	if (nc->nvsp.errors[KHCL_NVSP_ERR_SECTION] != bad)
+		atomic64_inc(&nv_refused);
 	nv_end(nr);
 }
 
@@ -208,7 +203,6 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 			nc->recv_va = req->ctl_va;
 			nc->recv_len = req->ctl_len;
 			n = req->ctl_len;
-			bitmap_zero(nc->used, NV_SECTIONS);
 		} else {
 			pr_warn("receive buffer GPADL %u: %ld\n",
 				nc->nvsp.recv_gpadl, req->ctl_result);

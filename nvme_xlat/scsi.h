@@ -22,8 +22,28 @@ struct khcl_scsi_result {
 	u32 data_len;			/* bytes of *data to return */
 };
 
+/* The sense conditions khcl reports, one table (scsi.c) */
+enum khcl_scsi_sense {
+	KHCL_SENSE_INVALID_OPCODE,	/* ILLEGAL REQUEST 20/00 */
+	KHCL_SENSE_INVALID_FIELD_IN_CDB, /* ILLEGAL REQUEST 24/00 */
+	KHCL_SENSE_LUN_NOT_SUPPORTED,	/* ILLEGAL REQUEST 25/00 */
+	KHCL_SENSE_NR
+};
+
+/* Fixed-format sense data for @id: KHCL_SCSI_SENSE_LEN bytes at @s. */
+void khcl_scsi_fixed_sense(u8 *s, enum khcl_scsi_sense id);
+/* CHECK CONDITION with @id's sense data, no data. */
+void khcl_scsi_check(struct khcl_scsi_result *res, enum khcl_scsi_sense id);
 /*
- * A command for a logical unit that does not exist. @data (@data_max
+ * GOOD with the first of @n bytes at @src that fit @alloc (the guest's
+ * buffer) and @data_max: copied to @data.
+ */
+void khcl_scsi_data(struct khcl_scsi_result *res, const u8 *src, u32 n,
+		    u32 alloc, u8 *data, u32 data_max);
+u32 khcl_scsi_min(u32 a, u32 b);
+
+/*
+ * SPC (spc.c): a command for a logical unit that does not exist. @data (@data_max
  * bytes, zeroed by the caller) receives at most @alloc bytes of response
  * data for the guest, where @alloc is what the guest's buffer holds.
  */

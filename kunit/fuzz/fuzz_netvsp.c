@@ -16,6 +16,7 @@
  * message (CVE-2016-0089) or before INIT.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../mana_xlat/netvsp.h"
@@ -28,6 +29,7 @@ struct fn_state {
 	struct khcl_nvsp_chan c;
 	uint8_t mem[FN_MEM];		/* the guest's RAM */
 	uint32_t buf_len, section;	/* what mapping the receive buffer gives */
+	uint32_t mapped_len;		/* what the last mapping gave */
 	uint64_t trans_id;
 	bool init;			/* what the guest saw: INIT answered */
 	uint32_t filter;		/* last packet filter SET that succeeded */
@@ -36,8 +38,10 @@ struct fn_state {
 static struct fn_state fn;
 static const uint8_t fn_zero[KHCL_RNDIS_MAX_REPLY];
 
-static void fn_fail(void)
+#define fn_fail() fn_fail_at(__LINE__)
+static void fn_fail_at(int line)
 {
+	fprintf(stderr, "fuzz_netvsp: check at line %d failed\n", line);
 	abort();
 }
 
@@ -207,6 +211,33 @@ out:
 	return ret;
 }
 
+/*
+ * An RNDIS answer of @n bytes into a receive section, as netvsp_main.c
+ * does: a section that was free, inside the buffer, now the guest's; or
+ * none when every one is (counted).
+ */
+static void fn_section(int n)
+{
+	struct khcl_nvsp_chan before = fn.c;
+	int sec = khcl_nvsp_section_get(&fn.c, n);
+
+	if (sec < 0) {
+		if (before.recv_buf && (uint32_t)n <= before.section_size &&
+		    (before.nsections == 64 ? ~before.sections_out :
+		     ~before.sections_out & ((1ull << before.nsections) - 1)))
+			fn_fail();	/* one was free */
+		if (fn.c.sections_out != before.sections_out)
+			fn_fail();
+		return;
+	}
+	if ((uint32_t)sec >= before.nsections ||
+	    (before.sections_out >> sec & 1) ||
+	    fn.c.sections_out != (before.sections_out | 1ull << sec) ||
+	    ((uint64_t)sec + 1) * before.section_size > fn.mapped_len ||
+	    (uint32_t)n > before.section_size)
+		fn_fail();
+}
+
 /* One packet of @len bytes, as the ring core hands it to the VSP. */
 static void fn_packet(const uint8_t *pkt, uint32_t len)
 {
@@ -215,6 +246,7 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 	struct khcl_nvsp_msg reply;
 	struct khcl_nvsp_req r;
 	uint8_t *msg;
+	int n;
 
 	if (len < sizeof(desc))
 		return;		/* the ring core never hands over less */
@@ -236,6 +268,7 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 	case KHCL_NVSP_MAP_RECV_BUF:
 		if (!before.version || before.recv_buf)
 			fn_fail();
+		fn.mapped_len = fn.buf_len;
 		khcl_nvsp_recv_buf_done(&fn.c, fn.buf_len, fn.section, &reply);
 		if (fn.c.recv_buf !=
 		    (reply.recv_buf_complete.status == KHCL_NVSP_STAT_SUCCESS) ||
@@ -255,21 +288,38 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 		if (!msg)
 			break;
 		/* answered: the completion, the reply in a section */
-		khcl_nvsp_rndis_complete(&reply, !fn_copy(&r, msg) &&
-					 fn_rndis(msg, r.rndis_len) >= 0);
+		n = fn_copy(&r, msg) ? -1 : fn_rndis(msg, r.rndis_len);
+		khcl_nvsp_rndis_complete(&reply, n >= 0);
+		if (n > 0)
+			fn_section(n);
 		khcl_nvsp_rndis_to_guest(&reply);
 		free(msg);
 		break;
 	case KHCL_NVSP_RNDIS_DATA:
 		khcl_nvsp_rndis_complete(&reply, true);
 		break;
-	case KHCL_NVSP_SECTION_DONE:
-		if (r.pkt_type != KHCL_VMPKT_COMP)
-			fn_fail();
-		break;
 	default:
 		fn_fail();
 	}
+	/* a guest completion hands back exactly the section it names */
+	if (r.pkt_type == KHCL_VMPKT_COMP) {
+		bool out = r.trans_id >= 1 && r.trans_id <= before.nsections &&
+			   (before.sections_out >> (r.trans_id - 1) & 1);
+
+		if (fn.c.sections_out != (out ? before.sections_out &
+					  ~(1ull << (r.trans_id - 1)) :
+					  before.sections_out) ||
+		    fn.c.errors[KHCL_NVSP_ERR_SECTION] !=
+		    before.errors[KHCL_NVSP_ERR_SECTION] + !out)
+			fn_fail();
+	}
+	/* sections only inside the buffer, none without one */
+	if (fn.c.nsections > KHCL_NVSP_SECTIONS ||
+	    (fn.c.nsections < 64 && fn.c.sections_out >> fn.c.nsections) ||
+	    (!fn.c.recv_buf && fn.c.sections_out) ||
+	    (fn.c.recv_buf && (uint64_t)fn.c.nsections * fn.c.section_size >
+	     fn.mapped_len))
+		fn_fail();
 }
 
 /* An NVSP message in an inband packet (or a guest completion). */
@@ -281,7 +331,8 @@ static void fn_nvsp(uint8_t op, const uint8_t *p, uint32_t n)
 		.offset8 = sizeof(d) / 8,
 		.len8 = (len + 7) / 8,
 		.flags = op & 0x80 ? 0 : KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
-		.trans_id = ++fn.trans_id,
+		/* a completion names a receive section: 1..64 mostly */
+		.trans_id = op & 0x40 ? fn.trans_id++ % 70 : ++fn.trans_id,
 	};
 	uint8_t *pkt = malloc(len);
 
@@ -302,7 +353,8 @@ static void fn_rndis_pkt(uint8_t op, const uint8_t *p, uint32_t n)
 	struct khcl_vmpkt_desc d = {
 		.type = KHCL_VMPKT_DATA_USING_GPA_DIRECT,
 		.flags = op & 0x80 ? 0 : KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
-		.trans_id = ++fn.trans_id,
+		/* a completion names a receive section: 1..64 mostly */
+		.trans_id = op & 0x40 ? fn.trans_id++ % 70 : ++fn.trans_id,
 	};
 	uint8_t *pkt;
 

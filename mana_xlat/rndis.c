@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network VSP protocol core, RNDIS control messages (inside NVSP's
+ * SEND_RNDIS_PKT; NVSP is nvsp.c). See netvsp.h: only the OIDs of
+ * netvsp_wire.h are known, every length and offset is checked.
+ */
+#include "netvsp.h"
+
+static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
+		       u32 *status)
+{
+	u32 v;
+
+	*status = KHCL_RNDIS_STATUS_SUCCESS;
+	switch (oid) {
+	case KHCL_OID_GEN_MAXIMUM_FRAME_SIZE:
+		v = dev->mtu;
+		break;
+	case KHCL_OID_GEN_LINK_SPEED:
+		v = dev->link_speed;
+		break;
+	case KHCL_OID_GEN_MEDIA_CONNECT_STATUS:
+		v = dev->link_up ? 0 : 1;	/* connected, disconnected */
+		break;
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+		v = dev->packet_filter;
+		break;
+	case KHCL_OID_802_3_PERMANENT_ADDRESS:
+	case KHCL_OID_802_3_CURRENT_ADDRESS:
+		memcpy(data, dev->mac, sizeof(dev->mac));
+		return sizeof(dev->mac);
+	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
+		/* NDIS_OFFLOAD revision 1, every capability off */
+		memset(data, 0, KHCL_NDIS_OFFLOAD_SIZE_V1);
+		data[0] = KHCL_NDIS_OBJ_OFFLOAD;
+		data[1] = 1;
+		data[2] = KHCL_NDIS_OFFLOAD_SIZE_V1;
+		return KHCL_NDIS_OFFLOAD_SIZE_V1;
+	default:
+		dev->unknown_oids++;
+		*status = KHCL_RNDIS_STATUS_NOT_SUPPORTED;
+		return 0;
+	}
+	memcpy(data, &v, sizeof(v));
+	return sizeof(v);
+}
+
+static u32 rndis_set(struct khcl_rndis_dev *dev, u32 oid, const u8 *info,
+		     u32 n)
+{
+	switch (oid) {
+	case KHCL_OID_GEN_CURRENT_PACKET_FILTER:
+		if (n != sizeof(u32))
+			return KHCL_RNDIS_STATUS_INVALID_DATA;
+		memcpy(&dev->packet_filter, info, sizeof(u32));
+		return KHCL_RNDIS_STATUS_SUCCESS;
+	case KHCL_OID_802_3_MULTICAST_LIST:
+		/* whole addresses only (CVE-2016-0088) */
+		return n % 6 ? KHCL_RNDIS_STATUS_INVALID_DATA :
+			       KHCL_RNDIS_STATUS_SUCCESS;
+	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
+		/* nothing is offloaded; the guest's choices change nothing */
+		return KHCL_RNDIS_STATUS_SUCCESS;
+	default:
+		dev->unknown_oids++;
+		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;
+	}
+}
+
+static int rndis_oid(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
+		     u8 *out)
+{
+	struct khcl_rndis_query_complete qc;
+	struct khcl_rndis_oid_req q;
+	u64 start, end;
+	u32 n = 0, status;
+
+	if (len < sizeof(q)) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	memcpy(&q, msg, sizeof(q));
+	/* the info buffer lies inside the message (CVE-2016-0089) */
+	start = 8ull + q.info_buf_offset;
+	end = start + q.info_buflen;
+	if (q.info_buflen && (start < sizeof(q) || end > len)) {
+		dev->bad_msgs++;
+		status = KHCL_RNDIS_STATUS_INVALID_DATA;
+	} else if (!dev->initialized) {
+		status = KHCL_RNDIS_STATUS_FAILURE;
+	} else if (q.h.type == KHCL_RNDIS_MSG_QUERY) {
+		dev->queries++;
+		n = rndis_query(dev, q.oid, out + sizeof(qc), &status);
+	} else {
+		dev->sets++;
+		/* no pointer is formed outside the message, even unused */
+		status = rndis_set(dev, q.oid, q.info_buflen ? msg + start : msg,
+				   q.info_buflen);
+	}
+	memset(&qc, 0, sizeof(qc));
+	qc.h.type = q.h.type | KHCL_RNDIS_COMPLETION;
+	qc.h.req_id = q.h.req_id;
+	qc.status = status;
+	if (q.h.type == KHCL_RNDIS_MSG_SET) {	/* SET_C: 16 bytes */
+		qc.h.len = sizeof(struct khcl_rndis_status_complete);
+		memcpy(out, &qc, qc.h.len);
+		return qc.h.len;
+	}
+	qc.info_buflen = n;
+	qc.info_buf_offset = sizeof(qc) - 8;	/* from req_id */
+	qc.h.len = sizeof(qc) + n;
+	memcpy(out, &qc, sizeof(qc));
+	return qc.h.len;
+}
+
+int khcl_rndis_control(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
+		       u8 *out)
+{
+	struct khcl_rndis_init_complete ic;
+	struct khcl_rndis_status_complete sc;
+	struct khcl_rndis_hdr h;
+
+	memset(out, 0, KHCL_RNDIS_MAX_REPLY);
+	if (len < sizeof(h)) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	memcpy(&h, msg, sizeof(h));
+	if (h.len < sizeof(h) || h.len > len) {
+		dev->bad_msgs++;
+		return -1;
+	}
+	len = h.len;		/* what the message says it is, and no more */
+	switch (h.type) {
+	case KHCL_RNDIS_MSG_INIT:
+		if (len < sizeof(struct khcl_rndis_init_req)) {
+			dev->bad_msgs++;
+			return -1;
+		}
+		dev->initialized = true;
+		memset(&ic, 0, sizeof(ic));
+		ic.h.type = KHCL_RNDIS_MSG_INIT | KHCL_RNDIS_COMPLETION;
+		ic.h.len = sizeof(ic);
+		ic.h.req_id = h.req_id;
+		ic.status = KHCL_RNDIS_STATUS_SUCCESS;
+		ic.major = 1;
+		ic.medium = 0;			/* 802.3 */
+		ic.max_pkt_per_msg = 8;
+		ic.max_xfer_size = 0x4000;
+		ic.pkt_alignment_factor = 3;	/* 8 bytes */
+		memcpy(out, &ic, sizeof(ic));
+		return sizeof(ic);
+	case KHCL_RNDIS_MSG_HALT:
+		dev->initialized = false;
+		return 0;
+	case KHCL_RNDIS_MSG_QUERY:
+	case KHCL_RNDIS_MSG_SET:
+		return rndis_oid(dev, msg, len, out);
+	case KHCL_RNDIS_MSG_KEEPALIVE:
+		memset(&sc, 0, sizeof(sc));
+		sc.h.type = KHCL_RNDIS_MSG_KEEPALIVE | KHCL_RNDIS_COMPLETION;
+		sc.h.len = sizeof(sc);
+		sc.h.req_id = h.req_id;
+		sc.status = KHCL_RNDIS_STATUS_SUCCESS;
+		memcpy(out, &sc, sizeof(sc));
+		return sizeof(sc);
+	default:	/* data on the control path, RESET, host-only types */
+		dev->bad_msgs++;
+		return -1;
+	}
+}
