@@ -81,16 +81,16 @@ build_guest_modules() {
 	local obj=$1 ext="$1/khcl-ext"
 	mkdir -p "$ext/drivers"
 	khcl_sync "$KHCL_ROOT/include/" "$ext/include/"
-	khcl_sync "$KHCL_ROOT/drivers/vmbus_guest/" "$ext/drivers/vmbus_guest/"
-	if ! make -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/vmbus_guest" \
+	khcl_sync "$KHCL_ROOT/drivers/testguest/" "$ext/drivers/testguest/"
+	if ! make -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/testguest" \
 		-j"$KHCL_JOBS" modules >"$obj/guest-modules.log" 2>&1; then
 		grep -E 'error|Error' "$obj/guest-modules.log" | head -40 >&2
 		die "[testguest] guest transport build failed, full log: $obj/guest-modules.log"
 	fi
-	make -s -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/vmbus_guest" \
+	make -s -C "$src" O="$obj" ARCH=x86_64 M="$ext/drivers/testguest" \
 		INSTALL_MOD_PATH="$obj/staging" INSTALL_MOD_STRIP=1 \
 		modules_install >/dev/null 2>&1
-	log "[testguest] guest transport modules: $(cd "$ext/drivers/vmbus_guest" && echo ./*.ko)"
+	log "[testguest] guest transport modules: $(cd "$ext/drivers/testguest" && echo ./*.ko)"
 }
 
 build_kernel() {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Hostile-guest run (test guest, BusyBox): khcl_vmbus_hostile attacks the
-# VMBus server in vtl2 (cases in drivers/vmbus_guest/hostile.c), each case
+# VMBus server in vtl2 (cases in drivers/testguest/hostile.c), each case
 # HOSTILE_REPS times (kernel command line, default 20); after each one
 # the channel must echo again. Then its lying storvsc and netvsc attack
 # the storage and network VSPs (hostile_vstor.c, hostile_netvsc.c), and

@@ -3,8 +3,8 @@
  * khcl VTL0 test guest: VMBus client transport over the rig mailbox.
  * Private declarations shared by the files of khcl_vmbus_guest.ko.
  */
-#ifndef KHCL_VMBUS_GUEST_H
-#define KHCL_VMBUS_GUEST_H
+#ifndef TG_VMBUS_GUEST_H
+#define TG_VMBUS_GUEST_H
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -20,37 +20,37 @@
 #include <khcl/mailbox.h>
 
 /* Relids and connection ids index the event flag arrays. */
-#define KHCL_MAX_IDS		KHCL_MBOX_EVENTS
+#define TG_MAX_IDS		KHCL_MBOX_EVENTS
 
 /* First GPADL handle handed out (as Hyper-V guests do). */
-#define KHCL_GPADL_FIRST	0xe1e10
+#define TG_GPADL_FIRST	0xe1e10
 
 /* Size of the VMBus packet trailer (previous packet's indices). */
-#define KHCL_PKT_TRAILER	sizeof(u64)
+#define TG_PKT_TRAILER	sizeof(u64)
 
 /* The CPU INITIATE_CONTACT names, non-perf channels' CPU (VMBUS_CONNECT_CPU). */
-#define KHCL_CONNECT_CPU	0
+#define TG_CONNECT_CPU	0
 
 /*
  * hv_cpu_number_to_vp_number(): Hyper-V's VP index of a CPU. The test
  * guest has no hv_vp_index[]; the VP number of its CPU n is n.
  */
-static inline u32 khcl_cpu_to_vp(unsigned int cpu)
+static inline u32 tg_cpu_to_vp(unsigned int cpu)
 {
 	return cpu;
 }
 
-enum khcl_conn_state {
-	KHCL_CONN_IDLE,		/* no mailbox device */
-	KHCL_CONN_WAITING,	/* waiting for VTL2 to come up */
-	KHCL_CONN_NEGOTIATING,	/* INITIATE_CONTACT in flight */
-	KHCL_CONN_CONNECTED,	/* version agreed, offers requested */
-	KHCL_CONN_FAILED,	/* gave up; idle until unload */
-	KHCL_CONN_UNLOADING,
-	KHCL_CONN_DISCONNECTED,
+enum tg_conn_state {
+	TG_CONN_IDLE,		/* no mailbox device */
+	TG_CONN_WAITING,	/* waiting for VTL2 to come up */
+	TG_CONN_NEGOTIATING,	/* INITIATE_CONTACT in flight */
+	TG_CONN_CONNECTED,	/* version agreed, offers requested */
+	TG_CONN_FAILED,	/* gave up; idle until unload */
+	TG_CONN_UNLOADING,
+	TG_CONN_DISCONNECTED,
 };
 
-struct khcl_stats {
+struct tg_stats {
 	atomic64_t msgs_sent;
 	atomic64_t msgs_recv;
 	atomic64_t msgs_dropped;	/* malformed or unexpected */
@@ -65,7 +65,7 @@ struct khcl_stats {
 };
 
 /* The one VMBus connection (there is one mailbox per guest). */
-struct khcl_vmbus {
+struct tg_vmbus {
 	bool present;			/* mailbox device bound */
 	s64 contact_rtt_us;		/* INITIATE_CONTACT round trip */
 	struct pci_dev *pdev;
@@ -96,7 +96,7 @@ struct khcl_vmbus {
 	struct workqueue_struct *sub_wq;	/* sub-channel callbacks */
 	struct workqueue_struct *rescind_wq;
 
-	enum khcl_conn_state state;
+	enum tg_conn_state state;
 	bool stopping;			/* under channel_mutex */
 	u32 version;
 	u32 msg_conn_id;
@@ -106,7 +106,7 @@ struct khcl_vmbus {
 
 	struct mutex channel_mutex;	/* channels, sub-channel lists */
 	struct list_head channels;	/* primary channels */
-	struct vmbus_channel __rcu *relid_map[KHCL_MAX_IDS];
+	struct vmbus_channel __rcu *relid_map[TG_MAX_IDS];
 	atomic_t gpadl_next;
 	/* init_vp_index(): hv_context.hv_numa_map[], next_numa_node_id */
 	struct cpumask *numa_map;	/* nr_node_ids; channel_mutex */
@@ -118,20 +118,20 @@ struct khcl_vmbus {
 	atomic_t live_devices;
 	wait_queue_head_t dev_wq;
 
-	struct khcl_stats stats;
+	struct tg_stats stats;
 };
 
-extern struct khcl_vmbus khcl_vb;
+extern struct tg_vmbus tg_vb;
 
 /* Module parameters (main.c). */
-extern unsigned int khcl_wait_s;
-extern unsigned int khcl_poll_ms;
-extern unsigned int khcl_max_version;
-extern unsigned int khcl_req_timeout_ms;
-extern unsigned int khcl_post_timeout_ms;
+extern unsigned int tg_wait_s;
+extern unsigned int tg_poll_ms;
+extern unsigned int tg_max_version;
+extern unsigned int tg_req_timeout_ms;
+extern unsigned int tg_post_timeout_ms;
 
 /* A request waiting for its response message. */
-struct khcl_req {
+struct tg_req {
 	struct list_head node;
 	u32 resp_type;			/* CHANNELMSG_* awaited */
 	bool match_relid;
@@ -146,56 +146,56 @@ struct khcl_req {
 };
 
 /* mbox.c */
-int khcl_mbox_register(void);
-void khcl_mbox_unregister(void);
-int khcl_mbox_wait_peer(struct khcl_vmbus *vb);
-int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
-int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len);
-void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id);
+int tg_mbox_register(void);
+void tg_mbox_unregister(void);
+int tg_mbox_wait_peer(struct tg_vmbus *vb);
+int __khcl_mbox_post(struct tg_vmbus *vb, const void *msg, u32 len);
+int tg_mbox_post(struct tg_vmbus *vb, const void *msg, u32 len);
+void tg_mbox_signal(struct tg_vmbus *vb, u32 connection_id);
 /* exported for khcl_vmbus_hostile.ko */
-int khcl_vmbus_test_post(const void *msg, u32 len);
-void khcl_vmbus_test_signal(u32 connection_id);
+int tg_vmbus_test_post(const void *msg, u32 len);
+void tg_vmbus_test_signal(u32 connection_id);
 
 /* conn.c */
-void khcl_conn_init(struct khcl_vmbus *vb);
-int khcl_conn_start(struct khcl_vmbus *vb);
-void khcl_conn_shutdown(struct khcl_vmbus *vb);
-void khcl_conn_free(struct khcl_vmbus *vb);
-void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len);
-void khcl_req_init(struct khcl_req *req, u32 resp_type,
+void tg_conn_init(struct tg_vmbus *vb);
+int tg_conn_start(struct tg_vmbus *vb);
+void tg_conn_shutdown(struct tg_vmbus *vb);
+void tg_conn_free(struct tg_vmbus *vb);
+void tg_conn_on_message(struct tg_vmbus *vb, const u8 *buf, u32 len);
+void tg_req_init(struct tg_req *req, u32 resp_type,
 		   struct vmbus_channel *channel);
-void khcl_req_add(struct khcl_vmbus *vb, struct khcl_req *req);
-int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req);
-void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req);
-const char *khcl_conn_state_name(enum khcl_conn_state state);
-void khcl_clear_allocated_cpu(struct khcl_vmbus *vb, struct vmbus_channel *ch);
+void tg_req_add(struct tg_vmbus *vb, struct tg_req *req);
+int tg_req_wait(struct tg_vmbus *vb, struct tg_req *req);
+void tg_req_cancel(struct tg_vmbus *vb, struct tg_req *req);
+const char *tg_conn_state_name(enum tg_conn_state state);
+void tg_clear_allocated_cpu(struct tg_vmbus *vb, struct vmbus_channel *ch);
 
 /* channel.c */
-struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channel *offer);
-void khcl_channel_free(struct vmbus_channel *channel);
-void khcl_channel_destroy(struct khcl_vmbus *vb, struct vmbus_channel *channel);
-void khcl_reset_channel_cb(struct vmbus_channel *channel);
-void khcl_channel_event(struct khcl_vmbus *vb, u32 relid);
-void khcl_channel_signal(struct vmbus_channel *channel);
-void khcl_channel_rescinded(struct khcl_vmbus *vb,
+struct vmbus_channel *tg_channel_alloc(const struct vmbus_channel_offer_channel *offer);
+void tg_channel_free(struct vmbus_channel *channel);
+void tg_channel_destroy(struct tg_vmbus *vb, struct vmbus_channel *channel);
+void tg_reset_channel_cb(struct vmbus_channel *channel);
+void tg_channel_event(struct tg_vmbus *vb, u32 relid);
+void tg_channel_signal(struct vmbus_channel *channel);
+void tg_channel_rescinded(struct tg_vmbus *vb,
 			    struct vmbus_channel *channel);
-int khcl_send_relid_released(struct khcl_vmbus *vb, u32 relid);
+int tg_send_relid_released(struct tg_vmbus *vb, u32 relid);
 
 /* ring.c */
-int khcl_ring_init(struct hv_ring_buffer_info *rbi, struct page *pages,
+int tg_ring_init(struct hv_ring_buffer_info *rbi, struct page *pages,
 		   u32 page_cnt, u32 max_pkt_size);
-void khcl_ring_cleanup(struct hv_ring_buffer_info *rbi);
-int khcl_ring_write(struct vmbus_channel *channel, const struct kvec *kv,
+void tg_ring_cleanup(struct hv_ring_buffer_info *rbi);
+int tg_ring_write(struct vmbus_channel *channel, const struct kvec *kv,
 		    u32 kv_count, u64 requestid);
 
 /* rqstor.c */
-int khcl_rqstor_alloc(struct vmbus_channel *channel, u32 size);
-void khcl_rqstor_free(struct vmbus_channel *channel);
+int tg_rqstor_alloc(struct vmbus_channel *channel, u32 size);
+void tg_rqstor_free(struct vmbus_channel *channel);
 
 /* bus.c */
-int khcl_bus_register(void);
-void khcl_bus_unregister(void);
-int khcl_device_register(struct khcl_vmbus *vb, struct vmbus_channel *channel);
-void khcl_device_unregister(struct hv_device *hv_dev);
+int tg_bus_register(void);
+void tg_bus_unregister(void);
+int tg_device_register(struct tg_vmbus *vb, struct vmbus_channel *channel);
+void tg_device_unregister(struct hv_device *hv_dev);
 
-#endif /* KHCL_VMBUS_GUEST_H */
+#endif /* TG_VMBUS_GUEST_H */

@@ -16,11 +16,11 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
 static_assert(sizeof(struct hv_ring_buffer) == PAGE_SIZE);
 
-int khcl_ring_init(struct hv_ring_buffer_info *rbi, struct page *pages,
+int tg_ring_init(struct hv_ring_buffer_info *rbi, struct page *pages,
 		   u32 page_cnt, u32 max_pkt_size)
 {
 	rbi->ring_buffer = page_address(pages);
@@ -43,7 +43,7 @@ int khcl_ring_init(struct hv_ring_buffer_info *rbi, struct page *pages,
 	return 0;
 }
 
-void khcl_ring_cleanup(struct hv_ring_buffer_info *rbi)
+void tg_ring_cleanup(struct hv_ring_buffer_info *rbi)
 {
 	mutex_lock(&rbi->ring_buffer_mutex);
 	rbi->ring_buffer = NULL;
@@ -54,7 +54,7 @@ void khcl_ring_cleanup(struct hv_ring_buffer_info *rbi)
 }
 
 /* Copy @len (<= data size) bytes into the ring at @pos; returns the end. */
-static u32 khcl_ring_copy_to(struct hv_ring_buffer_info *rbi, u32 pos,
+static u32 tg_ring_copy_to(struct hv_ring_buffer_info *rbi, u32 pos,
 			     const void *src, u32 len)
 {
 	u8 *data = rbi->ring_buffer->buffer;
@@ -68,7 +68,7 @@ static u32 khcl_ring_copy_to(struct hv_ring_buffer_info *rbi, u32 pos,
 	return pos >= dsize ? pos - dsize : pos;
 }
 
-static void khcl_ring_copy_from(const struct hv_ring_buffer_info *rbi, u32 pos,
+static void tg_ring_copy_from(const struct hv_ring_buffer_info *rbi, u32 pos,
 				void *dst, u32 len)
 {
 	const u8 *data = rbi->ring_buffer->buffer;
@@ -81,7 +81,7 @@ static void khcl_ring_copy_from(const struct hv_ring_buffer_info *rbi, u32 pos,
 }
 
 /* Signal VTL2 if the ring went from empty to non-empty while it slept. */
-static void khcl_signal_on_write(struct vmbus_channel *ch,
+static void tg_signal_on_write(struct vmbus_channel *ch,
 				 struct hv_ring_buffer *rb, u32 old_write)
 {
 	/* the new write index is visible before we look at the mask */
@@ -92,7 +92,7 @@ static void khcl_signal_on_write(struct vmbus_channel *ch,
 	virt_rmb();
 	if (old_write == READ_ONCE(rb->read_index)) {
 		ch->intr_out_empty++;
-		khcl_channel_signal(ch);
+		tg_channel_signal(ch);
 	}
 }
 
@@ -102,13 +102,13 @@ static void khcl_signal_on_write(struct vmbus_channel *ch,
  * completion its trans_id comes from the channel's request-id callback.
  * Returns -EAGAIN when the ring (or the requestor) is full.
  */
-int khcl_ring_write(struct vmbus_channel *ch, const struct kvec *kv,
+int tg_ring_write(struct vmbus_channel *ch, const struct kvec *kv,
 		    u32 kv_count, u64 requestid)
 {
 	const struct vmpacket_descriptor *desc = kv[0].iov_base;
 	struct hv_ring_buffer_info *rbi = &ch->outbound;
 	u64 rqst_id = VMBUS_NO_RQSTOR, trans_id, prev;
-	u32 total = KHCL_PKT_TRAILER, rd, wr, pos, avail, dsize, i;
+	u32 total = TG_PKT_TRAILER, rd, wr, pos, avail, dsize, i;
 	struct hv_ring_buffer *rb;
 	unsigned long flags;
 
@@ -148,7 +148,7 @@ int khcl_ring_write(struct vmbus_channel *ch, const struct kvec *kv,
 
 	pos = wr;
 	for (i = 0; i < kv_count; i++)
-		pos = khcl_ring_copy_to(rbi, pos, kv[i].iov_base,
+		pos = tg_ring_copy_to(rbi, pos, kv[i].iov_base,
 					kv[i].iov_len);
 
 	/* The id is taken only once the packet is in the ring. */
@@ -161,19 +161,19 @@ int khcl_ring_write(struct vmbus_channel *ch, const struct kvec *kv,
 		}
 	}
 	trans_id = rqst_id == VMBUS_NO_RQSTOR ? requestid : rqst_id;
-	khcl_ring_copy_to(rbi,
+	tg_ring_copy_to(rbi,
 			  (wr + offsetof(struct vmpacket_descriptor, trans_id)) %
 			  dsize, &trans_id, sizeof(trans_id));
 
 	prev = (u64)wr << 32;
-	pos = khcl_ring_copy_to(rbi, pos, &prev, sizeof(prev));
+	pos = tg_ring_copy_to(rbi, pos, &prev, sizeof(prev));
 
 	/* Packet before index. */
 	virt_mb();
 	WRITE_ONCE(rb->write_index, pos);
 	spin_unlock_irqrestore(&rbi->ring_lock, flags);
 
-	khcl_signal_on_write(ch, rb, wr);
+	tg_signal_on_write(ch, rb, wr);
 
 	if (READ_ONCE(ch->rescind)) {
 		if (rqst_id != VMBUS_NO_RQSTOR && ch->request_addr_callback)
@@ -184,7 +184,7 @@ int khcl_ring_write(struct vmbus_channel *ch, const struct kvec *kv,
 }
 
 /* Bytes between our private read index and VTL2's write index. */
-static u32 khcl_pkt_iter_avail(struct vmbus_channel *ch,
+static u32 tg_pkt_iter_avail(struct vmbus_channel *ch,
 			       const struct hv_ring_buffer_info *rbi)
 {
 	u32 priv = rbi->priv_read_index;
@@ -214,12 +214,12 @@ struct vmpacket_descriptor *hv_pkt_iter_first(struct vmbus_channel *channel)
 	if (unlikely(!rbi->ring_buffer || !rbi->pkt_buffer))
 		return NULL;
 
-	avail = khcl_pkt_iter_avail(channel, rbi);
+	avail = tg_pkt_iter_avail(channel, rbi);
 	if (avail < sizeof(hd))
 		return NULL;
 	avail = min(avail, rbi->pkt_buffer_size);
 
-	khcl_ring_copy_from(rbi, rbi->priv_read_index, &hd, sizeof(hd));
+	tg_ring_copy_from(rbi, rbi->priv_read_index, &hd, sizeof(hd));
 	len = (u32)hd.len8 << 3;
 	off = (u32)hd.offset8 << 3;
 	if (len < sizeof(hd) || len > avail)
@@ -228,7 +228,7 @@ struct vmpacket_descriptor *hv_pkt_iter_first(struct vmbus_channel *channel)
 		off = sizeof(hd);
 
 	copy = rbi->pkt_buffer;
-	khcl_ring_copy_from(rbi, rbi->priv_read_index, copy, len);
+	tg_ring_copy_from(rbi, rbi->priv_read_index, copy, len);
 	copy->len8 = len >> 3;
 	copy->offset8 = off >> 3;
 	return copy;
@@ -240,7 +240,7 @@ __hv_pkt_iter_next(struct vmbus_channel *channel,
 		   const struct vmpacket_descriptor *desc)
 {
 	struct hv_ring_buffer_info *rbi = &channel->inbound;
-	u32 step = ((u32)desc->len8 << 3) + KHCL_PKT_TRAILER;
+	u32 step = ((u32)desc->len8 << 3) + TG_PKT_TRAILER;
 
 	rbi->priv_read_index = (rbi->priv_read_index + step) %
 			       rbi->ring_datasize;
@@ -291,6 +291,6 @@ void hv_pkt_iter_close(struct vmbus_channel *channel)
 	if (room <= pending)
 		return;
 	channel->intr_in_full++;
-	khcl_channel_signal(channel);
+	tg_channel_signal(channel);
 }
 EXPORT_SYMBOL_GPL(hv_pkt_iter_close);

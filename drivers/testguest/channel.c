@@ -13,12 +13,12 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
 static const struct {
 	guid_t guid;
 	u16 type;
-} khcl_dev_types[] = {
+} tg_dev_types[] = {
 	{ HV_SCSI_GUID, .type = HV_SCSI },
 	{ HV_NIC_GUID, .type = HV_NIC },
 	{ HV_IDE_GUID, .type = HV_IDE },
@@ -26,20 +26,20 @@ static const struct {
 	{ HV_ND_GUID, .type = HV_ND },
 };
 
-static u16 khcl_dev_type(const guid_t *guid)
+static u16 tg_dev_type(const guid_t *guid)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(khcl_dev_types); i++)
-		if (guid_equal(guid, &khcl_dev_types[i].guid))
-			return khcl_dev_types[i].type;
+	for (i = 0; i < ARRAY_SIZE(tg_dev_types); i++)
+		if (guid_equal(guid, &tg_dev_types[i].guid))
+			return tg_dev_types[i].type;
 	return HV_UNKNOWN;
 }
 
 /* Lifetime ----------------------------------------------------------------- */
 
 /* The channel tasklet: what vmbus_on_event() does for hv_vmbus. */
-static void khcl_chan_tasklet(struct tasklet_struct *t)
+static void tg_chan_tasklet(struct tasklet_struct *t)
 {
 	struct vmbus_channel *ch = from_tasklet(ch, t, callback_event);
 	void (*cb)(void *context);
@@ -58,7 +58,7 @@ static void khcl_chan_tasklet(struct tasklet_struct *t)
 	tasklet_schedule(&ch->callback_event);
 }
 
-struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channel *offer)
+struct vmbus_channel *tg_channel_alloc(const struct vmbus_channel_offer_channel *offer)
 {
 	struct vmbus_channel *ch;
 
@@ -70,7 +70,7 @@ struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channe
 	INIT_LIST_HEAD(&ch->sc_list);
 	spin_lock_init(&ch->sched_lock);
 	init_completion(&ch->rescind_event);
-	tasklet_setup(&ch->callback_event, khcl_chan_tasklet);
+	tasklet_setup(&ch->callback_event, tg_chan_tasklet);
 	mutex_init(&ch->inbound.ring_buffer_mutex);
 	mutex_init(&ch->outbound.ring_buffer_mutex);
 	spin_lock_init(&ch->inbound.ring_lock);
@@ -82,14 +82,14 @@ struct vmbus_channel *khcl_channel_alloc(const struct vmbus_channel_offer_channe
 	ch->sig_event = offer->connection_id;
 	ch->monitor_grp = offer->monitorid / 32;
 	ch->monitor_bit = offer->monitorid % 32;
-	ch->device_id = khcl_dev_type(&offer->offer.if_type);
-	ch->target_cpu = KHCL_CONNECT_CPU;	/* init_vp_index() picks it */
+	ch->device_id = tg_dev_type(&offer->offer.if_type);
+	ch->target_cpu = TG_CONNECT_CPU;	/* init_vp_index() picks it */
 	ch->callback_mode = HV_CALL_BATCHED;
 	ch->state = CHANNEL_OFFER_STATE;
 	return ch;
 }
 
-void khcl_channel_free(struct vmbus_channel *ch)
+void tg_channel_free(struct vmbus_channel *ch)
 {
 	tasklet_kill(&ch->callback_event);
 	/* The interrupt path may still be looking at it. */
@@ -97,7 +97,7 @@ void khcl_channel_free(struct vmbus_channel *ch)
 }
 
 /* Stop callbacks; waits for a running one (tasklet or ISR mode). */
-static void khcl_stop_callbacks(struct vmbus_channel *ch)
+static void tg_stop_callbacks(struct vmbus_channel *ch)
 {
 	unsigned long flags;
 
@@ -108,17 +108,17 @@ static void khcl_stop_callbacks(struct vmbus_channel *ch)
 	tasklet_enable(&ch->callback_event);
 }
 
-void khcl_reset_channel_cb(struct vmbus_channel *ch)
+void tg_reset_channel_cb(struct vmbus_channel *ch)
 {
-	khcl_stop_callbacks(ch);
+	tg_stop_callbacks(ch);
 	WRITE_ONCE(ch->sc_creation_callback, NULL);
 }
 
 /* Free the ring, or leak it when VTL2 may still be using it. */
-static void khcl_release_ring(struct vmbus_channel *ch, bool leak)
+static void tg_release_ring(struct vmbus_channel *ch, bool leak)
 {
-	khcl_ring_cleanup(&ch->outbound);
-	khcl_ring_cleanup(&ch->inbound);
+	tg_ring_cleanup(&ch->outbound);
+	tg_ring_cleanup(&ch->inbound);
 	if (!ch->ringbuffer_page)
 		return;
 	if (leak)
@@ -134,7 +134,7 @@ static void khcl_release_ring(struct vmbus_channel *ch, bool leak)
  * Unlink, unmap and free a channel; channel_mutex held. A relid whose
  * rescind we have handled is released here, exactly once.
  */
-void khcl_channel_destroy(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+void tg_channel_destroy(struct tg_vmbus *vb, struct vmbus_channel *ch)
 {
 	u32 relid = ch->offermsg.child_relid;
 
@@ -142,25 +142,25 @@ void khcl_channel_destroy(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 
 	if (ch->state == CHANNEL_OPENED_STATE) {
 		pr_warn("relid %u removed while open\n", relid);
-		khcl_reset_channel_cb(ch);
+		tg_reset_channel_cb(ch);
 		ch->state = CHANNEL_OPEN_STATE;
-		khcl_rqstor_free(ch);
-		khcl_release_ring(ch, !READ_ONCE(ch->rescind));
+		tg_rqstor_free(ch);
+		tg_release_ring(ch, !READ_ONCE(ch->rescind));
 	}
 	if (ch->primary_channel)
 		list_del(&ch->sc_list);
 	else
 		list_del(&ch->listentry);
 	/* hv_process_channel_removal(): init_vp_index() may reuse the CPU */
-	khcl_clear_allocated_cpu(vb, ch);
+	tg_clear_allocated_cpu(vb, ch);
 	if (rcu_access_pointer(vb->relid_map[relid]) == ch)
 		RCU_INIT_POINTER(vb->relid_map[relid], NULL);
 	if (ch->rescind_ref)
-		khcl_send_relid_released(vb, relid);
-	khcl_channel_free(ch);
+		tg_send_relid_released(vb, relid);
+	tg_channel_free(ch);
 }
 
-int khcl_send_relid_released(struct khcl_vmbus *vb, u32 relid)
+int tg_send_relid_released(struct tg_vmbus *vb, u32 relid)
 {
 	struct vmbus_channel_relid_released msg = {
 		.header.msgtype = CHANNELMSG_RELID_RELEASED,
@@ -168,7 +168,7 @@ int khcl_send_relid_released(struct khcl_vmbus *vb, u32 relid)
 	};
 	int ret;
 
-	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (ret)
 		pr_warn("RELID_RELEASED %u: %d\n", relid, ret);
 	return ret;
@@ -177,17 +177,17 @@ int khcl_send_relid_released(struct khcl_vmbus *vb, u32 relid)
 /* Events ---------------------------------------------------------------- */
 
 /* Tell VTL2 there is something in (or room in) a ring of @ch. */
-void khcl_channel_signal(struct vmbus_channel *ch)
+void tg_channel_signal(struct vmbus_channel *ch)
 {
 	ch->sig_events++;
-	khcl_mbox_signal(&khcl_vb, ch->offermsg.connection_id);
+	tg_mbox_signal(&tg_vb, ch->offermsg.connection_id);
 }
 
 /*
  * VTL2 raised the event flag of @relid (interrupts disabled): run the
  * channel's callback the way its callback_mode asks.
  */
-void khcl_channel_event(struct khcl_vmbus *vb, u32 relid)
+void tg_channel_event(struct tg_vmbus *vb, u32 relid)
 {
 	void (*cb)(void *context);
 	struct vmbus_channel *ch;
@@ -221,7 +221,7 @@ out:
 
 /* GPADLs ---------------------------------------------------------------- */
 
-static u64 khcl_buf_pfn(void *kbuf, u32 i)
+static u64 tg_buf_pfn(void *kbuf, u32 i)
 {
 	void *p = (void *)(((unsigned long)kbuf & PAGE_MASK) + i * PAGE_SIZE);
 
@@ -230,11 +230,11 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
 	return PHYS_PFN(virt_to_phys(p));
 }
 
-#define KHCL_GPADL_HDR_LEN	(sizeof(struct vmbus_channel_gpadl_header) + \
+#define TG_GPADL_HDR_LEN	(sizeof(struct vmbus_channel_gpadl_header) + \
 				 sizeof(struct gpa_range))
-#define KHCL_GPADL_HDR_PFNS	((KHCL_SYNIC_PAYLOAD - KHCL_GPADL_HDR_LEN) / \
+#define TG_GPADL_HDR_PFNS	((KHCL_SYNIC_PAYLOAD - TG_GPADL_HDR_LEN) / \
 				 sizeof(u64))
-#define KHCL_GPADL_BODY_PFNS	((KHCL_SYNIC_PAYLOAD - \
+#define TG_GPADL_BODY_PFNS	((KHCL_SYNIC_PAYLOAD - \
 				  sizeof(struct vmbus_channel_gpadl_body)) / \
 				 sizeof(u64))
 /*
@@ -245,7 +245,7 @@ static u64 khcl_buf_pfn(void *kbuf, u32 i)
  * retries on HV_STATUS_INSUFFICIENT_BUFFERS. Returns how many messages
  * went out in @posted.
  */
-static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+static int tg_gpadl_post(struct tg_vmbus *vb, struct vmbus_channel *ch,
 			   void *kbuf, u32 size, u32 handle, u32 *posted)
 {
 	u32 npages = PFN_UP(size);
@@ -270,14 +270,14 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	range = (void *)(buf + sizeof(*hdr));
 	put_unaligned(size, &range->byte_count);
 	put_unaligned(0, &range->byte_offset);	/* page-aligned buffers */
-	n = min_t(u32, npages, KHCL_GPADL_HDR_PFNS);
+	n = min_t(u32, npages, TG_GPADL_HDR_PFNS);
 	for (i = 0; i < n; i++)
-		put_unaligned(khcl_buf_pfn(kbuf, i),
-			      (u64 *)(buf + KHCL_GPADL_HDR_LEN) + i);
+		put_unaligned(tg_buf_pfn(kbuf, i),
+			      (u64 *)(buf + TG_GPADL_HDR_LEN) + i);
 
 	*posted = 0;
 	mutex_lock(&vb->tx_lock);
-	ret = __khcl_mbox_post(vb, buf, KHCL_GPADL_HDR_LEN + n * sizeof(u64));
+	ret = __khcl_mbox_post(vb, buf, TG_GPADL_HDR_LEN + n * sizeof(u64));
 	for (done = n; !ret && done < npages; done += n) {
 		(*posted)++;
 		memset(buf, 0, KHCL_SYNIC_PAYLOAD);
@@ -285,9 +285,9 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 		/* msgnumber stays 0: Linux never sets it */
 		body->header.msgtype = CHANNELMSG_GPADL_BODY;
 		body->gpadl = handle;
-		n = min_t(u32, npages - done, KHCL_GPADL_BODY_PFNS);
+		n = min_t(u32, npages - done, TG_GPADL_BODY_PFNS);
 		for (i = 0; i < n; i++)
-			put_unaligned(khcl_buf_pfn(kbuf, done + i),
+			put_unaligned(tg_buf_pfn(kbuf, done + i),
 				      (u64 *)(buf + sizeof(*body)) + i);
 		ret = __khcl_mbox_post(vb, buf, sizeof(*body) + n * sizeof(u64));
 	}
@@ -305,12 +305,12 @@ static int khcl_gpadl_post(struct khcl_vmbus *vb, struct vmbus_channel *ch,
  * memory, gpadl->decrypted is set: the owner must not free the buffer
  * (hv_netvsc honours this, as for confidential VMs).
  */
-static int khcl_gpadl_establish(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+static int tg_gpadl_establish(struct tg_vmbus *vb, struct vmbus_channel *ch,
 				void *kbuf, u32 size, struct vmbus_gpadl *gpadl)
 {
 	const struct vmbus_channel_gpadl_created *created;
 	u32 npages, handle, posted;
-	struct khcl_req req;
+	struct tg_req req;
 	int ret;
 
 	gpadl->gpadl_handle = 0;
@@ -325,23 +325,23 @@ static int khcl_gpadl_establish(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 		return -ENODEV;
 
 	handle = atomic_inc_return(&vb->gpadl_next) - 1;
-	khcl_req_init(&req, CHANNELMSG_GPADL_CREATED, ch);
+	tg_req_init(&req, CHANNELMSG_GPADL_CREATED, ch);
 	req.match_relid = true;
 	req.relid = ch->offermsg.child_relid;
 	req.match_key = true;
 	req.key = handle;
-	khcl_req_add(vb, &req);
+	tg_req_add(vb, &req);
 
-	ret = khcl_gpadl_post(vb, ch, kbuf, size, handle, &posted);
+	ret = tg_gpadl_post(vb, ch, kbuf, size, handle, &posted);
 	if (ret) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		gpadl->decrypted = posted > 0;
 		pr_err("relid %u: GPADL %#x not posted (%u msgs sent): %d\n",
 		       ch->offermsg.child_relid, handle, posted, ret);
 		return ret;
 	}
 
-	ret = khcl_req_wait(vb, &req);
+	ret = tg_req_wait(vb, &req);
 	if (ret) {
 		gpadl->decrypted = ret != -ENODEV;
 		pr_err("relid %u: GPADL %#x (%u pages): %d\n",
@@ -365,7 +365,7 @@ static int khcl_gpadl_establish(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 int vmbus_establish_gpadl(struct vmbus_channel *channel, void *kbuffer,
 			  u32 size, struct vmbus_gpadl *gpadl)
 {
-	return khcl_gpadl_establish(&khcl_vb, channel, kbuffer, size, gpadl);
+	return tg_gpadl_establish(&tg_vb, channel, kbuffer, size, gpadl);
 }
 EXPORT_SYMBOL_GPL(vmbus_establish_gpadl);
 
@@ -377,31 +377,31 @@ EXPORT_SYMBOL_GPL(vmbus_establish_gpadl);
 int vmbus_teardown_gpadl(struct vmbus_channel *channel, struct vmbus_gpadl *gpadl)
 {
 	struct vmbus_channel_gpadl_teardown msg = {};
-	struct khcl_vmbus *vb = &khcl_vb;
-	struct khcl_req req;
+	struct tg_vmbus *vb = &tg_vb;
+	struct tg_req req;
 	int ret = 0;
 
 	if (!gpadl->gpadl_handle)
 		return 0;
 
-	khcl_req_init(&req, CHANNELMSG_GPADL_TORNDOWN, channel);
+	tg_req_init(&req, CHANNELMSG_GPADL_TORNDOWN, channel);
 	req.match_key = true;
 	req.key = gpadl->gpadl_handle;
-	khcl_req_add(vb, &req);
+	tg_req_add(vb, &req);
 	if (READ_ONCE(channel->rescind)) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		goto done;
 	}
 
 	msg.header.msgtype = CHANNELMSG_GPADL_TEARDOWN;
 	msg.child_relid = channel->offermsg.child_relid;
 	msg.gpadl = gpadl->gpadl_handle;
-	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (ret) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		goto fail;
 	}
-	ret = khcl_req_wait(vb, &req);
+	ret = tg_req_wait(vb, &req);
 	if (ret == -ENODEV)	/* rescinded meanwhile: VTL2 dropped it */
 		ret = 0;
 	if (ret)
@@ -421,13 +421,13 @@ EXPORT_SYMBOL_GPL(vmbus_teardown_gpadl);
 
 /* Open / close -------------------------------------------------------- */
 
-static int khcl_send_open(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+static int tg_send_open(struct tg_vmbus *vb, struct vmbus_channel *ch,
 			  const void *userdata, u32 userdatalen)
 {
 	const struct vmbus_channel_open_result *result;
 	struct vmbus_channel_open_channel *msg;
 	u32 relid = ch->offermsg.child_relid;
-	struct khcl_req req;
+	struct tg_req req;
 	int ret;
 
 	msg = kzalloc(sizeof(*msg), GFP_KERNEL);
@@ -438,28 +438,28 @@ static int khcl_send_open(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	msg->openid = relid;
 	msg->ringbuffer_gpadlhandle = ch->ringbuffer_gpadlhandle.gpadl_handle;
 	/* __vmbus_open(): hv_cpu_number_to_vp_number(channel->target_cpu) */
-	msg->target_vp = khcl_cpu_to_vp(ch->target_cpu);
+	msg->target_vp = tg_cpu_to_vp(ch->target_cpu);
 	msg->downstream_ringbuffer_pageoffset = ch->ringbuffer_send_offset;
 	if (userdatalen)
 		memcpy(msg->userdata, userdata, userdatalen);
 
-	khcl_req_init(&req, CHANNELMSG_OPENCHANNEL_RESULT, ch);
+	tg_req_init(&req, CHANNELMSG_OPENCHANNEL_RESULT, ch);
 	req.match_relid = true;
 	req.relid = relid;
 	req.match_key = true;
 	req.key = relid;
-	khcl_req_add(vb, &req);
+	tg_req_add(vb, &req);
 	if (READ_ONCE(ch->rescind)) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = khcl_mbox_post(vb, msg, sizeof(*msg));
+	ret = tg_mbox_post(vb, msg, sizeof(*msg));
 	if (ret) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		goto out;
 	}
-	ret = khcl_req_wait(vb, &req);
+	ret = tg_req_wait(vb, &req);
 	if (ret)
 		goto out;
 	result = (const void *)req.resp;
@@ -473,7 +473,7 @@ out:
 	return ret;
 }
 
-static void khcl_send_close(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+static void tg_send_close(struct tg_vmbus *vb, struct vmbus_channel *ch,
 			    int *ret)
 {
 	struct vmbus_channel_close_channel msg = {
@@ -481,7 +481,7 @@ static void khcl_send_close(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 		.child_relid = ch->offermsg.child_relid,
 	};
 
-	*ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	*ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (*ret)
 		pr_err("relid %u: CLOSECHANNEL: %d\n", ch->offermsg.child_relid,
 		       *ret);
@@ -491,7 +491,7 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 	       void *userdata, u32 userdatalen,
 	       void (*onchannel_callback)(void *context), void *context)
 {
-	struct khcl_vmbus *vb = &khcl_vb;
+	struct tg_vmbus *vb = &tg_vb;
 	u32 send_pages, recv_pages;
 	unsigned long flags;
 	struct page *page;
@@ -528,12 +528,12 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 	ch->ringbuffer_send_offset = send_pages;
 
 	if (ch->rqstor_size) {
-		ret = khcl_rqstor_alloc(ch, ch->rqstor_size);
+		ret = tg_rqstor_alloc(ch, ch->rqstor_size);
 		if (ret)
 			goto err_ring;
 	}
 
-	ret = khcl_gpadl_establish(vb, ch, page_address(page),
+	ret = tg_gpadl_establish(vb, ch, page_address(page),
 				   send_size + recv_size,
 				   &ch->ringbuffer_gpadlhandle);
 	if (ret) {
@@ -545,10 +545,10 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 	 * As __vmbus_open(): the ring headers (feature_bits 1) are written
 	 * after GPADL_CREATED; VTL2 sees zeroed pages while it maps them.
 	 */
-	ret = khcl_ring_init(&ch->outbound, page, send_pages, 0);
+	ret = tg_ring_init(&ch->outbound, page, send_pages, 0);
 	if (ret)
 		goto err_gpadl;
-	ret = khcl_ring_init(&ch->inbound, page + send_pages, recv_pages,
+	ret = tg_ring_init(&ch->inbound, page + send_pages, recv_pages,
 			     ch->max_pkt_size);
 	if (ret)
 		goto err_gpadl;
@@ -558,7 +558,7 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 	ch->onchannel_callback = onchannel_callback;
 	spin_unlock_irqrestore(&ch->sched_lock, flags);
 
-	ret = khcl_send_open(vb, ch, userdata, userdatalen);
+	ret = tg_send_open(vb, ch, userdata, userdatalen);
 	if (ret)
 		goto err_gpadl;
 
@@ -566,15 +566,15 @@ int vmbus_open(struct vmbus_channel *ch, u32 send_size, u32 recv_size,
 	return 0;
 
 err_gpadl:
-	khcl_stop_callbacks(ch);
+	tg_stop_callbacks(ch);
 	/* Without an answer VTL2 may have opened it after all. */
 	if (ret == -ETIMEDOUT && !READ_ONCE(ch->rescind))
-		khcl_send_close(vb, ch, &ret2);
+		tg_send_close(vb, ch, &ret2);
 	if (vmbus_teardown_gpadl(ch, &ch->ringbuffer_gpadlhandle))
 		leak = true;
 err_ring:
-	khcl_rqstor_free(ch);
-	khcl_release_ring(ch, leak);
+	tg_rqstor_free(ch);
+	tg_release_ring(ch, leak);
 err_state:
 	ch->state = CHANNEL_OPEN_STATE;
 	pr_err("relid %u: open failed: %d\n", ch->offermsg.child_relid, ret);
@@ -583,11 +583,11 @@ err_state:
 EXPORT_SYMBOL_GPL(vmbus_open);
 
 /* Close one channel; channel_mutex held. */
-static int khcl_close_internal(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+static int tg_close_internal(struct tg_vmbus *vb, struct vmbus_channel *ch)
 {
 	int ret = 0;
 
-	khcl_reset_channel_cb(ch);
+	tg_reset_channel_cb(ch);
 	if (ch->state != CHANNEL_OPENED_STATE)
 		return -EINVAL;
 	ch->state = CHANNEL_OPEN_STATE;
@@ -597,12 +597,12 @@ static int khcl_close_internal(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 	 * for a rescinded channel too. Its ring's GPADL_TEARDOWN does not
 	 * (vmbus_teardown_gpadl() posts nothing and returns 0).
 	 */
-	khcl_send_close(vb, ch, &ret);
+	tg_send_close(vb, ch, &ret);
 	if (!ret)
 		ret = vmbus_teardown_gpadl(ch, &ch->ringbuffer_gpadlhandle);
-	khcl_rqstor_free(ch);
+	tg_rqstor_free(ch);
 	/* VTL2 dropped a rescinded channel's ring: it is ours again */
-	khcl_release_ring(ch, !READ_ONCE(ch->rescind) &&
+	tg_release_ring(ch, !READ_ONCE(ch->rescind) &&
 			  (ret || ch->ringbuffer_gpadlhandle.decrypted));
 	return ret;
 }
@@ -613,7 +613,7 @@ static int khcl_close_internal(struct khcl_vmbus *vb, struct vmbus_channel *ch)
  */
 void vmbus_close(struct vmbus_channel *channel)
 {
-	struct khcl_vmbus *vb = &khcl_vb;
+	struct tg_vmbus *vb = &tg_vb;
 	struct vmbus_channel *sc, *iter;
 
 	if (channel->primary_channel)
@@ -637,15 +637,15 @@ void vmbus_close(struct vmbus_channel *channel)
 			wait_for_completion(&sc->rescind_event);
 
 		mutex_lock(&vb->channel_mutex);
-		khcl_close_internal(vb, sc);
+		tg_close_internal(vb, sc);
 		/* Its rescind handling left the clean-up to us. */
 		if (sc->rescind_ref && completion_done(&sc->rescind_event))
-			khcl_channel_destroy(vb, sc);
+			tg_channel_destroy(vb, sc);
 		mutex_unlock(&vb->channel_mutex);
 	}
 
 	mutex_lock(&vb->channel_mutex);
-	khcl_close_internal(vb, channel);
+	tg_close_internal(vb, channel);
 	mutex_unlock(&vb->channel_mutex);
 }
 EXPORT_SYMBOL_GPL(vmbus_close);
@@ -684,7 +684,7 @@ int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer,
 	kv[1].iov_len = bufferlen;
 	kv[2].iov_base = &pad;
 	kv[2].iov_len = aligned - pktlen;
-	return khcl_ring_write(channel, kv, bufferlen ? 3 : 1, requestid);
+	return tg_ring_write(channel, kv, bufferlen ? 3 : 1, requestid);
 }
 EXPORT_SYMBOL_GPL(vmbus_sendpacket);
 
@@ -715,6 +715,6 @@ int vmbus_sendpacket_mpb_desc(struct vmbus_channel *channel,
 	kv[1].iov_len = bufferlen;
 	kv[2].iov_base = &pad;
 	kv[2].iov_len = aligned - pktlen;
-	return khcl_ring_write(channel, kv, 3, requestid);
+	return tg_ring_write(channel, kv, 3, requestid);
 }
 EXPORT_SYMBOL_GPL(vmbus_sendpacket_mpb_desc);

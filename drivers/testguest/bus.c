@@ -12,10 +12,10 @@
 #include <linux/sysfs.h>
 #include <linux/uuid.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
 static const struct hv_vmbus_device_id *
-khcl_match_id(const struct hv_driver *drv, const struct hv_device *dev)
+tg_match_id(const struct hv_driver *drv, const struct hv_device *dev)
 {
 	const struct hv_vmbus_device_id *id = drv->id_table;
 
@@ -27,7 +27,7 @@ khcl_match_id(const struct hv_driver *drv, const struct hv_device *dev)
 	return NULL;
 }
 
-static int khcl_bus_match(struct device *dev, const struct device_driver *drv)
+static int tg_bus_match(struct device *dev, const struct device_driver *drv)
 {
 	const struct hv_driver *hdrv = drv_to_hv_drv(drv);
 	const struct hv_device *hdev = device_to_hv_device(dev);
@@ -35,10 +35,10 @@ static int khcl_bus_match(struct device *dev, const struct device_driver *drv)
 	/* hv_sock offers belong to the hv_sock driver alone. */
 	if (is_hvsock_channel(hdev->channel))
 		return hdrv->hvsock;
-	return khcl_match_id(hdrv, hdev) != NULL;
+	return tg_match_id(hdrv, hdev) != NULL;
 }
 
-static int khcl_bus_probe(struct device *dev)
+static int tg_bus_probe(struct device *dev)
 {
 	struct hv_driver *hdrv = drv_to_hv_drv(dev->driver);
 	struct hv_device *hdev = device_to_hv_device(dev);
@@ -46,13 +46,13 @@ static int khcl_bus_probe(struct device *dev)
 
 	if (!hdrv->probe)
 		return -ENODEV;
-	ret = hdrv->probe(hdev, khcl_match_id(hdrv, hdev));
+	ret = hdrv->probe(hdev, tg_match_id(hdrv, hdev));
 	if (ret)
 		dev_err(dev, "probe by %s failed: %d\n", hdrv->name, ret);
 	return ret;
 }
 
-static void khcl_bus_remove(struct device *dev)
+static void tg_bus_remove(struct device *dev)
 {
 	struct hv_device *hdev = device_to_hv_device(dev);
 	struct hv_driver *hdrv;
@@ -64,7 +64,7 @@ static void khcl_bus_remove(struct device *dev)
 		hdrv->remove(hdev);
 }
 
-static void khcl_bus_shutdown(struct device *dev)
+static void tg_bus_shutdown(struct device *dev)
 {
 	struct hv_device *hdev = device_to_hv_device(dev);
 	struct hv_driver *hdrv;
@@ -76,7 +76,7 @@ static void khcl_bus_shutdown(struct device *dev)
 		hdrv->shutdown(hdev);
 }
 
-static int khcl_bus_uevent(const struct device *dev, struct kobj_uevent_env *env)
+static int tg_bus_uevent(const struct device *dev, struct kobj_uevent_env *env)
 {
 	const struct hv_device *hdev = device_to_hv_device(dev);
 
@@ -117,7 +117,7 @@ static ssize_t id_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(id);
 
-static struct attribute *khcl_dev_attrs[] = {
+static struct attribute *tg_dev_attrs[] = {
 	&dev_attr_class_id.attr,
 	&dev_attr_device_id.attr,
 	&dev_attr_modalias.attr,
@@ -125,12 +125,12 @@ static struct attribute *khcl_dev_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group khcl_dev_group = {
-	.attrs = khcl_dev_attrs,
+static const struct attribute_group tg_dev_group = {
+	.attrs = tg_dev_attrs,
 };
 
 /* channel/: the primary channel of the device */
-#define KHCL_CHAN_ATTR(_name, _fmt, _expr)				\
+#define TG_CHAN_ATTR(_name, _fmt, _expr)				\
 static ssize_t chan_##_name##_show(struct device *dev,			\
 				   struct device_attribute *attr,	\
 				   char *buf)				\
@@ -143,20 +143,20 @@ static ssize_t chan_##_name##_show(struct device *dev,			\
 static struct device_attribute dev_attr_chan_##_name =			\
 	__ATTR(_name, 0444, chan_##_name##_show, NULL)
 
-KHCL_CHAN_ATTR(relid, "%u", ch->offermsg.child_relid);
-KHCL_CHAN_ATTR(connection_id, "%u", ch->offermsg.connection_id);
-KHCL_CHAN_ATTR(sub_channel_index, "%u",
+TG_CHAN_ATTR(relid, "%u", ch->offermsg.child_relid);
+TG_CHAN_ATTR(connection_id, "%u", ch->offermsg.connection_id);
+TG_CHAN_ATTR(sub_channel_index, "%u",
 	       ch->offermsg.offer.sub_channel_index);
-KHCL_CHAN_ATTR(state, "%d", ch->state);
-KHCL_CHAN_ATTR(callback_mode, "%d", ch->callback_mode);
-KHCL_CHAN_ATTR(interrupts, "%llu", ch->interrupts);
-KHCL_CHAN_ATTR(events, "%llu", ch->sig_events);
-KHCL_CHAN_ATTR(intr_out_empty, "%llu", ch->intr_out_empty);
-KHCL_CHAN_ATTR(intr_in_full, "%llu", ch->intr_in_full);
-KHCL_CHAN_ATTR(out_full_total, "%llu", ch->out_full_total);
-KHCL_CHAN_ATTR(out_full_first, "%llu", ch->out_full_first);
+TG_CHAN_ATTR(state, "%d", ch->state);
+TG_CHAN_ATTR(callback_mode, "%d", ch->callback_mode);
+TG_CHAN_ATTR(interrupts, "%llu", ch->interrupts);
+TG_CHAN_ATTR(events, "%llu", ch->sig_events);
+TG_CHAN_ATTR(intr_out_empty, "%llu", ch->intr_out_empty);
+TG_CHAN_ATTR(intr_in_full, "%llu", ch->intr_in_full);
+TG_CHAN_ATTR(out_full_total, "%llu", ch->out_full_total);
+TG_CHAN_ATTR(out_full_first, "%llu", ch->out_full_first);
 
-static struct attribute *khcl_chan_attrs[] = {
+static struct attribute *tg_chan_attrs[] = {
 	&dev_attr_chan_relid.attr,
 	&dev_attr_chan_connection_id.attr,
 	&dev_attr_chan_sub_channel_index.attr,
@@ -171,14 +171,14 @@ static struct attribute *khcl_chan_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group khcl_chan_group = {
+static const struct attribute_group tg_chan_group = {
 	.name = "channel",
-	.attrs = khcl_chan_attrs,
+	.attrs = tg_chan_attrs,
 };
 
-static const struct attribute_group *khcl_dev_groups[] = {
-	&khcl_dev_group,
-	&khcl_chan_group,
+static const struct attribute_group *tg_dev_groups[] = {
+	&tg_dev_group,
+	&tg_chan_group,
 	NULL,
 };
 
@@ -187,7 +187,7 @@ static const struct attribute_group *khcl_dev_groups[] = {
 static ssize_t state_show(const struct bus_type *bus, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  khcl_conn_state_name(READ_ONCE(khcl_vb.state)));
+			  tg_conn_state_name(READ_ONCE(tg_vb.state)));
 }
 static BUS_ATTR_RO(state);
 
@@ -201,31 +201,31 @@ static BUS_ATTR_RO(version);
 
 static ssize_t msg_conn_id_show(const struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(khcl_vb.msg_conn_id));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(tg_vb.msg_conn_id));
 }
 static BUS_ATTR_RO(msg_conn_id);
 
-#define KHCL_STAT_ATTR(_name)						\
+#define TG_STAT_ATTR(_name)						\
 static ssize_t _name##_show(const struct bus_type *bus, char *buf)	\
 {									\
 	return sysfs_emit(buf, "%lld\n",				\
-			  atomic64_read(&khcl_vb.stats._name));		\
+			  atomic64_read(&tg_vb.stats._name));		\
 }									\
 static BUS_ATTR_RO(_name)
 
-KHCL_STAT_ATTR(msgs_sent);
-KHCL_STAT_ATTR(msgs_recv);
-KHCL_STAT_ATTR(msgs_dropped);
-KHCL_STAT_ATTR(post_busy);
-KHCL_STAT_ATTR(post_timeouts);
-KHCL_STAT_ATTR(events_sent);
-KHCL_STAT_ATTR(events_recv);
-KHCL_STAT_ATTR(doorbells);
-KHCL_STAT_ATTR(irqs);
-KHCL_STAT_ATTR(polls);
-KHCL_STAT_ATTR(rx_resyncs);
+TG_STAT_ATTR(msgs_sent);
+TG_STAT_ATTR(msgs_recv);
+TG_STAT_ATTR(msgs_dropped);
+TG_STAT_ATTR(post_busy);
+TG_STAT_ATTR(post_timeouts);
+TG_STAT_ATTR(events_sent);
+TG_STAT_ATTR(events_recv);
+TG_STAT_ATTR(doorbells);
+TG_STAT_ATTR(irqs);
+TG_STAT_ATTR(polls);
+TG_STAT_ATTR(rx_resyncs);
 
-static struct attribute *khcl_bus_attrs[] = {
+static struct attribute *tg_bus_attrs[] = {
 	&bus_attr_state.attr,
 	&bus_attr_version.attr,
 	&bus_attr_msg_conn_id.attr,
@@ -243,25 +243,25 @@ static struct attribute *khcl_bus_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group khcl_bus_group = {
+static const struct attribute_group tg_bus_group = {
 	.name = "khcl",
-	.attrs = khcl_bus_attrs,
+	.attrs = tg_bus_attrs,
 };
 
-static const struct attribute_group *khcl_bus_groups[] = {
-	&khcl_bus_group,
+static const struct attribute_group *tg_bus_groups[] = {
+	&tg_bus_group,
 	NULL,
 };
 
-static const struct bus_type khcl_bus = {
+static const struct bus_type tg_bus = {
 	.name = "vmbus",
-	.match = khcl_bus_match,
-	.probe = khcl_bus_probe,
-	.remove = khcl_bus_remove,
-	.shutdown = khcl_bus_shutdown,
-	.uevent = khcl_bus_uevent,
-	.dev_groups = khcl_dev_groups,
-	.bus_groups = khcl_bus_groups,
+	.match = tg_bus_match,
+	.probe = tg_bus_probe,
+	.remove = tg_bus_remove,
+	.shutdown = tg_bus_shutdown,
+	.uevent = tg_bus_uevent,
+	.dev_groups = tg_dev_groups,
+	.bus_groups = tg_bus_groups,
 };
 
 /* Drivers ------------------------------------------------------------- */
@@ -274,7 +274,7 @@ int __vmbus_driver_register(struct hv_driver *hv_driver, struct module *owner,
 	hv_driver->driver.name = hv_driver->name;
 	hv_driver->driver.owner = owner;
 	hv_driver->driver.mod_name = mod_name;
-	hv_driver->driver.bus = &khcl_bus;
+	hv_driver->driver.bus = &tg_bus;
 	spin_lock_init(&hv_driver->dynids.lock);
 	INIT_LIST_HEAD(&hv_driver->dynids.list);
 
@@ -291,16 +291,16 @@ EXPORT_SYMBOL_GPL(vmbus_driver_unregister);
 
 /* Devices ------------------------------------------------------------- */
 
-static void khcl_device_release(struct device *dev)
+static void tg_device_release(struct device *dev)
 {
 	struct hv_device *hdev = device_to_hv_device(dev);
 
 	kfree(hdev);
-	if (atomic_dec_and_test(&khcl_vb.live_devices))
-		wake_up(&khcl_vb.dev_wq);
+	if (atomic_dec_and_test(&tg_vb.live_devices))
+		wake_up(&tg_vb.dev_wq);
 }
 
-int khcl_device_register(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+int tg_device_register(struct tg_vmbus *vb, struct vmbus_channel *ch)
 {
 	struct hv_device *hdev;
 	struct device *dev;
@@ -318,9 +318,9 @@ int khcl_device_register(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 
 	dev = &hdev->device;
 	device_initialize(dev);
-	dev->bus = &khcl_bus;
+	dev->bus = &tg_bus;
 	dev->parent = &vb->pdev->dev;
-	dev->release = khcl_device_release;
+	dev->release = tg_device_release;
 	atomic_inc(&vb->live_devices);
 
 	/* No IOMMU: DMA addresses are guest-physical addresses. */
@@ -347,17 +347,17 @@ err:
 	return ret;
 }
 
-void khcl_device_unregister(struct hv_device *hdev)
+void tg_device_unregister(struct hv_device *hdev)
 {
 	device_unregister(&hdev->device);
 }
 
-int khcl_bus_register(void)
+int tg_bus_register(void)
 {
-	return bus_register(&khcl_bus);
+	return bus_register(&tg_bus);
 }
 
-void khcl_bus_unregister(void)
+void tg_bus_unregister(void)
 {
-	bus_unregister(&khcl_bus);
+	bus_unregister(&tg_bus);
 }

@@ -11,11 +11,11 @@
 #include <linux/bitmap.h>
 #include <linux/slab.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
-#define KHCL_RQST_END	U64_MAX		/* end of the free list */
+#define TG_RQST_END	U64_MAX		/* end of the free list */
 
-int khcl_rqstor_alloc(struct vmbus_channel *ch, u32 size)
+int tg_rqstor_alloc(struct vmbus_channel *ch, u32 size)
 {
 	struct vmbus_requestor *r = &ch->requestor;
 	unsigned long flags;
@@ -31,7 +31,7 @@ int khcl_rqstor_alloc(struct vmbus_channel *ch, u32 size)
 		return -ENOMEM;
 	}
 	for (i = 0; i < size; i++)
-		arr[i] = i + 1 < size ? i + 1 : KHCL_RQST_END;
+		arr[i] = i + 1 < size ? i + 1 : TG_RQST_END;
 
 	spin_lock_irqsave(&r->req_lock, flags);
 	r->req_arr = arr;
@@ -42,7 +42,7 @@ int khcl_rqstor_alloc(struct vmbus_channel *ch, u32 size)
 	return 0;
 }
 
-void khcl_rqstor_free(struct vmbus_channel *ch)
+void tg_rqstor_free(struct vmbus_channel *ch)
 {
 	struct vmbus_requestor *r = &ch->requestor;
 	unsigned long *bitmap;
@@ -55,7 +55,7 @@ void khcl_rqstor_free(struct vmbus_channel *ch)
 	r->req_arr = NULL;
 	r->req_bitmap = NULL;
 	r->size = 0;
-	r->next_request_id = KHCL_RQST_END;
+	r->next_request_id = TG_RQST_END;
 	spin_unlock_irqrestore(&r->req_lock, flags);
 
 	kfree(arr);

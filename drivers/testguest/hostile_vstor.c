@@ -25,7 +25,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "khcl_vmbus_test.h"
+#include "tg_test.h"
 
 #define HS_RING		VMBUS_RING_SIZE(64 * 1024)
 #define HS_TIMEOUT	(5 * HZ)
@@ -307,7 +307,7 @@ static const struct hv_vmbus_device_id hs_ids[] = {
 	{ },
 };
 
-struct hv_driver khcl_vstor_hostile_driver = {
+struct hv_driver tg_vstor_hostile_driver = {
 	.name = "khcl_vstor_hostile",
 	.id_table = hs_ids,
 	.probe = hs_probe,

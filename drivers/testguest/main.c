@@ -23,7 +23,7 @@
  *   rqstor.c   request-id allocator (vmbus_next_request_id & co)
  *   echo_client.c  separate module khcl_echo_client.ko (test client)
  *   hostile.c  separate module khcl_vmbus_hostile.ko (rig attack cases;
- *              uses khcl_vmbus_test_post/_signal exported by mbox.c)
+ *              uses tg_vmbus_test_post/_signal exported by mbox.c)
  *
  * Lifecycle: module init registers the bus and the pci_driver. Probe of
  * the mailbox device (1af4:1110 with a BAR1) maps it, publishes our peer
@@ -51,30 +51,30 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
-unsigned int khcl_wait_s = 120;
-module_param_named(wait_s, khcl_wait_s, uint, 0444);
+unsigned int tg_wait_s = 120;
+module_param_named(wait_s, tg_wait_s, uint, 0444);
 MODULE_PARM_DESC(wait_s,
 		 "Seconds to wait for the VTL2 VMBus server to come up (default 120)");
 
-unsigned int khcl_poll_ms;
-module_param_named(poll_ms, khcl_poll_ms, uint, 0444);
+unsigned int tg_poll_ms;
+module_param_named(poll_ms, tg_poll_ms, uint, 0444);
 MODULE_PARM_DESC(poll_ms,
 		 "Also poll the mailbox every N ms (0 = interrupts only; forced to 10 without MSI-X)");
 
-unsigned int khcl_max_version = VERSION_WIN10_V5_3;
-module_param_named(max_version, khcl_max_version, uint, 0444);
+unsigned int tg_max_version = VERSION_WIN10_V5_3;
+module_param_named(max_version, tg_max_version, uint, 0444);
 MODULE_PARM_DESC(max_version,
 		 "Newest VMBus protocol version to try, (major << 16) | minor, e.g. 0x50003 (5.3), 0x40001 (4.1)");
 
-unsigned int khcl_req_timeout_ms = 30000;
-module_param_named(req_timeout_ms, khcl_req_timeout_ms, uint, 0644);
+unsigned int tg_req_timeout_ms = 30000;
+module_param_named(req_timeout_ms, tg_req_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(req_timeout_ms,
 		 "Milliseconds to wait for a response message from VTL2 (default 30000)");
 
-unsigned int khcl_post_timeout_ms = 10000;
-module_param_named(post_timeout_ms, khcl_post_timeout_ms, uint, 0644);
+unsigned int tg_post_timeout_ms = 10000;
+module_param_named(post_timeout_ms, tg_post_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(post_timeout_ms,
 		 "Milliseconds to retry posting into a busy mailbox slot (default 10000)");
 
@@ -82,34 +82,34 @@ MODULE_PARM_DESC(post_timeout_ms,
 __u32 vmbus_proto_version;
 EXPORT_SYMBOL_GPL(vmbus_proto_version);
 
-struct khcl_vmbus khcl_vb;
+struct tg_vmbus tg_vb;
 
-static int __init khcl_vmbus_init(void)
+static int __init tg_vmbus_init(void)
 {
 	int ret;
 
-	khcl_conn_init(&khcl_vb);
+	tg_conn_init(&tg_vb);
 
-	ret = khcl_bus_register();
+	ret = tg_bus_register();
 	if (ret)
 		return ret;
 
-	ret = khcl_mbox_register();
+	ret = tg_mbox_register();
 	if (ret) {
-		khcl_bus_unregister();
+		tg_bus_unregister();
 		return ret;
 	}
 	return 0;
 }
 
-static void __exit khcl_vmbus_exit(void)
+static void __exit tg_vmbus_exit(void)
 {
-	khcl_mbox_unregister();
-	khcl_bus_unregister();
+	tg_mbox_unregister();
+	tg_bus_unregister();
 }
 
-module_init(khcl_vmbus_init);
-module_exit(khcl_vmbus_exit);
+module_init(tg_vmbus_init);
+module_exit(tg_vmbus_exit);
 
 MODULE_DESCRIPTION("khcl test guest: VMBus client transport over the rig mailbox");
 MODULE_LICENSE("GPL");

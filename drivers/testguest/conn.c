@@ -20,15 +20,15 @@
 #include <linux/slab.h>
 #include <linux/topology.h>
 
-#include "khcl_vmbus.h"
+#include "testguest.h"
 
 /* Per-try wait for VERSION_RESPONSE (capped by req_timeout_ms). */
-#define KHCL_CONTACT_TIMEOUT_MS	5000u
+#define TG_CONTACT_TIMEOUT_MS	5000u
 
 /* Below 5.0 everything goes here (VMBUS_MESSAGE_CONNECTION_ID). */
-#define KHCL_VMBUS_MSG_CONN_ID_OLD	1
+#define TG_VMBUS_MSG_CONN_ID_OLD	1
 
-static const u32 khcl_versions[] = {
+static const u32 tg_versions[] = {
 	VERSION_WIN10_V5_3,
 	VERSION_WIN10_V5_2,
 	VERSION_WIN10_V5_1,
@@ -46,29 +46,29 @@ static_assert(sizeof(struct vmbus_channel_initiate_contact) <= KHCL_SYNIC_PAYLOA
 static_assert(sizeof(struct khcl_mbox_msg) == 16 + KHCL_SYNIC_PAYLOAD);
 
 /* A message handed from the rx work to chan_wq. */
-struct khcl_chan_msg {
+struct tg_chan_msg {
 	struct work_struct work;
-	struct khcl_vmbus *vb;
+	struct tg_vmbus *vb;
 	u32 len;
 	u8 buf[KHCL_SYNIC_PAYLOAD];
 };
 
-struct khcl_rescind_work {
+struct tg_rescind_work {
 	struct work_struct work;
-	struct khcl_vmbus *vb;
+	struct tg_vmbus *vb;
 	u32 relid;
 };
 
-const char *khcl_conn_state_name(enum khcl_conn_state state)
+const char *tg_conn_state_name(enum tg_conn_state state)
 {
 	static const char * const names[] = {
-		[KHCL_CONN_IDLE] = "idle",
-		[KHCL_CONN_WAITING] = "waiting",
-		[KHCL_CONN_NEGOTIATING] = "negotiating",
-		[KHCL_CONN_CONNECTED] = "connected",
-		[KHCL_CONN_FAILED] = "failed",
-		[KHCL_CONN_UNLOADING] = "unloading",
-		[KHCL_CONN_DISCONNECTED] = "disconnected",
+		[TG_CONN_IDLE] = "idle",
+		[TG_CONN_WAITING] = "waiting",
+		[TG_CONN_NEGOTIATING] = "negotiating",
+		[TG_CONN_CONNECTED] = "connected",
+		[TG_CONN_FAILED] = "failed",
+		[TG_CONN_UNLOADING] = "unloading",
+		[TG_CONN_DISCONNECTED] = "disconnected",
 	};
 
 	if (state >= ARRAY_SIZE(names) || !names[state])
@@ -78,7 +78,7 @@ const char *khcl_conn_state_name(enum khcl_conn_state state)
 
 /* Requests ------------------------------------------------------------ */
 
-void khcl_req_init(struct khcl_req *req, u32 resp_type,
+void tg_req_init(struct tg_req *req, u32 resp_type,
 		   struct vmbus_channel *channel)
 {
 	memset(req, 0, sizeof(*req));
@@ -89,7 +89,7 @@ void khcl_req_init(struct khcl_req *req, u32 resp_type,
 }
 
 /* Queue @req before posting the message it waits on. */
-void khcl_req_add(struct khcl_vmbus *vb, struct khcl_req *req)
+void tg_req_add(struct tg_vmbus *vb, struct tg_req *req)
 {
 	unsigned long flags;
 
@@ -98,7 +98,7 @@ void khcl_req_add(struct khcl_vmbus *vb, struct khcl_req *req)
 	spin_unlock_irqrestore(&vb->req_lock, flags);
 }
 
-void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req)
+void tg_req_cancel(struct tg_vmbus *vb, struct tg_req *req)
 {
 	unsigned long flags;
 
@@ -112,7 +112,7 @@ void khcl_req_cancel(struct khcl_vmbus *vb, struct khcl_req *req)
  * with the response in req->resp, -ETIMEDOUT, -ENODEV if the channel was
  * rescinded or -ESHUTDOWN on unload.
  */
-static int khcl_req_wait_ms(struct khcl_vmbus *vb, struct khcl_req *req,
+static int tg_req_wait_ms(struct tg_vmbus *vb, struct tg_req *req,
 			    unsigned int ms)
 {
 	unsigned long flags;
@@ -130,12 +130,12 @@ static int khcl_req_wait_ms(struct khcl_vmbus *vb, struct khcl_req *req,
 	return req->status;
 }
 
-int khcl_req_wait(struct khcl_vmbus *vb, struct khcl_req *req)
+int tg_req_wait(struct tg_vmbus *vb, struct tg_req *req)
 {
-	return khcl_req_wait_ms(vb, req, khcl_req_timeout_ms);
+	return tg_req_wait_ms(vb, req, tg_req_timeout_ms);
 }
 
-static void khcl_req_finish(struct khcl_req *req, int status)
+static void tg_req_finish(struct tg_req *req, int status)
 {
 	req->status = status;
 	req->finished = true;
@@ -144,10 +144,10 @@ static void khcl_req_finish(struct khcl_req *req, int status)
 }
 
 /* Hand a response to the first request it matches. */
-static bool khcl_req_complete(struct khcl_vmbus *vb, u32 type, u32 relid,
+static bool tg_req_complete(struct tg_vmbus *vb, u32 type, u32 relid,
 			      u32 key, const u8 *buf, u32 len)
 {
-	struct khcl_req *req;
+	struct tg_req *req;
 	unsigned long flags;
 	bool found = false;
 
@@ -160,7 +160,7 @@ static bool khcl_req_complete(struct khcl_vmbus *vb, u32 type, u32 relid,
 		if (req->match_key && req->key != key)
 			continue;
 		memcpy(req->resp, buf, min_t(u32, len, sizeof(req->resp)));
-		khcl_req_finish(req, 0);
+		tg_req_finish(req, 0);
 		found = true;
 		break;
 	}
@@ -169,30 +169,30 @@ static bool khcl_req_complete(struct khcl_vmbus *vb, u32 type, u32 relid,
 }
 
 /* Fail the requests of @channel (NULL: the connection-level ones). */
-static void khcl_req_fail(struct khcl_vmbus *vb, struct vmbus_channel *channel,
+static void tg_req_fail(struct tg_vmbus *vb, struct vmbus_channel *channel,
 			  int status)
 {
-	struct khcl_req *req, *tmp;
+	struct tg_req *req, *tmp;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vb->req_lock, flags);
 	list_for_each_entry_safe(req, tmp, &vb->reqs, node) {
 		if (req->channel == channel && !req->finished)
-			khcl_req_finish(req, status);
+			tg_req_finish(req, status);
 	}
 	spin_unlock_irqrestore(&vb->req_lock, flags);
 }
 
-void khcl_channel_rescinded(struct khcl_vmbus *vb,
+void tg_channel_rescinded(struct tg_vmbus *vb,
 			    struct vmbus_channel *channel)
 {
-	khcl_req_fail(vb, channel, -ENODEV);
+	tg_req_fail(vb, channel, -ENODEV);
 }
 
 /* Target CPUs (channel_mgmt.c:init_vp_index) --------------------------- */
 
 /* hv_is_perf_channel(): the classes vmbus_devs[] marks perf_device. */
-static bool khcl_is_perf_channel(const struct vmbus_channel *ch)
+static bool tg_is_perf_channel(const struct vmbus_channel *ch)
 {
 	switch (ch->device_id) {
 	case HV_IDE:
@@ -207,13 +207,13 @@ static bool khcl_is_perf_channel(const struct vmbus_channel *ch)
 }
 
 /* hv_is_allocated_cpu(): a perf channel still targets @cpu. */
-static bool khcl_is_allocated_cpu(struct khcl_vmbus *vb, u32 cpu)
+static bool tg_is_allocated_cpu(struct tg_vmbus *vb, u32 cpu)
 {
 	struct vmbus_channel *ch, *sc;
 
 	lockdep_assert_held(&vb->channel_mutex);
 	list_for_each_entry(ch, &vb->channels, listentry) {
-		if (!khcl_is_perf_channel(ch))
+		if (!tg_is_perf_channel(ch))
 			continue;
 		if (ch->target_cpu == cpu)
 			return true;
@@ -225,19 +225,19 @@ static bool khcl_is_allocated_cpu(struct khcl_vmbus *vb, u32 cpu)
 }
 
 /* hv_clear_allocated_cpu(), for a channel already unlinked. */
-void khcl_clear_allocated_cpu(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+void tg_clear_allocated_cpu(struct tg_vmbus *vb, struct vmbus_channel *ch)
 {
 	u32 cpu = ch->target_cpu;
 
 	lockdep_assert_held(&vb->channel_mutex);
-	if (!vb->numa_map || !khcl_is_perf_channel(ch) ||
-	    khcl_is_allocated_cpu(vb, cpu))
+	if (!vb->numa_map || !tg_is_perf_channel(ch) ||
+	    tg_is_allocated_cpu(vb, cpu))
 		return;
 	cpumask_clear_cpu(cpu, &vb->numa_map[cpu_to_node(cpu)]);
 }
 
 /* hv_cpuself_used(): another channel of the same device targets @cpu. */
-static bool khcl_cpuself_used(u32 cpu, const struct vmbus_channel *ch,
+static bool tg_cpuself_used(u32 cpu, const struct vmbus_channel *ch,
 			      const struct vmbus_channel *primary)
 {
 	const struct vmbus_channel *sc;
@@ -253,17 +253,17 @@ static bool khcl_cpuself_used(u32 cpu, const struct vmbus_channel *ch,
 }
 
 /*
- * init_vp_index(): non-perf channels get KHCL_CONNECT_CPU; perf channels
+ * init_vp_index(): non-perf channels get TG_CONNECT_CPU; perf channels
  * (storvsc, netvsc) go round-robin over the NUMA nodes and their CPUs,
  * avoiding CPUs the device's other channels use. OPENCHANNEL sends the
  * VP of this CPU as target_vp.
  */
-static void khcl_init_vp_index(struct khcl_vmbus *vb, struct vmbus_channel *ch,
+static void tg_init_vp_index(struct tg_vmbus *vb, struct vmbus_channel *ch,
 			       const struct vmbus_channel *primary)
 {
 	const struct cpumask *hk = housekeeping_cpumask(HK_TYPE_MANAGED_IRQ);
-	u32 i, target = KHCL_CONNECT_CPU, ncpu = num_online_cpus();
-	bool perf = khcl_is_perf_channel(ch);
+	u32 i, target = TG_CONNECT_CPU, ncpu = num_online_cpus();
+	bool perf = tg_is_perf_channel(ch);
 	const struct cpumask *node_mask;
 	struct cpumask *alloced;
 	cpumask_var_t avail;
@@ -272,10 +272,10 @@ static void khcl_init_vp_index(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 	lockdep_assert_held(&vb->channel_mutex);
 	if (!perf || !cpumask_intersects(hk, cpu_online_mask) ||
 	    !alloc_cpumask_var(&avail, GFP_KERNEL)) {
-		ch->target_cpu = KHCL_CONNECT_CPU;
+		ch->target_cpu = TG_CONNECT_CPU;
 		if (perf)	/* hv_set_allocated_cpu() */
-			cpumask_set_cpu(KHCL_CONNECT_CPU,
-					&vb->numa_map[cpu_to_node(KHCL_CONNECT_CPU)]);
+			cpumask_set_cpu(TG_CONNECT_CPU,
+					&vb->numa_map[cpu_to_node(TG_CONNECT_CPU)]);
 		return;
 	}
 
@@ -303,7 +303,7 @@ static void khcl_init_vp_index(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 		target = cpumask_first(avail);
 		cpumask_set_cpu(target, alloced);
 		if (ch->offermsg.offer.sub_channel_index >= ncpu || i > ncpu ||
-		    !khcl_cpuself_used(target, ch, primary))
+		    !tg_cpuself_used(target, ch, primary))
 			break;
 	}
 	ch->target_cpu = target;
@@ -312,7 +312,7 @@ static void khcl_init_vp_index(struct khcl_vmbus *vb, struct vmbus_channel *ch,
 
 /* Offers ---------------------------------------------------------------- */
 
-static struct vmbus_channel *khcl_find_primary(struct khcl_vmbus *vb,
+static struct vmbus_channel *tg_find_primary(struct tg_vmbus *vb,
 					       const struct vmbus_channel_offer *o)
 {
 	struct vmbus_channel *ch;
@@ -332,7 +332,7 @@ static struct vmbus_channel *khcl_find_primary(struct khcl_vmbus *vb,
  * rescind that already claimed the channel, or sub-channels offered on
  * it meanwhile, leave it to the rescind or removal path as before.
  */
-static void khcl_add_channel_failed(struct khcl_vmbus *vb,
+static void tg_add_channel_failed(struct tg_vmbus *vb,
 				    struct vmbus_channel *ch)
 {
 	u32 relid = ch->offermsg.child_relid;
@@ -345,17 +345,17 @@ static void khcl_add_channel_failed(struct khcl_vmbus *vb,
 			RCU_INIT_POINTER(vb->relid_map[relid], NULL);
 		release = true;
 	}
-	/* Pairs with the load in khcl_rescind_work(). */
+	/* Pairs with the load in tg_rescind_work(). */
 	smp_store_release(&ch->probe_done, true);
 	mutex_unlock(&vb->channel_mutex);
 
 	if (!release)
 		return;
-	khcl_send_relid_released(vb, relid);
-	khcl_channel_free(ch);
+	tg_send_relid_released(vb, relid);
+	tg_channel_free(ch);
 }
 
-static void khcl_add_channel_work(struct work_struct *work)
+static void tg_add_channel_work(struct work_struct *work)
 {
 	struct vmbus_channel *ch = container_of(work, struct vmbus_channel,
 						add_channel_work);
@@ -373,19 +373,19 @@ static void khcl_add_channel_work(struct work_struct *work)
 			pr_info("sub-channel relid %u: no sc_creation_callback\n",
 				ch->offermsg.child_relid);
 	} else {
-		ret = khcl_device_register(&khcl_vb, ch);
+		ret = tg_device_register(&tg_vb, ch);
 		if (ret) {
 			pr_err("relid %u: device registration failed: %d\n",
 			       ch->offermsg.child_relid, ret);
-			khcl_add_channel_failed(&khcl_vb, ch);
+			tg_add_channel_failed(&tg_vb, ch);
 			return;
 		}
 	}
-	/* Pairs with the load in khcl_rescind_work(). */
+	/* Pairs with the load in tg_rescind_work(). */
 	smp_store_release(&ch->probe_done, true);
 }
 
-static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+static void tg_on_offer(struct tg_vmbus *vb, const u8 *buf, u32 len)
 {
 	struct vmbus_channel_offer_channel offer;
 	struct vmbus_channel *ch, *primary;
@@ -400,33 +400,33 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	memcpy(&offer, buf, sizeof(offer));
 	relid = offer.child_relid;
 
-	if (!relid || relid >= KHCL_MAX_IDS ||
-	    offer.connection_id >= KHCL_MAX_IDS) {
+	if (!relid || relid >= TG_MAX_IDS ||
+	    offer.connection_id >= TG_MAX_IDS) {
 		pr_warn("offer %pUl: relid %u / connection id %u out of range\n",
 			&offer.offer.if_instance, relid, offer.connection_id);
 		atomic64_inc(&vb->stats.msgs_dropped);
 		return;
 	}
 
-	ch = khcl_channel_alloc(&offer);
+	ch = tg_channel_alloc(&offer);
 	if (!ch) {
 		/* vmbus_onoffer(): alloc_channel() failed, relid released */
 		pr_err("relid %u: no memory for the channel\n", relid);
-		khcl_send_relid_released(vb, relid);
+		tg_send_relid_released(vb, relid);
 		return;
 	}
 
 	mutex_lock(&vb->channel_mutex);
-	if (vb->stopping || READ_ONCE(vb->state) != KHCL_CONN_CONNECTED)
+	if (vb->stopping || READ_ONCE(vb->state) != TG_CONN_CONNECTED)
 		goto drop;
 	if (rcu_access_pointer(vb->relid_map[relid])) {
 		pr_warn("offer with relid %u already in use\n", relid);
 		goto drop;
 	}
 
-	primary = khcl_find_primary(vb, &offer.offer);
+	primary = tg_find_primary(vb, &offer.offer);
 	/* vmbus_process_offer() places the channel right after the lookup */
-	khcl_init_vp_index(vb, ch, primary);
+	tg_init_vp_index(vb, ch, primary);
 	if (primary) {
 		if (READ_ONCE(primary->rescind)) {
 			pr_warn("sub-channel offer relid %u for a rescinded primary\n",
@@ -456,7 +456,7 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 		relid, offer.connection_id, offer.offer.sub_channel_index,
 		&offer.offer.if_type, &offer.offer.if_instance, ch->target_cpu);
 
-	INIT_WORK(&ch->add_channel_work, khcl_add_channel_work);
+	INIT_WORK(&ch->add_channel_work, tg_add_channel_work);
 	queue_work(wq, &ch->add_channel_work);
 	mutex_unlock(&vb->channel_mutex);
 	return;
@@ -464,7 +464,7 @@ static void khcl_on_offer(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 drop:
 	mutex_unlock(&vb->channel_mutex);
 	atomic64_inc(&vb->stats.msgs_dropped);
-	khcl_channel_free(ch);
+	tg_channel_free(ch);
 }
 
 /* Rescinds -------------------------------------------------------------- */
@@ -474,12 +474,12 @@ drop:
  * closes the channel), then free what is left of it and its
  * sub-channels. No locks held.
  */
-static void khcl_remove_primary(struct khcl_vmbus *vb, struct vmbus_channel *ch)
+static void tg_remove_primary(struct tg_vmbus *vb, struct vmbus_channel *ch)
 {
 	struct vmbus_channel *sc, *tmp, *busy;
 
 	if (ch->device_obj) {
-		khcl_device_unregister(ch->device_obj);
+		tg_device_unregister(ch->device_obj);
 		ch->device_obj = NULL;
 	}
 
@@ -488,7 +488,7 @@ static void khcl_remove_primary(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 		busy = NULL;
 		mutex_lock(&vb->channel_mutex);
 		list_for_each_entry(sc, &ch->sc_list, sc_list) {
-			/* pairs with the release in khcl_add_channel_work() */
+			/* pairs with the release in tg_add_channel_work() */
 			if (!smp_load_acquire(&sc->probe_done)) {
 				busy = sc;
 				break;
@@ -502,16 +502,16 @@ static void khcl_remove_primary(struct khcl_vmbus *vb, struct vmbus_channel *ch)
 
 	mutex_lock(&vb->channel_mutex);
 	list_for_each_entry_safe(sc, tmp, &ch->sc_list, sc_list)
-		khcl_channel_destroy(vb, sc);
-	khcl_channel_destroy(vb, ch);
+		tg_channel_destroy(vb, sc);
+	tg_channel_destroy(vb, ch);
 	mutex_unlock(&vb->channel_mutex);
 }
 
-static void khcl_rescind_work(struct work_struct *work)
+static void tg_rescind_work(struct work_struct *work)
 {
-	struct khcl_rescind_work *rw = container_of(work, struct khcl_rescind_work,
+	struct tg_rescind_work *rw = container_of(work, struct tg_rescind_work,
 						    work);
-	struct khcl_vmbus *vb = rw->vb;
+	struct tg_vmbus *vb = rw->vb;
 	u32 relid = rw->relid;
 	struct vmbus_channel *ch;
 
@@ -539,18 +539,18 @@ static void khcl_rescind_work(struct work_struct *work)
 	}
 
 	pr_info("rescind relid %u\n", relid);
-	khcl_reset_channel_cb(ch);
+	tg_reset_channel_cb(ch);
 	WRITE_ONCE(ch->rescind, true);
 	/* rescind is seen by anyone who queues a request after this */
 	virt_mb();
-	khcl_channel_rescinded(vb, ch);
+	tg_channel_rescinded(vb, ch);
 
 	/* The offer's add work must be done with the channel. */
 	while (!smp_load_acquire(&ch->probe_done))
 		usleep_range(1000, 2000);
 
 	if (!ch->primary_channel) {
-		khcl_remove_primary(vb, ch);
+		tg_remove_primary(vb, ch);
 		return;
 	}
 
@@ -561,23 +561,23 @@ static void khcl_rescind_work(struct work_struct *work)
 	 */
 	mutex_lock(&vb->channel_mutex);
 	if (ch->state == CHANNEL_OPEN_STATE)
-		khcl_channel_destroy(vb, ch);
+		tg_channel_destroy(vb, ch);
 	else
 		complete(&ch->rescind_event);
 	mutex_unlock(&vb->channel_mutex);
 }
 
-static void khcl_on_rescind(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+static void tg_on_rescind(struct tg_vmbus *vb, const u8 *buf, u32 len)
 {
 	struct vmbus_channel_rescind_offer msg;
-	struct khcl_rescind_work *rw;
+	struct tg_rescind_work *rw;
 
 	if (len < sizeof(msg)) {
 		atomic64_inc(&vb->stats.msgs_dropped);
 		return;
 	}
 	memcpy(&msg, buf, sizeof(msg));
-	if (!msg.child_relid || msg.child_relid >= KHCL_MAX_IDS) {
+	if (!msg.child_relid || msg.child_relid >= TG_MAX_IDS) {
 		pr_warn("rescind of bad relid %u\n", msg.child_relid);
 		atomic64_inc(&vb->stats.msgs_dropped);
 		return;
@@ -588,24 +588,24 @@ static void khcl_on_rescind(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	rw = kzalloc(sizeof(*rw), GFP_KERNEL);
 	if (!rw)
 		return;
-	INIT_WORK(&rw->work, khcl_rescind_work);
+	INIT_WORK(&rw->work, tg_rescind_work);
 	rw->vb = vb;
 	rw->relid = msg.child_relid;
 	queue_work(vb->rescind_wq, &rw->work);
 }
 
-static void khcl_chan_msg_work(struct work_struct *work)
+static void tg_chan_msg_work(struct work_struct *work)
 {
-	struct khcl_chan_msg *cm = container_of(work, struct khcl_chan_msg, work);
-	struct khcl_vmbus *vb = cm->vb;
+	struct tg_chan_msg *cm = container_of(work, struct tg_chan_msg, work);
+	struct tg_vmbus *vb = cm->vb;
 	const struct vmbus_channel_message_header *hdr = (const void *)cm->buf;
 
 	switch (hdr->msgtype) {
 	case CHANNELMSG_OFFERCHANNEL:
-		khcl_on_offer(vb, cm->buf, cm->len);
+		tg_on_offer(vb, cm->buf, cm->len);
 		break;
 	case CHANNELMSG_RESCIND_CHANNELOFFER:
-		khcl_on_rescind(vb, cm->buf, cm->len);
+		tg_on_rescind(vb, cm->buf, cm->len);
 		break;
 	case CHANNELMSG_ALLOFFERS_DELIVERED:
 		pr_info("all offers delivered\n");
@@ -617,16 +617,16 @@ static void khcl_chan_msg_work(struct work_struct *work)
 	kfree(cm);
 }
 
-static void khcl_queue_chan_msg(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+static void tg_queue_chan_msg(struct tg_vmbus *vb, const u8 *buf, u32 len)
 {
-	struct khcl_chan_msg *cm;
+	struct tg_chan_msg *cm;
 
 	cm = kzalloc(sizeof(*cm), GFP_KERNEL);
 	if (!cm) {
 		atomic64_inc(&vb->stats.msgs_dropped);
 		return;
 	}
-	INIT_WORK(&cm->work, khcl_chan_msg_work);
+	INIT_WORK(&cm->work, tg_chan_msg_work);
 	cm->vb = vb;
 	cm->len = len;
 	memcpy(cm->buf, buf, len);
@@ -634,7 +634,7 @@ static void khcl_queue_chan_msg(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 }
 
 /* Dispatch of one message from VTL2 (rx work, in arrival order). */
-void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
+void tg_conn_on_message(struct tg_vmbus *vb, const u8 *buf, u32 len)
 {
 	const struct vmbus_channel_message_header *hdr = (const void *)buf;
 	u32 type, relid = 0, key = 0, min_len;
@@ -650,7 +650,7 @@ void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 	case CHANNELMSG_OFFERCHANNEL:
 	case CHANNELMSG_RESCIND_CHANNELOFFER:
 	case CHANNELMSG_ALLOFFERS_DELIVERED:
-		khcl_queue_chan_msg(vb, buf, len);
+		tg_queue_chan_msg(vb, buf, len);
 		return;
 	case CHANNELMSG_VERSION_RESPONSE:
 		/* vmbus_on_msg_dpc(): shorter than the struct (16) is dropped */
@@ -702,7 +702,7 @@ void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 		atomic64_inc(&vb->stats.msgs_dropped);
 		return;
 	}
-	found = khcl_req_complete(vb, type, relid, key, buf, len);
+	found = tg_req_complete(vb, type, relid, key, buf, len);
 	if (!found) {
 		pr_warn_ratelimited("unsolicited message type %u relid %u key %#x\n",
 				    type, relid, key);
@@ -713,19 +713,19 @@ void khcl_conn_on_message(struct khcl_vmbus *vb, const u8 *buf, u32 len)
 /* Connecting ------------------------------------------------------------- */
 
 /* One INITIATE_CONTACT; 0, -ECONNREFUSED (version refused) or -errno. */
-static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
+static int tg_initiate_contact(struct tg_vmbus *vb, u32 version,
 				 unsigned int timeout_ms)
 {
 	struct vmbus_channel_initiate_contact msg = {};
 	const struct vmbus_channel_version_response *resp;
-	struct khcl_req req;
+	struct tg_req req;
 	ktime_t t0;
 	int ret;
 
 	msg.header.msgtype = CHANNELMSG_INITIATE_CONTACT;
 	msg.vmbus_version_requested = version;
 	/* vmbus_try_connection_id(): the VP of VMBUS_CONNECT_CPU */
-	msg.target_vcpu = khcl_cpu_to_vp(KHCL_CONNECT_CPU);
+	msg.target_vcpu = tg_cpu_to_vp(TG_CONNECT_CPU);
 	/*
 	 * vmbus_try_connection_id() sets msg_conn_id before posting: from
 	 * 5.0 on VMBUS_MESSAGE_CONNECTION_ID_4 (a VTL0 guest), below it
@@ -737,20 +737,20 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
 		vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
 	} else {
 		msg.interrupt_page = virt_to_phys(vb->int_page);
-		vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID_OLD;
+		vb->msg_conn_id = TG_VMBUS_MSG_CONN_ID_OLD;
 	}
 	msg.monitor_page1 = virt_to_phys(vb->monitor_pages[0]);
 	msg.monitor_page2 = virt_to_phys(vb->monitor_pages[1]);
 
-	khcl_req_init(&req, CHANNELMSG_VERSION_RESPONSE, NULL);
-	khcl_req_add(vb, &req);
+	tg_req_init(&req, CHANNELMSG_VERSION_RESPONSE, NULL);
+	tg_req_add(vb, &req);
 	t0 = ktime_get();
-	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (ret) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		return ret;
 	}
-	ret = khcl_req_wait_ms(vb, &req, timeout_ms);
+	ret = tg_req_wait_ms(vb, &req, timeout_ms);
 	if (ret)
 		return ret;
 	/* control message round trip: posted -> answer taken */
@@ -773,19 +773,19 @@ static int khcl_initiate_contact(struct khcl_vmbus *vb, u32 version,
  * listens) is repeated every few seconds until wait_s has passed, where
  * Linux would wait forever.
  */
-static int khcl_negotiate(struct khcl_vmbus *vb)
+static int tg_negotiate(struct tg_vmbus *vb)
 {
-	unsigned long deadline = jiffies + secs_to_jiffies(khcl_wait_s);
-	unsigned int i, tmo = min(khcl_req_timeout_ms, KHCL_CONTACT_TIMEOUT_MS);
+	unsigned long deadline = jiffies + secs_to_jiffies(tg_wait_s);
+	unsigned int i, tmo = min(tg_req_timeout_ms, TG_CONTACT_TIMEOUT_MS);
 	u32 version;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(khcl_versions); i++) {
-		version = khcl_versions[i];
-		if (version > khcl_max_version)
+	for (i = 0; i < ARRAY_SIZE(tg_versions); i++) {
+		version = tg_versions[i];
+		if (version > tg_max_version)
 			continue;
 		do {
-			ret = khcl_initiate_contact(vb, version, tmo);
+			ret = tg_initiate_contact(vb, version, tmo);
 			if (ret != -ETIMEDOUT)
 				break;
 			pr_info("no answer to INITIATE_CONTACT %u.%u yet\n",
@@ -795,7 +795,7 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 		if (!ret) {
 			vb->version = version;
 			vmbus_proto_version = version;
-			WRITE_ONCE(vb->state, KHCL_CONN_CONNECTED);
+			WRITE_ONCE(vb->state, TG_CONN_CONNECTED);
 			pr_info("VMBus version %u.%u, message connection id %u, INITIATE_CONTACT round trip %lld us\n",
 				version >> 16, version & 0xffff,
 				vb->msg_conn_id, vb->contact_rtt_us);
@@ -814,7 +814,7 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
 				version >> 16, version & 0xffff, ret);
 	}
 	pr_err("no VMBus version agreed (max_version %#x)\n",
-	       khcl_max_version);
+	       tg_max_version);
 	return -EPROTONOSUPPORT;
 }
 
@@ -823,7 +823,7 @@ static int khcl_negotiate(struct khcl_vmbus *vb)
  * has been turned into a device. Failures leave the module loaded and
  * idle (state "failed"), so it unloads cleanly.
  */
-static void khcl_connect(struct khcl_vmbus *vb)
+static void tg_connect(struct tg_vmbus *vb)
 {
 	struct vmbus_channel_message_header msg = {
 		.msgtype = CHANNELMSG_REQUESTOFFERS,
@@ -831,26 +831,26 @@ static void khcl_connect(struct khcl_vmbus *vb)
 	unsigned long left;
 	int ret;
 
-	WRITE_ONCE(vb->state, KHCL_CONN_WAITING);
-	ret = khcl_mbox_wait_peer(vb);
+	WRITE_ONCE(vb->state, TG_CONN_WAITING);
+	ret = tg_mbox_wait_peer(vb);
 	if (ret)
 		goto fail;
 
-	WRITE_ONCE(vb->state, KHCL_CONN_NEGOTIATING);
-	ret = khcl_negotiate(vb);
+	WRITE_ONCE(vb->state, TG_CONN_NEGOTIATING);
+	ret = tg_negotiate(vb);
 	if (ret)
 		goto fail;
 
-	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (ret) {
 		pr_err("REQUESTOFFERS: %d\n", ret);
 		return;
 	}
 	left = wait_for_completion_timeout(&vb->offers_done,
-					   msecs_to_jiffies(khcl_req_timeout_ms));
+					   msecs_to_jiffies(tg_req_timeout_ms));
 	if (!left) {
 		pr_warn("no ALLOFFERS_DELIVERED after %u ms\n",
-			khcl_req_timeout_ms);
+			tg_req_timeout_ms);
 		return;
 	}
 	/* The offers are handled; let their devices register too. */
@@ -860,30 +860,30 @@ static void khcl_connect(struct khcl_vmbus *vb)
 
 fail:
 	if (ret != -ESHUTDOWN)
-		WRITE_ONCE(vb->state, KHCL_CONN_FAILED);
+		WRITE_ONCE(vb->state, TG_CONN_FAILED);
 }
 
-static void khcl_unload(struct khcl_vmbus *vb)
+static void tg_unload(struct tg_vmbus *vb)
 {
 	struct vmbus_channel_message_header msg = {
 		.msgtype = CHANNELMSG_UNLOAD,
 	};
-	struct khcl_req req;
+	struct tg_req req;
 	int ret;
 
 	/* vmbus_initiate_unload(): pre-Win2012R2 hosts get no UNLOAD */
 	if (vb->version < VERSION_WIN8_1)
 		return;
 
-	khcl_req_init(&req, CHANNELMSG_UNLOAD_RESPONSE, NULL);
-	khcl_req_add(vb, &req);
-	ret = khcl_mbox_post(vb, &msg, sizeof(msg));
+	tg_req_init(&req, CHANNELMSG_UNLOAD_RESPONSE, NULL);
+	tg_req_add(vb, &req);
+	ret = tg_mbox_post(vb, &msg, sizeof(msg));
 	if (ret) {
-		khcl_req_cancel(vb, &req);
+		tg_req_cancel(vb, &req);
 		pr_warn("UNLOAD not sent: %d\n", ret);
 		return;
 	}
-	ret = khcl_req_wait(vb, &req);
+	ret = tg_req_wait(vb, &req);
 	if (ret)
 		pr_warn("no UNLOAD_RESPONSE: %d\n", ret);
 	else
@@ -893,21 +893,21 @@ static void khcl_unload(struct khcl_vmbus *vb)
 /* Lifecycle -------------------------------------------------------------- */
 
 /* One-time initialisation at module load. */
-void khcl_conn_init(struct khcl_vmbus *vb)
+void tg_conn_init(struct tg_vmbus *vb)
 {
 	mutex_init(&vb->tx_lock);
 	mutex_init(&vb->channel_mutex);
 	spin_lock_init(&vb->req_lock);
 	INIT_LIST_HEAD(&vb->reqs);
 	INIT_LIST_HEAD(&vb->channels);
-	atomic_set(&vb->gpadl_next, KHCL_GPADL_FIRST);
+	atomic_set(&vb->gpadl_next, TG_GPADL_FIRST);
 	atomic_set(&vb->live_devices, 0);
 	init_waitqueue_head(&vb->dev_wq);
 	init_completion(&vb->offers_done);
-	vb->state = KHCL_CONN_IDLE;
+	vb->state = TG_CONN_IDLE;
 }
 
-void khcl_conn_free(struct khcl_vmbus *vb)
+void tg_conn_free(struct tg_vmbus *vb)
 {
 	free_page((unsigned long)vb->int_page);
 	free_page((unsigned long)vb->monitor_pages[0]);
@@ -917,11 +917,11 @@ void khcl_conn_free(struct khcl_vmbus *vb)
 	vb->int_page = NULL;
 	vb->monitor_pages[0] = NULL;
 	vb->monitor_pages[1] = NULL;
-	WRITE_ONCE(vb->state, KHCL_CONN_IDLE);
+	WRITE_ONCE(vb->state, TG_CONN_IDLE);
 }
 
 /* Connect (mailbox probe); waits up to wait_s for VTL2 to come up. */
-int khcl_conn_start(struct khcl_vmbus *vb)
+int tg_conn_start(struct tg_vmbus *vb)
 {
 	vb->int_page = (void *)get_zeroed_page(GFP_KERNEL);
 	vb->monitor_pages[0] = (void *)get_zeroed_page(GFP_KERNEL);
@@ -931,7 +931,7 @@ int khcl_conn_start(struct khcl_vmbus *vb)
 	vb->next_numa_node = 0;
 	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1] ||
 	    !vb->numa_map) {
-		khcl_conn_free(vb);
+		tg_conn_free(vb);
 		return -ENOMEM;
 	}
 
@@ -939,7 +939,7 @@ int khcl_conn_start(struct khcl_vmbus *vb)
 	vb->version = 0;
 	vmbus_proto_version = 0;
 	reinit_completion(&vb->offers_done);
-	khcl_connect(vb);
+	tg_connect(vb);
 	return 0;
 }
 
@@ -947,7 +947,7 @@ int khcl_conn_start(struct khcl_vmbus *vb)
  * Mailbox remove, in vmbus_exit()'s order: UNLOAD (vmbus_disconnect),
  * then every channel goes (vmbus_free_channels).
  */
-void khcl_conn_shutdown(struct khcl_vmbus *vb)
+void tg_conn_shutdown(struct tg_vmbus *vb)
 {
 	struct vmbus_channel *ch;
 
@@ -955,7 +955,7 @@ void khcl_conn_shutdown(struct khcl_vmbus *vb)
 	vb->stopping = true;
 	mutex_unlock(&vb->channel_mutex);
 
-	khcl_req_fail(vb, NULL, -ESHUTDOWN);
+	tg_req_fail(vb, NULL, -ESHUTDOWN);
 	complete_all(&vb->offers_done);
 
 	/* No new offers or rescinds get queued from here on. */
@@ -964,11 +964,11 @@ void khcl_conn_shutdown(struct khcl_vmbus *vb)
 	flush_workqueue(vb->sub_wq);
 	flush_workqueue(vb->rescind_wq);
 
-	if (READ_ONCE(vb->state) == KHCL_CONN_CONNECTED) {
-		WRITE_ONCE(vb->state, KHCL_CONN_UNLOADING);
-		khcl_unload(vb);
+	if (READ_ONCE(vb->state) == TG_CONN_CONNECTED) {
+		WRITE_ONCE(vb->state, TG_CONN_UNLOADING);
+		tg_unload(vb);
 	}
-	WRITE_ONCE(vb->state, KHCL_CONN_DISCONNECTED);
+	WRITE_ONCE(vb->state, TG_CONN_DISCONNECTED);
 
 	/*
 	 * vmbus_free_channels(): each primary is marked rescinded and its
@@ -988,7 +988,7 @@ void khcl_conn_shutdown(struct khcl_vmbus *vb)
 		mutex_unlock(&vb->channel_mutex);
 		if (!ch)
 			break;
-		khcl_remove_primary(vb, ch);
+		tg_remove_primary(vb, ch);
 	}
 	vmbus_proto_version = 0;
 

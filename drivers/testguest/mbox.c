@@ -13,7 +13,7 @@
  * attachment (they are reset only when it re-attaches, which bumps
  * hdr->vtl2.generation), so a reloaded guest must continue where the
  * previous one stopped. Our cursors are kept in hdr->vtl0.reserved[]
- * (VTL0-written words, see KHCL_CUR_*) together with the VTL2 generation
+ * (VTL0-written words, see TG_CUR_*) together with the VTL2 generation
  * they belong to; they restart at 0 when that generation changed. On the
  * receive side an empty slot at our cursor with a message further on
  * means we lost step (VTL2 re-attached): we resynchronise to the first
@@ -28,31 +28,31 @@
 #include <linux/pci.h>
 #include <linux/sched.h>
 
-#include "khcl_vmbus.h"
-#include "khcl_vmbus_test.h"
+#include "testguest.h"
+#include "tg_test.h"
 
-static void khcl_test_watch_call(const u8 *msg, u32 len);
+static void tg_test_watch_call(const u8 *msg, u32 len);
 
 #define IVSHMEM_IVPOSITION	8	/* BAR0: our peer id */
 #define IVSHMEM_DOORBELL	12	/* BAR0: peer id << 16 | vector */
 
-#define KHCL_RX_BUDGET		KHCL_MBOX_SLOTS
-#define KHCL_DEFAULT_POLL_MS	10
+#define TG_RX_BUDGET		KHCL_MBOX_SLOTS
+#define TG_DEFAULT_POLL_MS	10
 
 /* Our words in hdr->vtl0.reserved[]. */
-#define KHCL_CUR_MAGIC		0	/* KHCL_CURSOR_MAGIC when valid */
-#define KHCL_CUR_TX		1	/* next slot towards VTL2 */
-#define KHCL_CUR_RX		2	/* next slot towards VTL0 */
-#define KHCL_CUR_GEN		3	/* hdr->vtl2.generation they follow */
-#define KHCL_CURSOR_MAGIC	0x4343484bu	/* "KHCC" */
+#define TG_CUR_MAGIC		0	/* TG_CURSOR_MAGIC when valid */
+#define TG_CUR_TX		1	/* next slot towards VTL2 */
+#define TG_CUR_RX		2	/* next slot towards VTL0 */
+#define TG_CUR_GEN		3	/* hdr->vtl2.generation they follow */
+#define TG_CURSOR_MAGIC	0x4343484bu	/* "KHCC" */
 
-static void khcl_mbox_doorbell(struct khcl_vmbus *vb)
+static void tg_mbox_doorbell(struct tg_vmbus *vb)
 {
 	writel((vb->vtl2_peer << 16) | 0, vb->regs + IVSHMEM_DOORBELL);
 	atomic64_inc(&vb->stats.doorbells);
 }
 
-static bool khcl_mbox_peer_up(struct khcl_vmbus *vb)
+static bool tg_mbox_peer_up(struct tg_vmbus *vb)
 {
 	if (READ_ONCE(vb->hdr->magic) != KHCL_MBOX_MAGIC)
 		return false;
@@ -64,7 +64,7 @@ static bool khcl_mbox_peer_up(struct khcl_vmbus *vb)
  * Wait for VTL2 to publish the magic and state UP, logging every 10 s.
  * Returns -ETIMEDOUT after wait_s seconds, -ESHUTDOWN on unload.
  */
-int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
+int tg_mbox_wait_peer(struct tg_vmbus *vb)
 {
 	struct khcl_mbox_side *me;
 	unsigned long start = jiffies;
@@ -74,10 +74,10 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 	for (;;) {
 		if (READ_ONCE(vb->stopping))
 			return -ESHUTDOWN;
-		if (khcl_mbox_peer_up(vb))
+		if (tg_mbox_peer_up(vb))
 			break;
 		waited = jiffies_to_msecs(jiffies - start) / 1000;
-		if (waited >= khcl_wait_s) {
+		if (waited >= tg_wait_s) {
 			pr_warn("no VTL2 VMBus server after %u s, giving up (magic %#x state %u)\n",
 				waited, READ_ONCE(vb->hdr->magic),
 				READ_ONCE(vb->hdr->vtl2.state));
@@ -85,7 +85,7 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 		}
 		if (waited >= next_log) {
 			pr_info("waiting for VTL2: %u s of %u s\n", waited,
-				khcl_wait_s);
+				tg_wait_s);
 			next_log += 10;
 		}
 		msleep(100);
@@ -97,12 +97,12 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
 	/* Continue VTL2's view of our cursor unless VTL2 re-attached. */
 	mutex_lock(&vb->tx_lock);
 	me = &vb->hdr->vtl0;
-	if (READ_ONCE(me->reserved[KHCL_CUR_MAGIC]) != KHCL_CURSOR_MAGIC ||
-	    READ_ONCE(me->reserved[KHCL_CUR_GEN]) != vb->vtl2_generation)
+	if (READ_ONCE(me->reserved[TG_CUR_MAGIC]) != TG_CURSOR_MAGIC ||
+	    READ_ONCE(me->reserved[TG_CUR_GEN]) != vb->vtl2_generation)
 		vb->tx_cursor = 0;
-	WRITE_ONCE(me->reserved[KHCL_CUR_TX], vb->tx_cursor);
-	WRITE_ONCE(me->reserved[KHCL_CUR_GEN], vb->vtl2_generation);
-	WRITE_ONCE(me->reserved[KHCL_CUR_MAGIC], KHCL_CURSOR_MAGIC);
+	WRITE_ONCE(me->reserved[TG_CUR_TX], vb->tx_cursor);
+	WRITE_ONCE(me->reserved[TG_CUR_GEN], vb->vtl2_generation);
+	WRITE_ONCE(me->reserved[TG_CUR_MAGIC], TG_CURSOR_MAGIC);
 	vb->vtl2_known = true;
 	mutex_unlock(&vb->tx_lock);
 
@@ -119,7 +119,7 @@ int khcl_mbox_wait_peer(struct khcl_vmbus *vb)
  * HV_STATUS_INSUFFICIENT_BUFFERS: VTL2 leaves slots posted while its
  * receive queue is full, so nothing is lost. Process context only.
  */
-int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
+int __khcl_mbox_post(struct tg_vmbus *vb, const void *msg, u32 len)
 {
 	struct khcl_mbox_msg *slot;
 	unsigned long deadline;
@@ -132,24 +132,24 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 		return -EINVAL;
 	if (!vb->present)
 		return -ENODEV;
-	if (!vb->vtl2_known || !khcl_mbox_peer_up(vb))
+	if (!vb->vtl2_known || !tg_mbox_peer_up(vb))
 		return -ENOTCONN;
 	if (READ_ONCE(vb->hdr->vtl2.generation) != vb->vtl2_generation)
 		pr_warn_once("VTL2 generation changed under a live connection\n");
 
 	slot = &vb->tx_slots[vb->tx_cursor];
-	deadline = jiffies + msecs_to_jiffies(khcl_post_timeout_ms);
+	deadline = jiffies + msecs_to_jiffies(tg_post_timeout_ms);
 	/* acquire: VTL2's copy of the slot is done before we overwrite it */
 	for (tries = 0; smp_load_acquire(&slot->message_type); tries++) {
 		if (!tries) {
 			atomic64_inc(&vb->stats.post_busy);
 			/* Make sure VTL2 knows there is work waiting. */
-			khcl_mbox_doorbell(vb);
+			tg_mbox_doorbell(vb);
 		}
 		if (time_after(jiffies, deadline)) {
 			atomic64_inc(&vb->stats.post_timeouts);
 			pr_err_ratelimited("slot %u towards VTL2 busy for %u ms\n",
-					   vb->tx_cursor, khcl_post_timeout_ms);
+					   vb->tx_cursor, tg_post_timeout_ms);
 			return -ETIMEDOUT;
 		}
 		if (tries < 8)
@@ -173,13 +173,13 @@ int __khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 	smp_store_release(&slot->message_type, KHCL_SYNIC_MSGTYPE_VMBUS);
 
 	vb->tx_cursor = (vb->tx_cursor + 1) % KHCL_MBOX_SLOTS;
-	WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_TX], vb->tx_cursor);
+	WRITE_ONCE(vb->hdr->vtl0.reserved[TG_CUR_TX], vb->tx_cursor);
 	atomic64_inc(&vb->stats.msgs_sent);
-	khcl_mbox_doorbell(vb);
+	tg_mbox_doorbell(vb);
 	return 0;
 }
 
-int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
+int tg_mbox_post(struct tg_vmbus *vb, const void *msg, u32 len)
 {
 	int ret;
 
@@ -190,14 +190,14 @@ int khcl_mbox_post(struct khcl_vmbus *vb, const void *msg, u32 len)
 }
 
 /* Raise the event flag of @connection_id towards VTL2 (any context). */
-void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id)
+void tg_mbox_signal(struct tg_vmbus *vb, u32 connection_id)
 {
-	if (unlikely(!vb->present || connection_id >= KHCL_MAX_IDS))
+	if (unlikely(!vb->present || connection_id >= TG_MAX_IDS))
 		return;
 	/* The ring update is published before the flag. */
 	smp_store_release(&vb->tx_events[connection_id], 1);
 	atomic64_inc(&vb->stats.events_sent);
-	khcl_mbox_doorbell(vb);
+	tg_mbox_doorbell(vb);
 }
 
 /*
@@ -205,7 +205,7 @@ void khcl_mbox_signal(struct khcl_vmbus *vb, u32 connection_id)
  * cursor; if that is empty, the first occupied one after it (see the
  * note on cursor continuity at the top).
  */
-static bool khcl_mbox_rx_pending(struct khcl_vmbus *vb, u32 *at)
+static bool tg_mbox_rx_pending(struct tg_vmbus *vb, u32 *at)
 {
 	u32 c = READ_ONCE(vb->rx_cursor) % KHCL_MBOX_SLOTS, i, s;
 
@@ -221,15 +221,15 @@ static bool khcl_mbox_rx_pending(struct khcl_vmbus *vb, u32 *at)
 }
 
 /* Copy messages out of the VTL0 slots, free the slots, then handle them. */
-static void khcl_mbox_rx_work(struct work_struct *work)
+static void tg_mbox_rx_work(struct work_struct *work)
 {
-	struct khcl_vmbus *vb = container_of(work, struct khcl_vmbus, rx_work);
+	struct tg_vmbus *vb = container_of(work, struct tg_vmbus, rx_work);
 	struct khcl_mbox_msg *slot, *copy = &vb->rx_copy;
 	unsigned int n;
 	u32 type, len, at;
 
-	for (n = 0; n < KHCL_RX_BUDGET; n++) {
-		if (!khcl_mbox_rx_pending(vb, &at))
+	for (n = 0; n < TG_RX_BUDGET; n++) {
+		if (!tg_mbox_rx_pending(vb, &at))
 			break;
 		if (at != vb->rx_cursor) {
 			atomic64_inc(&vb->stats.rx_resyncs);
@@ -244,7 +244,7 @@ static void khcl_mbox_rx_work(struct work_struct *work)
 		/* our copy is complete before VTL2 may reuse the slot */
 		smp_store_release(&slot->message_type, KHCL_MSGTYPE_NONE);
 		WRITE_ONCE(vb->rx_cursor, (at + 1) % KHCL_MBOX_SLOTS);
-		WRITE_ONCE(vb->hdr->vtl0.reserved[KHCL_CUR_RX], vb->rx_cursor);
+		WRITE_ONCE(vb->hdr->vtl0.reserved[TG_CUR_RX], vb->rx_cursor);
 		atomic64_inc(&vb->stats.msgs_recv);
 
 		len = copy->payload_size;
@@ -254,24 +254,24 @@ static void khcl_mbox_rx_work(struct work_struct *work)
 					    type, len);
 			continue;
 		}
-		khcl_test_watch_call(copy->payload, len);
-		khcl_conn_on_message(vb, copy->payload, len);
+		tg_test_watch_call(copy->payload, len);
+		tg_conn_on_message(vb, copy->payload, len);
 	}
 
 	/* Budget used up with more pending: come back later. */
-	if (n == KHCL_RX_BUDGET)
+	if (n == TG_RX_BUDGET)
 		queue_work(vb->rx_wq, &vb->rx_work);
 }
 
 /* Scan the event flags towards VTL0 and kick the channels. */
-static void khcl_mbox_scan_events(struct khcl_vmbus *vb)
+static void tg_mbox_scan_events(struct tg_vmbus *vb)
 {
 	const u64 *words = (const u64 *)vb->rx_events;
 	unsigned int w, b;
 	u32 relid;
 	u64 v;
 
-	for (w = 0; w < KHCL_MAX_IDS / sizeof(u64); w++) {
+	for (w = 0; w < TG_MAX_IDS / sizeof(u64); w++) {
 		v = READ_ONCE(words[w]);
 		if (!v)
 			continue;
@@ -284,38 +284,38 @@ static void khcl_mbox_scan_events(struct khcl_vmbus *vb)
 			virt_mb();
 			atomic64_inc(&vb->stats.events_recv);
 			if (relid)
-				khcl_channel_event(vb, relid);
+				tg_channel_event(vb, relid);
 		}
 	}
 }
 
 /* Interrupt (or poll) service; runs with interrupts disabled. */
-static void khcl_mbox_service(struct khcl_vmbus *vb)
+static void tg_mbox_service(struct tg_vmbus *vb)
 {
 	u32 at;
 
-	khcl_mbox_scan_events(vb);
-	if (khcl_mbox_rx_pending(vb, &at))
+	tg_mbox_scan_events(vb);
+	if (tg_mbox_rx_pending(vb, &at))
 		queue_work(vb->rx_wq, &vb->rx_work);
 }
 
-static irqreturn_t khcl_mbox_irq(int irq, void *data)
+static irqreturn_t tg_mbox_irq(int irq, void *data)
 {
-	struct khcl_vmbus *vb = data;
+	struct tg_vmbus *vb = data;
 
 	atomic64_inc(&vb->stats.irqs);
-	khcl_mbox_service(vb);
+	tg_mbox_service(vb);
 	return IRQ_HANDLED;
 }
 
-static void khcl_mbox_poll(struct timer_list *t)
+static void tg_mbox_poll(struct timer_list *t)
 {
-	struct khcl_vmbus *vb = from_timer(vb, t, poll_timer);
+	struct tg_vmbus *vb = from_timer(vb, t, poll_timer);
 	unsigned long flags;
 
 	atomic64_inc(&vb->stats.polls);
 	local_irq_save(flags);
-	khcl_mbox_service(vb);
+	tg_mbox_service(vb);
 	local_irq_restore(flags);
 	mod_timer(&vb->poll_timer, jiffies + msecs_to_jiffies(vb->poll_ms));
 }
@@ -326,22 +326,22 @@ static void khcl_mbox_poll(struct timer_list *t)
  * event flags are dropped, stale messages are read and dropped as
  * unsolicited.
  */
-static void khcl_mbox_attach(struct khcl_vmbus *vb)
+static void tg_mbox_attach(struct tg_vmbus *vb)
 {
 	struct khcl_mbox_side *me = &vb->hdr->vtl0;
 	unsigned int i;
 
-	for (i = 0; i < KHCL_MAX_IDS; i++)
+	for (i = 0; i < TG_MAX_IDS; i++)
 		WRITE_ONCE(vb->rx_events[i], 0);
-	if (READ_ONCE(me->reserved[KHCL_CUR_MAGIC]) == KHCL_CURSOR_MAGIC) {
-		vb->tx_cursor = READ_ONCE(me->reserved[KHCL_CUR_TX]) %
+	if (READ_ONCE(me->reserved[TG_CUR_MAGIC]) == TG_CURSOR_MAGIC) {
+		vb->tx_cursor = READ_ONCE(me->reserved[TG_CUR_TX]) %
 				KHCL_MBOX_SLOTS;
-		vb->rx_cursor = READ_ONCE(me->reserved[KHCL_CUR_RX]) %
+		vb->rx_cursor = READ_ONCE(me->reserved[TG_CUR_RX]) %
 				KHCL_MBOX_SLOTS;
 	} else {
 		vb->tx_cursor = 0;
 		vb->rx_cursor = 0;
-		WRITE_ONCE(me->reserved[KHCL_CUR_RX], 0);
+		WRITE_ONCE(me->reserved[TG_CUR_RX], 0);
 	}
 
 	WRITE_ONCE(me->peer_id, vb->own_peer);
@@ -353,15 +353,15 @@ static void khcl_mbox_attach(struct khcl_vmbus *vb)
 		vb->rx_cursor);
 }
 
-static void khcl_mbox_detach(struct khcl_vmbus *vb)
+static void tg_mbox_detach(struct tg_vmbus *vb)
 {
 	/* ordered after everything we posted */
 	smp_store_release(&vb->hdr->vtl0.state, KHCL_MBOX_STATE_DOWN);
-	if (vb->vtl2_known && khcl_mbox_peer_up(vb))
-		khcl_mbox_doorbell(vb);
+	if (vb->vtl2_known && tg_mbox_peer_up(vb))
+		tg_mbox_doorbell(vb);
 }
 
-static void khcl_mbox_destroy_wqs(struct khcl_vmbus *vb)
+static void tg_mbox_destroy_wqs(struct tg_vmbus *vb)
 {
 	struct workqueue_struct **wqs[] = {
 		&vb->chan_wq, &vb->pri_wq, &vb->sub_wq, &vb->rescind_wq,
@@ -376,22 +376,22 @@ static void khcl_mbox_destroy_wqs(struct khcl_vmbus *vb)
 	}
 }
 
-static int khcl_mbox_create_wqs(struct khcl_vmbus *vb)
+static int tg_mbox_create_wqs(struct tg_vmbus *vb)
 {
-	vb->rx_wq = alloc_ordered_workqueue("khcl_vmbus_rx", WQ_HIGHPRI);
-	vb->chan_wq = alloc_ordered_workqueue("khcl_vmbus_chan", 0);
-	vb->pri_wq = alloc_ordered_workqueue("khcl_vmbus_pri", 0);
-	vb->sub_wq = alloc_ordered_workqueue("khcl_vmbus_sub", 0);
-	vb->rescind_wq = alloc_ordered_workqueue("khcl_vmbus_rescind", 0);
+	vb->rx_wq = alloc_ordered_workqueue("tg_vmbus_rx", WQ_HIGHPRI);
+	vb->chan_wq = alloc_ordered_workqueue("tg_vmbus_chan", 0);
+	vb->pri_wq = alloc_ordered_workqueue("tg_vmbus_pri", 0);
+	vb->sub_wq = alloc_ordered_workqueue("tg_vmbus_sub", 0);
+	vb->rescind_wq = alloc_ordered_workqueue("tg_vmbus_rescind", 0);
 	if (!vb->rx_wq || !vb->chan_wq || !vb->pri_wq || !vb->sub_wq ||
 	    !vb->rescind_wq) {
-		khcl_mbox_destroy_wqs(vb);
+		tg_mbox_destroy_wqs(vb);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-static void khcl_mbox_stop_irq(struct khcl_vmbus *vb)
+static void tg_mbox_stop_irq(struct tg_vmbus *vb)
 {
 	if (vb->irq > 0)
 		free_irq(vb->irq, vb);
@@ -401,9 +401,9 @@ static void khcl_mbox_stop_irq(struct khcl_vmbus *vb)
 	vb->poll_ms = 0;
 }
 
-static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+static int tg_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	struct khcl_vmbus *vb = &khcl_vb;
+	struct tg_vmbus *vb = &tg_vb;
 	resource_size_t start, len;
 	int ret;
 
@@ -446,33 +446,33 @@ static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vb->vtl2_known = false;
 	vb->msg_conn_id = KHCL_VMBUS_MSG_CONN_ID;
 
-	ret = khcl_mbox_create_wqs(vb);
+	ret = tg_mbox_create_wqs(vb);
 	if (ret)
 		return ret;
-	INIT_WORK(&vb->rx_work, khcl_mbox_rx_work);
+	INIT_WORK(&vb->rx_work, tg_mbox_rx_work);
 
 	/* Clean receive side and published identity before interrupts. */
-	khcl_mbox_attach(vb);
+	tg_mbox_attach(vb);
 	vb->present = true;
 
-	vb->poll_ms = khcl_poll_ms;
+	vb->poll_ms = tg_poll_ms;
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
 	if (ret < 0) {
 		dev_warn(&pdev->dev, "no MSI-X vector (%d), polling\n", ret);
 		if (!vb->poll_ms)
-			vb->poll_ms = KHCL_DEFAULT_POLL_MS;
+			vb->poll_ms = TG_DEFAULT_POLL_MS;
 	} else {
 		vb->irq = pci_irq_vector(pdev, 0);
-		ret = request_irq(vb->irq, khcl_mbox_irq, 0, "khcl_vmbus", vb);
+		ret = request_irq(vb->irq, tg_mbox_irq, 0, "tg_vmbus", vb);
 		if (ret) {
 			dev_warn(&pdev->dev, "request_irq: %d, polling\n", ret);
 			vb->irq = 0;
 			if (!vb->poll_ms)
-				vb->poll_ms = KHCL_DEFAULT_POLL_MS;
+				vb->poll_ms = TG_DEFAULT_POLL_MS;
 		}
 	}
 	if (vb->poll_ms) {
-		timer_setup(&vb->poll_timer, khcl_mbox_poll, 0);
+		timer_setup(&vb->poll_timer, tg_mbox_poll, 0);
 		mod_timer(&vb->poll_timer,
 			  jiffies + msecs_to_jiffies(vb->poll_ms));
 	}
@@ -481,29 +481,29 @@ static int khcl_mbox_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 &len, vb->own_peer, vb->irq, vb->poll_ms);
 
 	pci_set_drvdata(pdev, vb);
-	ret = khcl_conn_start(vb);
+	ret = tg_conn_start(vb);
 	if (ret) {
-		khcl_mbox_stop_irq(vb);
-		khcl_mbox_detach(vb);
+		tg_mbox_stop_irq(vb);
+		tg_mbox_detach(vb);
 		vb->present = false;
 		cancel_work_sync(&vb->rx_work);
-		khcl_mbox_destroy_wqs(vb);
+		tg_mbox_destroy_wqs(vb);
 		return ret;
 	}
 	return 0;
 }
 
-static void khcl_mbox_remove(struct pci_dev *pdev)
+static void tg_mbox_remove(struct pci_dev *pdev)
 {
-	struct khcl_vmbus *vb = pci_get_drvdata(pdev);
+	struct tg_vmbus *vb = pci_get_drvdata(pdev);
 
-	khcl_conn_shutdown(vb);
-	khcl_mbox_stop_irq(vb);
+	tg_conn_shutdown(vb);
+	tg_mbox_stop_irq(vb);
 	cancel_work_sync(&vb->rx_work);
-	khcl_mbox_detach(vb);
+	tg_mbox_detach(vb);
 	vb->present = false;
-	khcl_mbox_destroy_wqs(vb);
-	khcl_conn_free(vb);
+	tg_mbox_destroy_wqs(vb);
+	tg_conn_free(vb);
 	dev_info(&pdev->dev, "mailbox detached\n");
 }
 
@@ -511,66 +511,66 @@ static void khcl_mbox_remove(struct pci_dev *pdev)
  * Test hooks for khcl_vmbus_hostile.ko (hostile.c): raw channel messages
  * and event flags towards VTL2, bypassing every check of this module.
  */
-int khcl_vmbus_test_post(const void *msg, u32 len)
+int tg_vmbus_test_post(const void *msg, u32 len)
 {
-	return khcl_mbox_post(&khcl_vb, msg, len);
+	return tg_mbox_post(&tg_vb, msg, len);
 }
-EXPORT_SYMBOL_GPL(khcl_vmbus_test_post);
+EXPORT_SYMBOL_GPL(tg_vmbus_test_post);
 
-void khcl_vmbus_test_signal(u32 connection_id)
+void tg_vmbus_test_signal(u32 connection_id)
 {
-	khcl_mbox_signal(&khcl_vb, connection_id);
+	tg_mbox_signal(&tg_vb, connection_id);
 }
-EXPORT_SYMBOL_GPL(khcl_vmbus_test_signal);
+EXPORT_SYMBOL_GPL(tg_vmbus_test_signal);
 
 /* The request timeout (ms) from now on; returns the one before. */
-unsigned int khcl_vmbus_test_req_timeout(unsigned int ms)
+unsigned int tg_vmbus_test_req_timeout(unsigned int ms)
 {
-	return xchg(&khcl_req_timeout_ms, ms);
+	return xchg(&tg_req_timeout_ms, ms);
 }
-EXPORT_SYMBOL_GPL(khcl_vmbus_test_req_timeout);
+EXPORT_SYMBOL_GPL(tg_vmbus_test_req_timeout);
 
 /* Every message from VTL2, shown to the hostile module before dispatch. */
-static khcl_vmbus_test_watch_fn __rcu *khcl_test_watch;
+static tg_vmbus_test_watch_fn __rcu *tg_test_watch;
 
-void khcl_vmbus_test_watch(khcl_vmbus_test_watch_fn *fn)
+void tg_vmbus_test_watch(tg_vmbus_test_watch_fn *fn)
 {
-	rcu_assign_pointer(khcl_test_watch, fn);
+	rcu_assign_pointer(tg_test_watch, fn);
 	if (!fn)
 		synchronize_rcu();	/* no caller is still inside it */
 }
-EXPORT_SYMBOL_GPL(khcl_vmbus_test_watch);
+EXPORT_SYMBOL_GPL(tg_vmbus_test_watch);
 
-static void khcl_test_watch_call(const u8 *msg, u32 len)
+static void tg_test_watch_call(const u8 *msg, u32 len)
 {
-	khcl_vmbus_test_watch_fn *fn;
+	tg_vmbus_test_watch_fn *fn;
 
 	rcu_read_lock();
-	fn = rcu_dereference(khcl_test_watch);
+	fn = rcu_dereference(tg_test_watch);
 	if (fn)
 		fn(msg, len);
 	rcu_read_unlock();
 }
 
-static const struct pci_device_id khcl_mbox_ids[] = {
+static const struct pci_device_id tg_mbox_ids[] = {
 	{ PCI_DEVICE(0x1af4, 0x1110) },
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, khcl_mbox_ids);
+MODULE_DEVICE_TABLE(pci, tg_mbox_ids);
 
-static struct pci_driver khcl_mbox_driver = {
+static struct pci_driver tg_mbox_driver = {
 	.name = "khcl_vmbus_mbox",
-	.id_table = khcl_mbox_ids,
-	.probe = khcl_mbox_probe,
-	.remove = khcl_mbox_remove,
+	.id_table = tg_mbox_ids,
+	.probe = tg_mbox_probe,
+	.remove = tg_mbox_remove,
 };
 
-int khcl_mbox_register(void)
+int tg_mbox_register(void)
 {
-	return pci_register_driver(&khcl_mbox_driver);
+	return pci_register_driver(&tg_mbox_driver);
 }
 
-void khcl_mbox_unregister(void)
+void tg_mbox_unregister(void)
 {
-	pci_unregister_driver(&khcl_mbox_driver);
+	pci_unregister_driver(&tg_mbox_driver);
 }

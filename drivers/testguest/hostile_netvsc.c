@@ -28,7 +28,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "khcl_vmbus_test.h"
+#include "tg_test.h"
 
 #define HN_RING		VMBUS_RING_SIZE(64 * 1024)
 #define HN_TIMEOUT	(5 * HZ)
@@ -201,7 +201,7 @@ static int hn_round(struct hn_dev *hn, const char **why)
 	 * the answer waits until khcl lets it go (the revoke, below)
 	 */
 	td[3] = hn->gpadl.gpadl_handle;
-	khcl_vmbus_test_post(td, sizeof(td));
+	tg_vmbus_test_post(td, sizeof(td));
 	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init),
 				    HN_GUEST_PFNS + 3) == 2,
 		     "RNDIS page beyond VTL0 RAM accepted");
@@ -333,7 +333,7 @@ static const struct hv_vmbus_device_id hn_ids[] = {
 	{ },
 };
 
-struct hv_driver khcl_netvsc_hostile_driver = {
+struct hv_driver tg_netvsc_hostile_driver = {
 	.name = "khcl_netvsc_hostile",
 	.id_table = hn_ids,
 	.probe = hn_probe,
