@@ -225,7 +225,7 @@ static void nvsp_malformed(struct kunit *test)
 	nt_rndis(&p, 4000, 200, 2);
 	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_RNDIS);
 	KUNIT_EXPECT_EQ(test, khcl_nvsp_parse(&c, &p.d, &p, p.len, &r), 0);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 1), 0x2001ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 1), 0x2001ull);
 	nt_rndis(&p, 0, 5000, 2);
 	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_REPLY);
 	/* a receive completion is only ever 108 */
@@ -772,8 +772,8 @@ static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
 	KUNIT_EXPECT_EQ(test, khcl_nvsp_control(&t->c, &r, &rp),
 			KHCL_NVSP_RNDIS);
 	KUNIT_EXPECT_EQ(test, r.rndis_len, len);
-	KUNIT_EXPECT_EQ(test, r.rndis_offset, off);
-	KUNIT_EXPECT_EQ(test, r.npfns, npfns);
+	KUNIT_EXPECT_EQ(test, r.buf.offset, off);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, npfns);
 	/* the caller copies r.rndis_len bytes out of those pages */
 	n = khcl_rndis_control(&t->dev, t->msg, r.rndis_len, t->out);
 	KUNIT_EXPECT_LE(test, 0, n);

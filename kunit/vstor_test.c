@@ -295,10 +295,10 @@ static void vstor_ranges(struct kunit *test)
 	vt_gpa(&p, &vp, 512, 8192, 3, 0x1000);
 	KUNIT_ASSERT_EQ(test, vt_rx(&c, &p, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.data_len, 8192U);
-	KUNIT_EXPECT_EQ(test, r.data_offset, 512U);
-	KUNIT_EXPECT_EQ(test, r.npfns, 3U);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 0), 0x1000ull);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 2), 0x1002ull);
+	KUNIT_EXPECT_EQ(test, r.buf.offset, 512U);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, 3U);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 0), 0x1000ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 2), 0x1002ull);
 	/* a PFN missing, one too many */
 	vt_gpa(&p, &vp, 512, 8192, 2, 0x1000);
 	KUNIT_EXPECT_NE(test, vt_rx(&c, &p, &r), 0);
@@ -769,9 +769,9 @@ static void sc_io(struct kunit *test, struct khcl_vstor_chan *c)
 	sc_do_srb(test, c, &p, &r);
 	KUNIT_EXPECT_EQ(test, r.trans_id, 1ull);
 	KUNIT_EXPECT_EQ(test, r.data_len, 36U);
-	KUNIT_EXPECT_EQ(test, r.data_offset, 0x300U);
-	KUNIT_EXPECT_EQ(test, r.npfns, 1U);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 0), 0x123456ull);
+	KUNIT_EXPECT_EQ(test, r.buf.offset, 0x300U);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, 1U);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 0), 0x123456ull);
 	sc_answer(test, &r, data, &rp);
 	KUNIT_EXPECT_EQ(test, rp.srb.srb_status, KHCL_SRB_SUCCESS);
 	KUNIT_EXPECT_EQ(test, rp.srb.scsi_status, 0);
@@ -793,7 +793,7 @@ static void sc_io(struct kunit *test, struct khcl_vstor_chan *c)
 	sc_gpa(&p, &vp, 2, 0, 4096, rl_pfn, 1);
 	sc_do_srb(test, c, &p, &r);
 	KUNIT_EXPECT_EQ(test, r.data_len, 4096U);
-	KUNIT_EXPECT_EQ(test, r.npfns, 1U);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, 1U);
 	sc_answer(test, &r, data, &rp);
 	KUNIT_EXPECT_EQ(test, rp.srb.srb_status, KHCL_SRB_SUCCESS);
 	KUNIT_EXPECT_EQ(test, rp.srb.data_transfer_length, 8U);
@@ -821,11 +821,11 @@ static void sc_io(struct kunit *test, struct khcl_vstor_chan *c)
 	sc_do_srb(test, c, &p, &r);
 	KUNIT_EXPECT_EQ(test, r.trans_id, 0x10006ull);
 	KUNIT_EXPECT_EQ(test, r.data_len, 8192U);
-	KUNIT_EXPECT_EQ(test, r.data_offset, 0x200U);
-	KUNIT_EXPECT_EQ(test, r.npfns, 3U);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 0), 0x4a3c1ull);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 1), 0x51000ull);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, 2), 0x51001ull);
+	KUNIT_EXPECT_EQ(test, r.buf.offset, 0x200U);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, 3U);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 0), 0x4a3c1ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 1), 0x51000ull);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, 2), 0x51001ull);
 	KUNIT_EXPECT_EQ(test, r.srb.srb_flags, 0x14aU);
 	KUNIT_EXPECT_EQ(test, r.srb.cdb[8], 0x10);
 	sc_answer(test, &r, data, &rp);
@@ -843,10 +843,28 @@ static void sc_io(struct kunit *test, struct khcl_vstor_chan *c)
 	sc_gpa(&p, &vp, 7, 0x200, c->lim->max_transfer_bytes, max_pfn, 1);
 	sc_do_srb(test, c, &p, &r);
 	KUNIT_EXPECT_EQ(test, r.data_len, c->lim->max_transfer_bytes);
-	KUNIT_EXPECT_EQ(test, r.npfns, c->lim->max_transfer_bytes / 4096 + 1);
-	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.pfns, r.npfns - 1),
-			0x60000ull + r.npfns - 1);
+	KUNIT_EXPECT_EQ(test, r.buf.npfns, c->lim->max_transfer_bytes / 4096 + 1);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.buf.pfns, r.buf.npfns - 1),
+			0x60000ull + r.buf.npfns - 1);
 	sc_answer(test, &r, data, &rp);
+	/*
+	 * storvsp keeps them in its request (the packet copy is the
+	 * worker's, reused for the next packet): exactly as many fit
+	 */
+	{
+		static u64 kept[512 * 1024 / 4096 + 1];
+		struct khcl_gpa_buf b = r.buf;
+
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_keep(&b, kept,
+							r.buf.npfns - 1), -1);
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_keep(&b, kept,
+							ARRAY_SIZE(kept)), 0);
+		memset(&p, 0xee, sizeof(p));	/* the next packet */
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(b.pfns, 0), 0x60000ull);
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(b.pfns, b.npfns - 1),
+				0x60000ull + b.npfns - 1);
+		KUNIT_EXPECT_EQ(test, b.offset, 0x200U);
+	}
 }
 
 /*

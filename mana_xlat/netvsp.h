@@ -52,9 +52,9 @@ struct khcl_nvsp_req {
 	bool completion;
 	u32 type;			/* NVSP message type */
 	struct khcl_nvsp_msg msg;	/* private copy (zero padded) */
-	/* SEND_RNDIS_PKT control: the message's one GPA range */
-	u32 rndis_len, rndis_offset, npfns;
-	const u8 *pfns;			/* khcl_gpa_buf_pfn(pfns, i) */
+	/* SEND_RNDIS_PKT control: the message, one GPA range */
+	u32 rndis_len;
+	struct khcl_gpa_buf buf;
 };
 
 enum khcl_nvsp_verdict {

@@ -113,8 +113,7 @@ static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 	atomic64_inc(&nv_rndis_ctl);
 	nr->completion = true;
 	/* out of the guest pages it names, once */
-	if (khcl_vtl0mem_copy(r->pfns, r->npfns, r->rndis_offset, nc->msg,
-			      r->rndis_len, false)) {
+	if (khcl_vtl0mem_copy(&r->buf, nc->msg, r->rndis_len, false)) {
 		atomic64_inc(&nv_copy_faults);
 		pr_warn_ratelimited("RNDIS message outside VTL0 RAM: refused\n");
 		khcl_nvsp_rndis_complete(&nr->msg, false);

@@ -68,9 +68,7 @@ static int nvsp_parse_range(struct khcl_nvsp_chan *c, const u8 *p, u32 off,
 	if (khcl_vmpkt_gpa_range(p, off, &b))
 		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
 	r->rndis_len = b.len;
-	r->rndis_offset = b.offset;
-	r->npfns = b.npfns;
-	r->pfns = b.pfns;
+	r->buf = b;
 	return 0;
 }
 

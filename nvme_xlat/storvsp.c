@@ -39,13 +39,20 @@ struct sv_chan {
 	u8 data[512];			/* SCSI response data */
 };
 
-/* Per request: its answer, written by the channel's worker later. */
+/*
+ * Per request: its answer, written by the channel's worker later, and
+ * the PFNs of its data buffer, copied out of the packet (which the next
+ * read overwrites) before ->packet() returns; sv_max_pfns of them.
+ */
 struct sv_req {
 	struct khcl_vsp_req req;	/* first */
 	struct khcl_vstor_packet reply;
 	bool completion;		/* the guest asked for one */
 	u16 sub_channels;		/* CREATE_SUB_CHANNELS asked for */
+	u64 pfns[];
 };
+
+static u32 sv_max_pfns;
 
 static atomic64_t sv_srbs, sv_refused, sv_copy_faults;
 
@@ -61,8 +68,8 @@ static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r,
 	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, sc->data,
 			 sizeof(sc->data), &res);
 	/* straight into the SRB's buffer pages (VTL0 RAM) */
-	if (res.data_len && khcl_vtl0mem_copy(r->pfns, r->npfns, r->data_offset,
-					      sc->data, res.data_len, true)) {
+	if (res.data_len && khcl_vtl0mem_copy(&r->buf, sc->data, res.data_len,
+					      true)) {
 		atomic64_inc(&sv_copy_faults);
 		pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
 		khcl_vstor_fail_reply(r, reply);
@@ -108,6 +115,12 @@ static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	case KHCL_VSTOR_REPLY:
 		break;
 	case KHCL_VSTOR_DO_SRB:
+		/* the core bounded them by max_transfer_kb: they fit */
+		if (r.buf.npfns && khcl_gpa_buf_keep(&r.buf, sr->pfns,
+						     sv_max_pfns)) {
+			khcl_vstor_fail_reply(&r, &sr->reply);
+			break;
+		}
 		sv_execute_srb(sc, &r, &sr->reply);
 		break;
 	case KHCL_VSTOR_DO_SUBCHANNELS:
@@ -172,7 +185,6 @@ static struct khcl_vsp sv_vsp = {
 	.instance_id = { { 0x3e, 0x3c, 0x9b, 0x6c, 0x3b, 0x8f, 0x4e, 0x4a,
 			   0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x05, 0x10 } },
 	.ops = &sv_ops,
-	.req_size = sizeof(struct sv_req),
 };
 
 /* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,copy_faults} */
@@ -190,6 +202,9 @@ static int __init sv_init(void)
 	sv_lim.max_subchannels = min_t(unsigned int, max_subchannels,
 				       KHCL_VMB_MAX_SUBCHANNELS);
 	sv_lim.max_transfer_bytes = clamp(max_transfer_kb, 4u, 8192u) << 10;
+	/* an unaligned buffer of max_transfer_bytes touches one page more */
+	sv_max_pfns = sv_lim.max_transfer_bytes / KHCL_HV_PAGE_SIZE + 1;
+	sv_vsp.req_size = sizeof(struct sv_req) + sv_max_pfns * sizeof(u64);
 	sv_vsp.depth = clamp(depth, 1u, 4096u);
 	ret = khcl_vsp_register(&sv_vsp);
 	if (!ret)	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */

@@ -55,9 +55,7 @@ static int vstor_parse_range(struct khcl_vstor_chan *c, const u8 *p, u32 off,
 	if (r->srb.data_transfer_length > b.len)
 		return vstor_err(c, KHCL_VSTOR_ERR_SRB);
 	r->data_len = r->srb.data_transfer_length;
-	r->data_offset = b.offset;
-	r->npfns = b.npfns;
-	r->pfns = b.pfns;
+	r->buf = b;
 	return 0;
 }
 

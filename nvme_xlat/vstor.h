@@ -57,9 +57,7 @@ struct khcl_vstor_req {
 	u32 op;
 	struct khcl_vmscsi_request srb;	/* EXECUTE_SRB */
 	u32 data_len;			/* bytes the SRB moves (0: none) */
-	u32 data_offset;		/* into the first page */
-	u32 npfns;
-	const u8 *pfns;			/* khcl_gpa_buf_pfn(pfns, i) */
+	struct khcl_gpa_buf buf;	/* its data buffer (GPA direct) */
 	u16 version;			/* QUERY_PROTOCOL_VERSION */
 	u16 sub_channel_count;		/* CREATE_SUB_CHANNELS */
 };

@@ -31,6 +31,7 @@
 #include <linux/sizes.h>
 #include <linux/vmstat.h>
 #include "../include/khcl/khcl_vtl2.h"
+#include "../include/khcl/vmbus_wire.h"
 #include "gpa.h"
 #include "vtl2_priv.h"
 
@@ -277,7 +278,7 @@ EXPORT_SYMBOL_GPL(khcl_vtl0mem_get_bvecs);
  */
 static_assert(sizeof(struct khcl_gpa_run) <= sizeof(struct bio_vec));
 
-int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
+int khcl_vtl0mem_buf_bvecs(const struct khcl_gpa_buf *b, u32 len,
 			   struct bio_vec *bv, unsigned int max)
 {
 	struct khcl_gpa_run *runs = (void *)bv, run;
@@ -285,10 +286,12 @@ int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
 	unsigned int seq;
 	int n, i;
 
+	if (len > b->len)
+		return -EINVAL;
 	do {
 		seq = read_seqcount_begin(&vtl0_seq);
-		n = khcl_gpa_buf_runs(&vtl0_map, pfns, npfns, offset, len,
-				      runs, max);
+		n = khcl_gpa_buf_runs(&vtl0_map, b->pfns, b->npfns, b->offset,
+				      len, runs, max);
 		for (i = 0; i < n; i++) {
 			run = runs[i];
 			phys = vtl0_ranges[run.idx].phys +
@@ -316,18 +319,18 @@ int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_buf_bvecs);
 
-int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
-		      u32 len, bool to_guest)
+int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
+		      bool to_guest)
 {
-	u32 i, done = 0, chunk;
+	u32 i, done = 0, chunk, offset = b->offset;
 	struct page *page;
 	u64 pfn, gpa;
 
 	/* the offset is into the first page: never a write past it */
-	if (offset >= PAGE_SIZE)
+	if (offset >= PAGE_SIZE || len > b->len)
 		return -EINVAL;
-	for (i = 0; i < npfns && done < len; i++) {
-		memcpy(&pfn, pfns + (u64)i * sizeof(pfn), sizeof(pfn));
+	for (i = 0; i < b->npfns && done < len; i++) {
+		pfn = khcl_gpa_buf_pfn(b->pfns, i);
 		if (pfn >= 1ull << (64 - PAGE_SHIFT))
 			return -EFAULT;
 		gpa = (pfn << PAGE_SHIFT) + offset;

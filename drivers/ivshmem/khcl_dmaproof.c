@@ -21,6 +21,7 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include "../../include/khcl/khcl_vtl2.h"
+#include "../../include/khcl/vmbus_wire.h"
 
 static char *bdev_path = "/dev/nvme0n1";
 module_param(bdev_path, charp, 0444);
@@ -85,6 +86,7 @@ static int proof_write_pfns(const char *buf)
 {
 	struct bio_vec bv[PROOF_MAX_PAGES];
 	u64 pfns[PROOF_MAX_PAGES], sector;
+	struct khcl_gpa_buf b;
 	u32 offset, len, npfns = 0;
 	int n, used, ret;
 
@@ -97,8 +99,11 @@ static int proof_write_pfns(const char *buf)
 		npfns++;
 		buf += used;
 	}
-	n = khcl_vtl0mem_buf_bvecs((const u8 *)pfns, npfns, offset, len, bv,
-				   PROOF_MAX_PAGES);
+	b.pfns = (const u8 *)pfns;
+	b.npfns = npfns;
+	b.offset = offset;
+	b.len = len;
+	n = khcl_vtl0mem_buf_bvecs(&b, len, bv, PROOF_MAX_PAGES);
 	if (n < 0)
 		return n;
 	ret = proof_bio(REQ_OP_WRITE, sector, bv, n);

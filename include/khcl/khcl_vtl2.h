@@ -65,28 +65,29 @@ struct bio_vec;
 int khcl_vtl0mem_get_bvecs(u64 gpa, u32 len, struct bio_vec *bv,
 			   unsigned int max);
 void khcl_vtl0mem_put_bvecs(struct bio_vec *bv, unsigned int n);
+struct khcl_gpa_buf;	/* vmbus_wire.h: a GPA-direct buffer */
+
 /*
- * A guest buffer named by a GPA-direct page list (@npfns PFNs,
- * unaligned little-endian u64s; @offset into the first page; @len bytes)
- * as bio_vecs: physically contiguous pages merged into one bio_vec (which
- * then spans pages), one GPA-map check and one pgmap reference per
- * bio_vec. Returns how many (at most @max), or -EFAULT (a page outside
- * VTL0 RAM, too few PFNs), -E2BIG, -EINVAL (no length, @offset past the
- * first page). Release with khcl_vtl0mem_put_bvecs(). Does not sleep.
+ * The first @len bytes of a guest buffer named by a GPA-direct page list
+ * (@b: PFNs, offset into the first page, length; the struct the VSTOR and
+ * NVSP cores hand out) as bio_vecs: physically contiguous pages merged
+ * into one bio_vec (which then spans pages), one GPA-map check and one
+ * pgmap reference per bio_vec. Returns how many (at most @max), or
+ * -EFAULT (a page outside VTL0 RAM, too few PFNs), -E2BIG, -EINVAL (no
+ * length, more than the buffer, an offset past the first page). Release
+ * with khcl_vtl0mem_put_bvecs(). Does not sleep.
  */
-int khcl_vtl0mem_buf_bvecs(const u8 *pfns, u32 npfns, u32 offset, u32 len,
+int khcl_vtl0mem_buf_bvecs(const struct khcl_gpa_buf *b, u32 len,
 			   struct bio_vec *bv, unsigned int max);
 
 /*
- * Copy @len bytes between @buf and the guest buffer named by @npfns page
- * frame numbers (unaligned little-endian u64s, e.g. a GPA-direct packet's
- * list) starting @offset bytes into the first page. Every page must be
- * prepared VTL0 RAM; 0, or -EFAULT (a page outside it, or the list too
- * short), -EINVAL (@offset not inside the first page), with nothing
- * outside VTL0 RAM touched.
+ * Copy @len bytes between @buf and the start of the guest buffer @b.
+ * Every page must be VTL0 RAM; 0, or -EFAULT (a page outside it, or the
+ * list too short), -EINVAL (more than the buffer, an offset not inside
+ * the first page), with nothing outside VTL0 RAM touched.
  */
-int khcl_vtl0mem_copy(const u8 *pfns, u32 npfns, u32 offset, void *buf,
-		      u32 len, bool to_guest);
+int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
+		      bool to_guest);
 
 /*
  * Message/event transport towards VTL0, shaped on the SynIC so the Hyper-V

@@ -293,6 +293,21 @@ static inline int khcl_vmpkt_gpa_range(const u8 *pkt, u32 off,
 	return 0;
 }
 
+/*
+ * Keep a buffer's PFNs past the packet copy they point into (the channel
+ * worker's, which the next read overwrites): copy them to @store, room
+ * for @max, and point @b there. 0, or -1 when they do not fit.
+ */
+static inline int khcl_gpa_buf_keep(struct khcl_gpa_buf *b, u64 *store,
+				    u32 max)
+{
+	if (b->npfns > max)
+		return -1;
+	memcpy(store, b->pfns, (size_t)b->npfns * sizeof(u64));
+	b->pfns = (const u8 *)store;
+	return 0;
+}
+
 /* PFN @i (< npfns) of a GPA-direct buffer; unaligned-safe. */
 static inline u64 khcl_gpa_buf_pfn(const u8 *pfns, u32 i)
 {

@@ -57,13 +57,13 @@ static uint32_t fn_le32(const uint8_t *p)
 FZ_NOCOV static int fn_copy(const struct khcl_nvsp_req *r, uint8_t *dst)
 {
 	for (uint32_t i = 0; i < r->rndis_len; i++) {
-		uint64_t at = (uint64_t)r->rndis_offset + i;
+		uint64_t at = (uint64_t)r->buf.offset + i;
 		uint32_t pg = at >> KHCL_HV_PAGE_SHIFT;
 		uint64_t pfn;
 
-		if (pg >= r->npfns)
+		if (pg >= r->buf.npfns)
 			fn_fail();	/* the range decoder promised these */
-		pfn = khcl_gpa_buf_pfn(r->pfns, pg);
+		pfn = khcl_gpa_buf_pfn(r->buf.pfns, pg);
 		if (pfn >= FN_GUEST_PAGES)
 			return -1;	/* not guest RAM */
 		dst[i] = fn.mem[pfn * KHCL_HV_PAGE_SIZE +
@@ -253,10 +253,10 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 	memcpy(&desc, pkt, sizeof(desc));
 	if (khcl_nvsp_parse(&fn.c, &desc, pkt, len, &r))
 		return;
-	if (r.npfns && (r.pfns < pkt ||
-			r.pfns + (uint64_t)r.npfns * 8 > pkt + len ||
-			(uint64_t)r.rndis_offset + r.rndis_len >
-			(uint64_t)r.npfns * KHCL_HV_PAGE_SIZE))
+	if (r.buf.npfns && (r.buf.pfns < pkt ||
+			r.buf.pfns + (uint64_t)r.buf.npfns * 8 > pkt + len ||
+			(uint64_t)r.buf.offset + r.rndis_len >
+			(uint64_t)r.buf.npfns * KHCL_HV_PAGE_SIZE))
 		fn_fail();
 	switch (khcl_nvsp_control(&fn.c, &r, &reply)) {
 	case KHCL_NVSP_NONE:
@@ -281,7 +281,7 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 			fn_fail();
 		break;
 	case KHCL_NVSP_RNDIS:
-		if (!fn.c.recv_buf || !r.npfns ||
+		if (!fn.c.recv_buf || !r.buf.npfns ||
 		    r.rndis_len > KHCL_RNDIS_MAX_MSG)
 			fn_fail();
 		msg = malloc(r.rndis_len);

@@ -18,15 +18,15 @@ static void fv_check_req(const struct khcl_vstor_req *r, const uint8_t *pkt,
 {
 	uint64_t sum = 0;
 
-	if (!r->npfns)
+	if (!r->buf.npfns)
 		return;
-	if (r->pfns < pkt || r->pfns + (uint64_t)r->npfns * 8 > pkt + len)
+	if (r->buf.pfns < pkt || r->buf.pfns + (uint64_t)r->buf.npfns * 8 > pkt + len)
 		abort();
-	for (uint32_t i = 0; i < r->npfns; i++)
-		sum += khcl_gpa_buf_pfn(r->pfns, i);	/* ASan: inside the copy */
+	for (uint32_t i = 0; i < r->buf.npfns; i++)
+		sum += khcl_gpa_buf_pfn(r->buf.pfns, i);	/* ASan: inside the copy */
 	(void)sum;
-	if ((uint64_t)r->data_offset + r->data_len >
-	    (uint64_t)r->npfns * KHCL_HV_PAGE_SIZE)
+	if ((uint64_t)r->buf.offset + r->data_len >
+	    (uint64_t)r->buf.npfns * KHCL_HV_PAGE_SIZE)
 		abort();
 }
 
