@@ -561,6 +561,26 @@ static int case_msg_flood(struct hostile *h)
 	return hw_no_replies("msg_flood");
 }
 
+/* An echo control request, answered (its result) within H_TIMEOUT. */
+static int h_ctl(struct hostile *h, u32 op, u32 arg, u32 *result)
+{
+	struct khcl_echo_ctl c = {
+		.magic = KHCL_ECHO_CTL_MAGIC, .op = op, .arg = arg,
+	};
+	u64 want = h->echoes + 1;
+	int ret;
+
+	ret = vmbus_sendpacket(h->chan, &c, sizeof(c), 0xc71,
+			       VM_PKT_DATA_INBAND,
+			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		return ret;
+	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
+		return -ETIMEDOUT;
+	*result = h->ctl.result;
+	return 0;
+}
+
 /*
  * Sub-channels: ask for the most the echo VSP gives, never open them,
  * attack them with raw messages (open on the primary's ring GPADL,
@@ -570,26 +590,17 @@ static int case_msg_flood(struct hostile *h)
  */
 static int case_sub_abuse(struct hostile *h)
 {
-	struct khcl_echo_ctl c = {
-		.magic = KHCL_ECHO_CTL_MAGIC, .op = KHCL_ECHO_OP_SUBCHANNELS,
-	};
-	u32 relid = h->chan->offermsg.child_relid, i;
-	u64 want;
+	u32 relid = h->chan->offermsg.child_relid, i, arg, result;
 	int ret;
 
 	for (i = 0; i < 2; i++) {
-		c.arg = i ? 1000 : 8;	/* the second is over the limit */
-		want = h->echoes + 1;
-		ret = vmbus_sendpacket(h->chan, &c, sizeof(c), 0x5c,
-				       VM_PKT_DATA_INBAND,
-				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+		arg = i ? 1000 : 8;	/* the second is over the limit */
+		ret = h_ctl(h, KHCL_ECHO_OP_SUBCHANNELS, arg, &result);
 		if (ret)
 			return ret;
-		if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
-			return -ETIMEDOUT;
-		if (h->ctl.result != (i ? KHCL_ECHO_RESULT_ERR : 8)) {
-			pr_warn("sub_abuse: request %u answered %d\n", c.arg,
-				(int)h->ctl.result);
+		if (result != (i ? KHCL_ECHO_RESULT_ERR : 8)) {
+			pr_warn("sub_abuse: request %u answered %d\n", arg,
+				(int)result);
 			return -EPROTO;
 		}
 	}
@@ -648,26 +659,6 @@ static int case_unload_race(struct hostile *h)
 	h_simple(CHANNELMSG_REQUESTOFFERS, 0, 8);
 	msleep(50);
 	return 1;	/* close what the guest believes open, open again */
-}
-
-/* An echo control request, answered (its result) within H_TIMEOUT. */
-static int h_ctl(struct hostile *h, u32 op, u32 arg, u32 *result)
-{
-	struct khcl_echo_ctl c = {
-		.magic = KHCL_ECHO_CTL_MAGIC, .op = op, .arg = arg,
-	};
-	u64 want = h->echoes + 1;
-	int ret;
-
-	ret = vmbus_sendpacket(h->chan, &c, sizeof(c), 0xc71,
-			       VM_PKT_DATA_INBAND,
-			       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
-	if (ret)
-		return ret;
-	if (!wait_event_timeout(h->wq, h->echoes >= want, H_TIMEOUT))
-		return -ETIMEDOUT;
-	*result = h->ctl.result;
-	return 0;
 }
 
 /* Wait (bounded) until VTL2 has read everything we sent. */
