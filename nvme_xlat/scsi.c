@@ -2,8 +2,7 @@
 /*
  * SCSI target core, what every command set shares: the one table of
  * sense conditions khcl reports (key, ASC, ASCQ; SPC-4 4.5 and annex D)
- * and the result builders. SPC commands are spc.c; SBC commands come
- * with the NVMe-backed LUN.
+ * and the result builders. SPC commands are spc.c, SBC commands sbc.c.
  */
 #include "scsi.h"
 #include "vstor_wire.h"
@@ -17,6 +16,7 @@ static const struct {
 	[KHCL_SENSE_INVALID_OPCODE] = { 0x05, 0x20, 0x00 },
 	[KHCL_SENSE_INVALID_FIELD_IN_CDB] = { 0x05, 0x24, 0x00 },
 	[KHCL_SENSE_LUN_NOT_SUPPORTED] = { 0x05, 0x25, 0x00 },
+	[KHCL_SENSE_LBA_OUT_OF_RANGE] = { 0x05, 0x21, 0x00 },
 };
 
 u32 khcl_scsi_min(u32 a, u32 b)
@@ -47,8 +47,16 @@ void khcl_scsi_data(struct khcl_scsi_result *res, const u8 *src, u32 n,
 		    u32 alloc, u8 *data, u32 data_max)
 {
 	n = khcl_scsi_min(khcl_scsi_min(n, alloc), data_max);
-	memcpy(data, src, n);
+	if (n)
+		memcpy(data, src, n);
 	res->srb_status = KHCL_SRB_SUCCESS;
 	res->scsi_status = SAM_GOOD;
 	res->data_len = n;
+}
+
+void khcl_scsi_good(struct khcl_scsi_result *res)
+{
+	res->srb_status = KHCL_SRB_SUCCESS;
+	res->scsi_status = SAM_GOOD;
+	res->data_len = 0;
 }

@@ -30,6 +30,45 @@ static void fv_check_req(const struct khcl_vstor_req *r, const uint8_t *pkt,
 		abort();
 }
 
+/*
+ * The same CDB for a LUN of 2^20 512-byte blocks (sbc.c): an I/O lies
+ * inside the device, moves exactly the SRB's bytes, at most 128 blocks;
+ * an answer fits what the guest's buffer holds.
+ */
+static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc)
+{
+	static const struct khcl_scsi_disk disk = {
+		.nblocks = 1u << 20, .block_shift = 9, .max_blocks = 128,
+		.discard = true,
+	};
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+	uint8_t data[512];
+
+	switch (khcl_sbc_decode(&disk, r->srb.cdb, r->srb.cdb_length,
+				r->data_len, alloc, data, sizeof(data), &io,
+				&res)) {
+	case KHCL_SBC_READ:
+	case KHCL_SBC_WRITE:
+		if (!io.nblocks || io.nblocks > 128 || io.lba >= disk.nblocks ||
+		    io.nblocks > disk.nblocks - io.lba ||
+		    (uint64_t)io.nblocks << 9 != r->data_len)
+			abort();
+		break;
+	case KHCL_SBC_FLUSH:
+		if (io.lba > disk.nblocks || io.nblocks > disk.nblocks - io.lba)
+			abort();
+		break;
+	case KHCL_SBC_ANSWERED:
+		if (res.data_len > alloc || res.data_len > sizeof(data) ||
+		    res.sense_len > KHCL_SCSI_SENSE_LEN)
+			abort();
+		break;
+	default:
+		abort();
+	}
+}
+
 static void fv_srb(const struct khcl_vstor_req *r)
 {
 	struct khcl_vstor_packet rp;
@@ -48,6 +87,7 @@ static void fv_srb(const struct khcl_vstor_req *r)
 	if (rp.srb.sense_info_length > r->srb.sense_info_length ||
 	    rp.srb.data_transfer_length > r->data_len)
 		abort();
+	fv_sbc(r, alloc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)

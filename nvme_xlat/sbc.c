@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SCSI target core, SBC-3 block commands: the CDB decoded into an I/O on
+ * the LUN's device, every LBA range checked (64-bit, overflow-safe) before
+ * anything is submitted; READ CAPACITY and TEST UNIT READY answered here.
+ * See scsi.h. So far READ/WRITE 6/10/12/16 (FUA), SYNCHRONIZE CACHE
+ * 10/16, READ CAPACITY 10/16, TEST UNIT READY; the rest of the target
+ * (UNMAP, WRITE SAME, VERIFY, MODE SENSE, VPD pages, PR) comes with the
+ * NVMe data path.
+ */
+#include "scsi.h"
+#include "vstor_wire.h"
+
+#define SBC_TEST_UNIT_READY	0x00
+#define SBC_READ_6		0x08
+#define SBC_WRITE_6		0x0a
+#define SBC_READ_CAPACITY_10	0x25
+#define SBC_READ_10		0x28
+#define SBC_WRITE_10		0x2a
+#define SBC_SYNC_CACHE_10	0x35
+#define SBC_READ_16		0x88
+#define SBC_WRITE_16		0x8a
+#define SBC_SYNC_CACHE_16	0x91
+#define SBC_SERVICE_ACTION_IN_16 0x9e
+#define SBC_SAI_READ_CAPACITY_16 0x10
+#define SBC_READ_12		0xa8
+#define SBC_WRITE_12		0xaa
+
+#define SBC_FUA			0x08	/* byte 1 of READ/WRITE 10/12/16 */
+
+static u32 be16(const u8 *p)
+{
+	return (u32)p[0] << 8 | p[1];
+}
+
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static u64 be64(const u8 *p)
+{
+	return (u64)be32(p) << 32 | be32(p + 4);
+}
+
+static void put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void put_be64(u8 *p, u64 v)
+{
+	put_be32(p, v >> 32);
+	put_be32(p + 4, (u32)v);
+}
+
+/* The CDB's length for its group (opcode bits 7-5), 0 if unknown. */
+static u32 sbc_cdb_len(u8 op)
+{
+	static const u8 len[8] = { 6, 10, 10, 0, 16, 12, 0, 0 };
+
+	return len[op >> 5];
+}
+
+/* A READ or WRITE: inside the device, exactly the SRB's bytes. */
+static enum khcl_sbc_op sbc_rw(const struct khcl_scsi_disk *d, bool write,
+			       u64 lba, u32 nblocks, bool fua, u32 xfer,
+			       struct khcl_sbc_io *io,
+			       struct khcl_scsi_result *res)
+{
+	if (lba > d->nblocks || nblocks > d->nblocks - lba) {
+		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+		return KHCL_SBC_ANSWERED;
+	}
+	if ((u64)nblocks << d->block_shift != xfer ||
+	    (d->max_blocks && nblocks > d->max_blocks)) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!nblocks) {		/* nothing to move: GOOD */
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	}
+	io->lba = lba;
+	io->nblocks = nblocks;
+	io->fua = fua;
+	return write ? KHCL_SBC_WRITE : KHCL_SBC_READ;
+}
+
+enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
+				 const u8 *cdb, u32 cdb_len, u32 xfer,
+				 u32 alloc, u8 *data, u32 data_max,
+				 struct khcl_sbc_io *io,
+				 struct khcl_scsi_result *res)
+{
+	u8 buf[32];
+	u32 n;
+
+	memset(res, 0, sizeof(*res));
+	memset(io, 0, sizeof(*io));
+	if (!cdb_len || cdb_len < sbc_cdb_len(cdb[0]) || !sbc_cdb_len(cdb[0])) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_OPCODE);
+		return KHCL_SBC_ANSWERED;
+	}
+	switch (cdb[0]) {
+	case SBC_TEST_UNIT_READY:
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	case SBC_READ_6:
+	case SBC_WRITE_6:
+		/* 21-bit LBA; a transfer length of 0 means 256 blocks */
+		n = cdb[4] ? cdb[4] : 256;
+		return sbc_rw(d, cdb[0] == SBC_WRITE_6,
+			      (u32)(cdb[1] & 0x1f) << 16 | be16(cdb + 2), n,
+			      false, xfer, io, res);
+	case SBC_READ_10:
+	case SBC_WRITE_10:
+		return sbc_rw(d, cdb[0] == SBC_WRITE_10, be32(cdb + 2),
+			      be16(cdb + 7), cdb[1] & SBC_FUA, xfer, io, res);
+	case SBC_READ_12:
+	case SBC_WRITE_12:
+		return sbc_rw(d, cdb[0] == SBC_WRITE_12, be32(cdb + 2),
+			      be32(cdb + 6), cdb[1] & SBC_FUA, xfer, io, res);
+	case SBC_READ_16:
+	case SBC_WRITE_16:
+		return sbc_rw(d, cdb[0] == SBC_WRITE_16, be64(cdb + 2),
+			      be32(cdb + 10), cdb[1] & SBC_FUA, xfer, io, res);
+	case SBC_SYNC_CACHE_10:
+	case SBC_SYNC_CACHE_16:
+		/* the range is checked; the whole cache is flushed */
+		if (cdb[0] == SBC_SYNC_CACHE_10) {
+			io->lba = be32(cdb + 2);
+			n = be16(cdb + 7);
+		} else {
+			io->lba = be64(cdb + 2);
+			n = be32(cdb + 10);
+		}
+		if (io->lba > d->nblocks || n > d->nblocks - io->lba) {
+			khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+			return KHCL_SBC_ANSWERED;
+		}
+		io->nblocks = n;
+		return KHCL_SBC_FLUSH;
+	case SBC_READ_CAPACITY_10:
+		memset(buf, 0, 8);
+		/* past 2^32 blocks: 0xffffffff sends the guest to 16 */
+		put_be32(buf, d->nblocks - 1 > 0xffffffffull ? 0xffffffffu :
+			      (u32)(d->nblocks - 1));
+		put_be32(buf + 4, 1u << d->block_shift);
+		khcl_scsi_data(res, buf, 8, alloc, data, data_max);
+		return KHCL_SBC_ANSWERED;
+	case SBC_SERVICE_ACTION_IN_16:
+		if ((cdb[1] & 0x1f) != SBC_SAI_READ_CAPACITY_16) {
+			khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+			return KHCL_SBC_ANSWERED;
+		}
+		memset(buf, 0, sizeof(buf));
+		put_be64(buf, d->nblocks - 1);
+		put_be32(buf + 8, 1u << d->block_shift);
+		if (d->discard)
+			buf[14] = 0x80;		/* LBPME */
+		khcl_scsi_data(res, buf, sizeof(buf),
+			       khcl_scsi_min(alloc, be32(cdb + 10)), data,
+			       data_max);
+		return KHCL_SBC_ANSWERED;
+	default:
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_OPCODE);
+		return KHCL_SBC_ANSWERED;
+	}
+}
