@@ -33,7 +33,6 @@ struct nv_chan {
 	struct khcl_nvsp_chan nvsp;
 	struct khcl_rndis_dev rndis;
 	u8 *recv_va;			/* the guest's receive buffer */
-	u32 recv_len;
 	u8 msg[KHCL_RNDIS_MAX_MSG];
 	u8 out[KHCL_RNDIS_MAX_REPLY];
 };
@@ -91,13 +90,13 @@ static void nv_rndis_answer(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		return;
 	}
 	ar = container_of(req, struct nv_req, req);
-	memcpy(nc->recv_va + s * NV_SECTION, out, n);
 	ar->xfer = (struct khcl_xfer_hdr) {
 		.pageset_id = nc->nvsp.recv_id,
 		.range_cnt = 1,
 		.byte_count = n,
-		.byte_offset = s * NV_SECTION,
+		.byte_offset = s * nc->nvsp.section_size,
 	};
+	memcpy(nc->recv_va + ar->xfer.byte_offset, out, n);
 	khcl_nvsp_rndis_to_guest(&ar->msg);
 	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
 				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
@@ -163,7 +162,6 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 			nr->ctl = NV_CTL_UNMAP;
 			khcl_vsp_gpadl_unmap(req, nc->recv_va);
 			nc->recv_va = NULL;
-			nc->recv_len = 0;
 			return;	/* ends in nv_ctl_done */
 		}
 		break;
@@ -200,7 +198,6 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 		}
 		if (!req->ctl_result) {
 			nc->recv_va = req->ctl_va;
-			nc->recv_len = req->ctl_len;
 			n = req->ctl_len;
 		} else {
 			pr_warn("receive buffer GPADL %u: %ld\n",

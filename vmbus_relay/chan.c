@@ -37,7 +37,7 @@ static unsigned int drain_ms = 5000;
 module_param(drain_ms, uint, 0644);
 MODULE_PARM_DESC(drain_ms, "Close: each time requests stay in flight this long, count and log it, then wait on (100..600000)");
 
-enum { REQ_FREE, REQ_VSP, REQ_ENDED, REQ_CTL };
+enum { REQ_FREE, REQ_VSP, REQ_ENDED };
 
 /* The smallest packet a guest can queue: descriptor and trailer. */
 #define CHAN_MIN_PKT	(sizeof(struct khcl_vmpkt_desc) + KHCL_VMPKT_TRAILER)
@@ -54,6 +54,15 @@ static void chan_put_pages(struct khcl_vsp_chan *ch)
 	ch->npages = 0;
 }
 
+/* What khcl_chan_serve() allocated. */
+static void chan_free_buffers(struct khcl_vsp_chan *ch)
+{
+	kfree(ch->pktbuf);
+	ch->pktbuf = NULL;
+	kvfree(ch->pool);
+	ch->pool = NULL;
+}
+
 static void chan_unmap(struct khcl_vsp_chan *ch)
 {
 	if (ch->pages) {	/* a test channel's rings are not ours */
@@ -65,10 +74,7 @@ static void chan_unmap(struct khcl_vsp_chan *ch)
 	ch->in_map = NULL;
 	ch->out_map = NULL;
 	chan_put_pages(ch);
-	kfree(ch->pktbuf);
-	ch->pktbuf = NULL;
-	kvfree(ch->pool);
-	ch->pool = NULL;
+	chan_free_buffers(ch);
 }
 
 static struct khcl_vsp_req *chan_req(struct khcl_vsp_chan *ch, u32 i)
@@ -95,8 +101,8 @@ static int chan_pool_alloc(struct khcl_vsp_chan *ch)
 	for (i = ch->depth; i-- > 0;) {
 		struct khcl_vsp_req *r = chan_req(ch, i);
 
-		r->ch = (void *)ch->free;
-		ch->free = r;
+		r->node.next = ch->free;
+		ch->free = &r->node;
 	}
 	ch->nfree = ch->depth;
 	init_llist_head(&ch->done);
@@ -115,8 +121,8 @@ static struct khcl_vsp_req *chan_req_take(struct khcl_vsp_chan *ch,
 
 	spin_lock_irqsave(&ch->free_lock, flags);
 	if (ch->open && ch->nfree > (unsolicited ? 0 : ch->reserve)) {
-		r = ch->free;
-		ch->free = (void *)r->ch;
+		r = llist_entry(ch->free, struct khcl_vsp_req, node);
+		ch->free = ch->free->next;
 		ch->nfree--;
 	}
 	spin_unlock_irqrestore(&ch->free_lock, flags);
@@ -135,8 +141,8 @@ static void chan_req_free(struct khcl_vsp_chan *ch, struct khcl_vsp_req *r)
 
 	WRITE_ONCE(r->state, REQ_FREE);
 	spin_lock_irqsave(&ch->free_lock, flags);
-	r->ch = (void *)ch->free;
-	ch->free = r;
+	r->node.next = ch->free;
+	ch->free = &r->node;
 	idle = ++ch->nfree == ch->depth;
 	spin_unlock_irqrestore(&ch->free_lock, flags);
 	if (idle)
@@ -192,10 +198,7 @@ int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,
 	khcl_chan_kick(ch);
 	return 0;
 err:
-	kfree(ch->pktbuf);
-	ch->pktbuf = NULL;
-	kvfree(ch->pool);
-	ch->pool = NULL;
+	chan_free_buffers(ch);
 	return ret;
 }
 
@@ -403,6 +406,15 @@ static void chan_backlog_add(struct khcl_vsp_chan *ch, struct llist_node *n)
 	ch->backlog_tail = last;
 }
 
+/* Make what is put visible to the guest: one batch. */
+static void chan_publish(struct khcl_vsp_chan *ch, bool *sig)
+{
+	if (ch->out.priv != ch->out.committed)
+		ch->batches++;
+	if (khcl_ring_publish(&ch->out))
+		*sig = true;
+}
+
 /* Write what the VSP ended, in order, as one batch. */
 static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 {
@@ -425,10 +437,7 @@ static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 			/* publish, then ask for room: the guest counts it
 			 * from the write index it sees
 			 */
-			if (ch->out.priv != ch->out.committed)
-				ch->batches++;
-			if (khcl_ring_publish(&ch->out))
-				*sig = true;
+			chan_publish(ch, sig);
 			if (!khcl_ring_want_space(&ch->out,
 					khcl_ring_pkt_size(req->extlen,
 							   req->len)))
@@ -453,10 +462,7 @@ static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 		ch->backlog = ch->backlog->next;
 		chan_req_free(ch, req);
 	}
-	if (ch->out.priv != ch->out.committed)
-		ch->batches++;
-	if (khcl_ring_publish(&ch->out))
-		*sig = true;
+	chan_publish(ch, sig);
 }
 
 enum chan_rx_stop { RX_EMPTY, RX_NO_REQUEST, RX_BUDGET, RX_FAILED };
@@ -690,7 +696,7 @@ static const struct kobj_type chan_ktype = {
 
 /* A channel object, not yet in sysfs; khcl_chan_sysfs_del() frees it. */
 struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vmbus *vb,
-				      struct khcl_vsp *vsp, u16 sub_index)
+				      struct khcl_vsp *vsp)
 {
 	struct khcl_vsp_chan *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 
@@ -698,7 +704,6 @@ struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vmbus *vb,
 		return NULL;
 	ch->vb = vb;
 	ch->vsp = vsp;
-	ch->sub_index = sub_index;
 	strscpy(ch->name, vsp->name, sizeof(ch->name));
 	ch->class_id = vsp->class_id;
 	INIT_LIST_HEAD(&ch->dead);

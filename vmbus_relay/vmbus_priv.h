@@ -47,7 +47,7 @@ struct khcl_vsp_chan {
 	void *pool;
 	u32 depth, reserve, req_size;
 	spinlock_t free_lock;		/* free, nfree, open */
-	struct khcl_vsp_req *free;	/* linked through ->ch while free */
+	struct llist_node *free;	/* free requests, through ->node */
 	u32 nfree;
 	struct llist_head done;		/* ended, for the worker to write */
 	struct llist_head ctl_done;	/* control results for ->ctl_done */
@@ -111,7 +111,7 @@ void khcl_vmbus_ctl_work(struct work_struct *w);
 
 /* chan.c: a channel's data path; its server is ch->vb */
 struct khcl_vsp_chan *khcl_chan_alloc(struct khcl_vmbus *vb,
-				      struct khcl_vsp *vsp, u16 sub_index);
+				      struct khcl_vsp *vsp);
 int khcl_chan_open(struct khcl_vsp_chan *ch, struct khcl_vmb_gpadl *ring,
 		   u32 downstream, const u8 *userdata);
 int khcl_chan_serve(struct khcl_vsp_chan *ch, void *in_map, u32 in_bytes,

@@ -16,6 +16,20 @@
 
 /* ---- VSP registration ---- */
 
+/*
+ * A channel the core just offered as @relid (vmbus lock held): its core
+ * channel, sysfs directory, and the event path's table entry.
+ */
+static void vmbus_chan_publish(struct khcl_vmbus *vb, struct khcl_vsp_chan *ch,
+			       u32 relid)
+{
+	ch->relid = relid;
+	ch->core = khcl_vmb_server_chan(&vb->srv, relid);
+	ch->sub_index = ch->core->offer.sub_channel_index;
+	khcl_chan_sysfs_add(ch);
+	rcu_assign_pointer(vb->chans[relid - 1], ch);
+}
+
 int khcl_vsp_register(struct khcl_vsp *vsp)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
@@ -26,7 +40,7 @@ int khcl_vsp_register(struct khcl_vsp *vsp)
 	if (!vsp->ops || !vsp->ops->open || !vsp->ops->close ||
 	    !vsp->ops->packet || !vsp->ops->ctl_done)
 		return -EINVAL;
-	ch = khcl_chan_alloc(vb, vsp, 0);
+	ch = khcl_chan_alloc(vb, vsp);
 	if (!ch)
 		return -ENOMEM;
 	memset(&offer, 0, sizeof(offer));
@@ -41,12 +55,9 @@ int khcl_vsp_register(struct khcl_vsp *vsp)
 		khcl_chan_sysfs_del(ch);
 		return relid;
 	}
-	ch->relid = relid;
-	ch->core = khcl_vmb_server_chan(&vb->srv, relid);
-	khcl_chan_sysfs_add(ch);
+	vmbus_chan_publish(vb, ch, relid);
 	vsp->relid = relid;
 	vsp->chan = ch;
-	rcu_assign_pointer(vb->chans[relid - 1], ch);
 	mutex_unlock(&vb->lock);
 	khcl_vmbus_tx_flush();
 	pr_info("offered %s as relid %u\n", vsp->name, relid);
@@ -140,7 +151,7 @@ static long vmbus_offer_subchannels(struct khcl_vsp_chan *ch, u32 n)
 	if (ch->sub_index || !ch->open)
 		return -ENOTCONN;
 	while (done < n) {
-		sc = khcl_chan_alloc(vb, ch->vsp, 0);
+		sc = khcl_chan_alloc(vb, ch->vsp);
 		if (!sc)
 			break;
 		relid = khcl_vmb_server_offer_sub(&vb->srv, ch->relid, sc);
@@ -150,12 +161,8 @@ static long vmbus_offer_subchannels(struct khcl_vsp_chan *ch, u32 n)
 				done = relid;
 			break;
 		}
-		sc->relid = relid;
 		sc->primary_relid = ch->relid;
-		sc->core = khcl_vmb_server_chan(&vb->srv, relid);
-		sc->sub_index = sc->core->offer.sub_channel_index;
-		khcl_chan_sysfs_add(sc);
-		rcu_assign_pointer(vb->chans[relid - 1], sc);
+		vmbus_chan_publish(vb, sc, relid);
 		done++;
 	}
 	if (done > 0)
