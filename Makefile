@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # khcl front door. (The kernel build reads Kbuild, not this file.)
 #   make            build every role: kernels, modules, initramfs images
-#   make run        boot the two-VM rig (setup and build when needed)
+#   make run        boot the two-VM rig (setup and build when needed): the
+#                   test guest makes a file system on its disk behind khcl,
+#                   writes and reads it back; a summary of vtl2's counters
 #   make test       every test; ends with "N passed, N failed"
 #   make setup      install host packages (apt)
 #   make fuzz       libFuzzer campaign over the protocol cores
@@ -21,7 +23,7 @@ build: setup
 run: setup
 	@for r in rig testguest; do [ -f out/$$r/initramfs.img ] || \
 		bash scripts/build.sh $$r || exit 1; done
-	bash scripts/rig.sh $(RIG_ARGS)
+	bash scripts/run.sh $(RIG_ARGS)
 
 test: build
 	bash scripts/test.sh

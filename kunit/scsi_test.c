@@ -20,14 +20,15 @@ static const struct khcl_scsi_disk st_disk = {
 	.discard = true,
 };
 
-static u8 st_data[64];
+static u8 st_data[600];
+static u64 st_lun_map;		/* REPORT LUNS lists these */
 
 static enum khcl_sbc_op st_do(const struct khcl_scsi_disk *d, const u8 *cdb,
 			      u32 len, u32 xfer, struct khcl_sbc_io *io,
 			      struct khcl_scsi_result *res)
 {
 	memset(st_data, 0, sizeof(st_data));
-	return khcl_sbc_decode(d, cdb, len, xfer, xfer, st_data,
+	return khcl_sbc_decode(d, cdb, len, st_lun_map, xfer, xfer, st_data,
 			       sizeof(st_data), io, res);
 }
 
@@ -180,10 +181,359 @@ static void sbc_capacity_sync(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
 }
 
+/* An NVMe namespace as lun.c describes it: 4 KiB physical, NGUID, cache */
+static const struct khcl_scsi_disk st_nvme = {
+	.nblocks = 1u << 21, .block_shift = 9, .phys_shift = 12,
+	.max_blocks = 1024, .opt_blocks = 256, .write_cache = true,
+	.discard = true, .max_unmap_blocks = 1u << 20, .unmap_granularity = 8,
+	.id = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+		0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 },
+	.id_len = 16, .serial = "0123_4567_89ab",
+};
+
+static u32 st_be16(const u8 *p)
+{
+	return (u32)p[0] << 8 | p[1];
+}
+
+static u32 st_be32(const u8 *p)
+{
+	return st_be16(p) << 16 | st_be16(p + 2);
+}
+
+static void spc_inquiry_vpd(struct kunit *test)
+{
+	/* scsi_probe_lun: 36 bytes; sd: VPD pages through scsi_get_vpd_page */
+	u8 inq[6] = { 0x12, 0, 0, 0, 36, 0 };
+	u8 vpd[6] = { 0x12, 1, 0, 0, 255, 0 };
+	struct khcl_scsi_disk d = st_nvme;
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+
+	st_do(&d, inq, 6, 36, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
+	KUNIT_EXPECT_EQ(test, res.data_len, 36U);
+	KUNIT_EXPECT_EQ(test, st_data[0], 0);		/* disk, connected */
+	KUNIT_EXPECT_EQ(test, st_data[2], 6);		/* SPC-4 */
+	KUNIT_EXPECT_EQ(test, st_data[7], 0x02);	/* CMDQUE */
+	KUNIT_EXPECT_EQ(test, memcmp(&st_data[8], "khcl    ", 8), 0);
+	/* supported pages, what sd's scsi_attach_vpd looks for */
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 10U);
+	KUNIT_EXPECT_EQ(test, st_data[3], 6);
+	KUNIT_EXPECT_EQ(test, st_data[6], 0x83);
+	KUNIT_EXPECT_EQ(test, st_data[9], 0xb2);
+	vpd[2] = 0x80;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[1], 0x80);
+	KUNIT_EXPECT_EQ(test, st_data[3], 14);
+	KUNIT_EXPECT_EQ(test, memcmp(&st_data[4], "0123_4567_89ab", 14), 0);
+	/* the NGUID as a 16-byte EUI-64 based designator, then T10 */
+	vpd[2] = 0x83;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[4], 0x01);
+	KUNIT_EXPECT_EQ(test, st_data[5], 0x02);
+	KUNIT_EXPECT_EQ(test, st_data[7], 16);
+	KUNIT_EXPECT_EQ(test, memcmp(&st_data[8], d.id, 16), 0);
+	KUNIT_EXPECT_EQ(test, st_data[24], 0x02);
+	KUNIT_EXPECT_EQ(test, st_data[25], 0x01);
+	KUNIT_EXPECT_EQ(test, st_data[27], 8 + 14);
+	KUNIT_EXPECT_EQ(test, st_be16(st_data + 2), 4U + 16 + 4 + 22);
+	KUNIT_EXPECT_EQ(test, res.data_len, 4U + 4 + 16 + 4 + 22);
+	/* an EUI-64: 8 bytes; none at all: the T10 designator alone */
+	d.id_len = 8;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[7], 8);
+	KUNIT_EXPECT_EQ(test, st_data[17], 0x01);
+	d.id_len = 0;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[5], 0x01);
+	/* the allocation length cuts the page */
+	vpd[4] = 4;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 4U);
+	vpd[4] = 255;
+	/* block limits: transfer, unmap, granularity 4 KiB / 512 */
+	vpd[2] = 0xb0;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 64U);
+	KUNIT_EXPECT_EQ(test, st_be16(st_data + 6), 8U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 8), 1024U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 12), 256U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 20), 1U << 20);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 24), 1U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 28), 8U);
+	vpd[2] = 0xb1;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_be16(st_data + 4), 1U);	/* SSD */
+	vpd[2] = 0xb2;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[5], 0xe0);
+	d.discard = false;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[5], 0);
+	vpd[2] = 0xb0;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 20), 0U);
+	/* pages nobody has, CmdDt, a page code without EVPD */
+	vpd[2] = 0x99;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	st_illegal(test, &res, 0x24);
+	vpd[1] = 0x02;
+	vpd[2] = 0;
+	st_do(&d, vpd, 6, 255, &io, &res);
+	st_illegal(test, &res, 0x24);
+	inq[2] = 0x80;
+	st_do(&d, inq, 6, 36, &io, &res);
+	st_illegal(test, &res, 0x24);
+}
+
+static void spc_mode_sense(struct kunit *test)
+{
+	/* sd_read_cache_type: MODE SENSE(6), caching page */
+	u8 ms6[6] = { 0x1a, 0, 0x08, 0, 255, 0 };
+	/* sd_do_mode_sense with use_10_for_ms, all pages, LLBAA */
+	u8 ms10[10] = { 0x5a, 0x10, 0x3f, 0, 0, 0, 0, 1, 0, 0 };
+	struct khcl_scsi_disk d = st_nvme;
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+
+	st_do(&d, ms6, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 32U);	/* 4 + 8 + 20 */
+	KUNIT_EXPECT_EQ(test, st_data[0], 31);
+	KUNIT_EXPECT_EQ(test, st_data[2], 0x10);	/* DPOFUA, not WP */
+	KUNIT_EXPECT_EQ(test, st_data[3], 8);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 4), 1U << 21);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 8), 512U);
+	KUNIT_EXPECT_EQ(test, st_data[12], 0x08);
+	KUNIT_EXPECT_EQ(test, st_data[14], 0x04);	/* WCE */
+	d.write_cache = false;
+	st_do(&d, ms6, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_data[14], 0);
+	/* DBD: no block descriptor; changeable values: all zero */
+	ms6[1] = 0x08;
+	ms6[2] = 0x48;
+	d.write_cache = true;
+	st_do(&d, ms6, 6, 255, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 24U);
+	KUNIT_EXPECT_EQ(test, st_data[4], 0x08);
+	KUNIT_EXPECT_EQ(test, st_data[6], 0);
+	/* saved values: not supported; a page khcl has not */
+	ms6[2] = 0xc8;
+	st_do(&d, ms6, 6, 255, &io, &res);
+	st_illegal(test, &res, 0x39);
+	ms6[2] = 0x01;
+	st_do(&d, ms6, 6, 255, &io, &res);
+	st_illegal(test, &res, 0x24);
+	ms6[2] = 0x08;
+	ms6[3] = 0x01;		/* a subpage */
+	st_do(&d, ms6, 6, 255, &io, &res);
+	st_illegal(test, &res, 0x24);
+	/* MODE SENSE(10), long LBA descriptor, caching + control */
+	st_do(&d, ms10, 10, 256, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 56U);	/* 8 + 16 + 20 + 12 */
+	KUNIT_EXPECT_EQ(test, st_be16(st_data), 54U);
+	KUNIT_EXPECT_EQ(test, st_data[4], 1);		/* LONGLBA */
+	KUNIT_EXPECT_EQ(test, st_be16(st_data + 6), 16U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 12), 1U << 21);
+	KUNIT_EXPECT_EQ(test, st_data[24], 0x08);
+	KUNIT_EXPECT_EQ(test, st_data[44], 0x0a);
+	/* the CDB's allocation length bounds it */
+	ms10[8] = 10;
+	ms10[7] = 0;
+	st_do(&d, ms10, 10, 256, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 10U);
+}
+
+static void spc_luns_sense(struct kunit *test)
+{
+	u8 rl[12] = { 0xa0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0 };
+	u8 rs[6] = { 0x03, 0, 0, 0, 252, 0 };
+	u8 ssu[6] = { 0x1b, 0, 0, 0, 0x01, 0 };
+	u8 wbuf[10] = { 0x3b, 0 };
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+	u8 data[64];
+
+	/* LUNs 0 and 3 */
+	st_lun_map = 0x9;
+	st_do(&st_nvme, rl, 12, 512, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 24U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data), 16U);
+	KUNIT_EXPECT_EQ(test, st_data[9], 0);
+	KUNIT_EXPECT_EQ(test, st_data[17], 3);
+	/* the same from an address with no LUN (storvsc scans LUN 0) */
+	memset(data, 0, sizeof(data));
+	khcl_scsi_no_lun(rl, 12, 1ull << 63, 64, data, sizeof(data), &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 16U);
+	KUNIT_EXPECT_EQ(test, data[9], 63);
+	/* well-known LUNs only: none; a SELECT REPORT khcl does not know */
+	rl[2] = 1;
+	st_do(&st_nvme, rl, 12, 512, &io, &res);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data), 0U);
+	rl[2] = 3;
+	st_do(&st_nvme, rl, 12, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	rl[2] = 0;
+	rl[9] = 15;
+	rl[8] = 0;
+	st_do(&st_nvme, rl, 12, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	st_lun_map = 0;
+	/* REQUEST SENSE: nothing pending (sense goes with each answer) */
+	st_do(&st_nvme, rs, 6, 252, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 18U);
+	KUNIT_EXPECT_EQ(test, st_data[0], 0x70);
+	KUNIT_EXPECT_EQ(test, st_data[2], 0);
+	KUNIT_EXPECT_EQ(test, st_data[12], 0);
+	rs[1] = 1;		/* descriptor format */
+	st_do(&st_nvme, rs, 6, 252, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 8U);
+	KUNIT_EXPECT_EQ(test, st_data[0], 0x72);
+	KUNIT_EXPECT_EQ(test, st_do(&st_nvme, ssu, 6, 0, &io, &res),
+			KHCL_SBC_ANSWERED);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
+	/* WRITE BUFFER: not a command khcl knows */
+	st_do(&st_nvme, wbuf, 10, 0, &io, &res);
+	st_illegal(test, &res, 0x20);
+}
+
+static void sbc_unmap_ws_verify(struct kunit *test)
+{
+	/* sd_setup_unmap_cmnd: UNMAP, 24-byte list, one descriptor */
+	u8 unmap[10] = { 0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0 };
+	u8 list[40] = { 0, 22, 0, 16, 0, 0, 0, 0,
+			0, 0, 0, 0, 0, 0, 0x10, 0,	/* LBA 0x1000 */
+			0, 0, 0x08, 0 };		/* 2048 blocks */
+	/* WRITE SAME(16) UNMAP, 64 blocks at 0x2000; (10) with data */
+	u8 ws16[16] = { 0x93, 0x08, 0, 0, 0, 0, 0, 0, 0x20, 0,
+			0, 0, 0, 64, 0, 0 };
+	u8 ws10[10] = { 0x41, 0, 0, 0, 0x30, 0, 0, 0, 16, 0 };
+	u8 vfy10[10] = { 0x2f, 0, 0, 0, 0x30, 0, 0, 0, 16, 0 };
+	struct khcl_scsi_disk d = st_nvme;
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+	u8 blk[512];
+
+	KUNIT_EXPECT_EQ(test, st_do(&d, unmap, 10, 24, &io, &res),
+			KHCL_SBC_UNMAP);
+	KUNIT_EXPECT_EQ(test, io.param_len, 24U);
+	KUNIT_EXPECT_EQ(test, khcl_sbc_unmap(&d, list, 24, 24, &io, &res),
+			KHCL_SBC_DISCARD);
+	KUNIT_EXPECT_EQ(test, io.lba, 0x1000ULL);
+	KUNIT_EXPECT_EQ(test, io.nblocks, 2048U);
+	/* a list longer than the SRB; ANCHOR; no provisioning */
+	KUNIT_EXPECT_EQ(test, st_do(&d, unmap, 10, 16, &io, &res),
+			KHCL_SBC_ANSWERED);
+	st_illegal(test, &res, 0x24);
+	unmap[1] = 1;
+	st_do(&d, unmap, 10, 24, &io, &res);
+	st_illegal(test, &res, 0x24);
+	unmap[1] = 0;
+	d.discard = false;
+	st_do(&d, unmap, 10, 24, &io, &res);
+	st_illegal(test, &res, 0x24);
+	d.discard = true;
+	/* lists: empty, short, a partial descriptor, two, past the end */
+	KUNIT_EXPECT_EQ(test, khcl_sbc_unmap(&d, list, 0, 0, &io, &res),
+			KHCL_SBC_ANSWERED);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
+	khcl_sbc_unmap(&d, list, 6, 6, &io, &res);
+	st_illegal(test, &res, 0x1a);
+	list[3] = 12;
+	khcl_sbc_unmap(&d, list, 24, 24, &io, &res);
+	st_illegal(test, &res, 0x26);
+	list[3] = 32;
+	khcl_sbc_unmap(&d, list, 40, 40, &io, &res);
+	st_illegal(test, &res, 0x26);
+	list[3] = 16;
+	khcl_sbc_unmap(&d, list, 24, 20, &io, &res);	/* list < 8 + 16 */
+	st_illegal(test, &res, 0x26);
+	list[8] = 0xff;				/* LBA 2^63 + ... */
+	khcl_sbc_unmap(&d, list, 24, 24, &io, &res);
+	st_illegal(test, &res, 0x21);
+	list[8] = 0;
+	list[16] = 0xff;			/* 4G blocks */
+	khcl_sbc_unmap(&d, list, 24, 24, &io, &res);
+	st_illegal(test, &res, 0x21);
+	list[16] = 0;
+	d.max_unmap_blocks = 1024;		/* over the announced max */
+	khcl_sbc_unmap(&d, list, 24, 24, &io, &res);
+	st_illegal(test, &res, 0x26);
+	d.max_unmap_blocks = st_nvme.max_unmap_blocks;
+
+	/* WRITE SAME: UNMAP -> one discard, whatever the block */
+	KUNIT_EXPECT_EQ(test, st_do(&d, ws16, 16, 512, &io, &res),
+			KHCL_SBC_WRITE_SAME);
+	KUNIT_EXPECT_EQ(test, io.nblocks, 64U);
+	memset(blk, 0xab, sizeof(blk));
+	KUNIT_EXPECT_EQ(test, khcl_sbc_write_same(&d, blk, &io),
+			KHCL_SBC_DISCARD);
+	/* zero data -> write zeroes; other data -> the pattern */
+	KUNIT_EXPECT_EQ(test, st_do(&d, ws10, 10, 512, &io, &res),
+			KHCL_SBC_WRITE_SAME);
+	KUNIT_EXPECT_EQ(test, io.lba, 0x30000000ULL >> 16);
+	KUNIT_EXPECT_EQ(test, khcl_sbc_write_same(&d, blk, &io),
+			KHCL_SBC_WRITE_PATTERN);
+	memset(blk, 0, sizeof(blk));
+	KUNIT_EXPECT_EQ(test, khcl_sbc_write_same(&d, blk, &io),
+			KHCL_SBC_WRITE_ZEROES);
+	blk[511] = 1;
+	KUNIT_EXPECT_EQ(test, khcl_sbc_write_same(&d, blk, &io),
+			KHCL_SBC_WRITE_PATTERN);
+	/* NDOB: no data-out buffer, zeroes */
+	ws16[1] = 0x01;
+	KUNIT_EXPECT_EQ(test, st_do(&d, ws16, 16, 0, &io, &res),
+			KHCL_SBC_WRITE_SAME);
+	KUNIT_EXPECT_TRUE(test, io.ndob);
+	KUNIT_EXPECT_EQ(test, khcl_sbc_write_same(&d, NULL, &io),
+			KHCL_SBC_WRITE_ZEROES);
+	/* NDOB with a buffer; a block of the wrong size; 0 blocks (WSNZ) */
+	st_do(&d, ws16, 16, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	st_do(&d, ws10, 10, 4096, &io, &res);
+	st_illegal(test, &res, 0x24);
+	ws10[8] = 0;
+	st_do(&d, ws10, 10, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	/* over KHCL_SBC_WS_MAX; past the end; UNMAP, no provisioning */
+	ws16[1] = 0x08;
+	ws16[11] = 0x01;
+	ws16[12] = 0x00;
+	ws16[13] = 0x01;
+	st_do(&d, ws16, 16, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	ws16[11] = 0;
+	ws16[12] = 0;
+	ws16[2] = 0x01;
+	st_do(&d, ws16, 16, 512, &io, &res);
+	st_illegal(test, &res, 0x21);
+	ws16[2] = 0;
+	d.discard = false;
+	st_do(&d, ws16, 16, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	d.discard = true;
+
+	/* VERIFY: BYTCHK 0 checks the range; byte comparison not offered */
+	st_do(&d, vfy10, 10, 0, &io, &res);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
+	vfy10[2] = 0x01;
+	st_do(&d, vfy10, 10, 0, &io, &res);
+	st_illegal(test, &res, 0x21);
+	vfy10[2] = 0;
+	vfy10[1] = 0x02;
+	st_do(&d, vfy10, 10, 0, &io, &res);
+	st_illegal(test, &res, 0x24);
+}
+
 static struct kunit_case st_cases[] = {
 	KUNIT_CASE(sbc_read_write),
 	KUNIT_CASE(sbc_hostile_ranges),
 	KUNIT_CASE(sbc_capacity_sync),
+	KUNIT_CASE(spc_inquiry_vpd),
+	KUNIT_CASE(spc_mode_sense),
+	KUNIT_CASE(spc_luns_sense),
+	KUNIT_CASE(sbc_unmap_ws_verify),
 	{}
 };
 
@@ -193,5 +543,5 @@ static struct kunit_suite khcl_scsi_suite = {
 };
 kunit_test_suite(khcl_scsi_suite);
 
-MODULE_DESCRIPTION("KUnit: the SCSI target's SBC core");
+MODULE_DESCRIPTION("KUnit: the SCSI target core (SBC, SPC)");
 MODULE_LICENSE("GPL");

@@ -209,7 +209,8 @@ static void vstor_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vt_rx(&c, &p, &r), 0);
 	KUNIT_EXPECT_EQ(test, khcl_vstor_control(&c, &r, &rp),
 			KHCL_VSTOR_DO_SRB);
-	vt_op(test, &c, KHCL_VSTOR_RESET_BUS, 0, &rp);
+	KUNIT_EXPECT_EQ(test, vt_op(test, &c, KHCL_VSTOR_RESET_BUS, 0, &rp),
+			KHCL_VSTOR_DO_RESET);
 	KUNIT_EXPECT_EQ(test, rp.status, 0U);
 }
 
@@ -365,6 +366,23 @@ static void vstor_replies(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rp.srb.data_transfer_length, 36U);
 	KUNIT_EXPECT_EQ(test, rp.srb.srb_status, KHCL_SRB_SUCCESS);
 	KUNIT_EXPECT_EQ(test, rp.srb.sense_info_length, 0);
+	/*
+	 * in two steps (the I/O ends after the request is gone): prepared,
+	 * then the outcome once; the guest's sense room still bounds it
+	 */
+	khcl_vstor_srb_prepare(&r, &rp);
+	KUNIT_EXPECT_EQ(test, rp.srb.sense_info_length, 14);
+	khcl_vstor_srb_outcome(&rp, KHCL_SRB_ERROR, 2, sense, sizeof(sense),
+			       0);
+	KUNIT_EXPECT_EQ(test, rp.srb.srb_status,
+			KHCL_SRB_ERROR | KHCL_SRB_AUTOSENSE_VALID);
+	KUNIT_EXPECT_EQ(test, rp.srb.sense_info_length, 14);
+	KUNIT_EXPECT_EQ(test, rp.srb.sense_data[12], 0x25);
+	KUNIT_EXPECT_EQ(test, rp.srb.data_transfer_length, 0U);
+	khcl_vstor_srb_prepare(&r, &rp);
+	khcl_vstor_srb_outcome(&rp, KHCL_SRB_SUCCESS, 0, NULL, 0, 4096);
+	KUNIT_EXPECT_EQ(test, rp.srb.data_transfer_length, 36U);
+	KUNIT_EXPECT_EQ(test, rp.srb.sense_info_length, 0);
 	/* a refused SRB */
 	khcl_vstor_fail_reply(&r, &rp);
 	KUNIT_EXPECT_NE(test, rp.status, 0U);
@@ -382,44 +400,44 @@ static void scsi_empty_target(struct kunit *test)
 	u8 data[64];
 
 	memset(data, 0xee, sizeof(data));
-	khcl_scsi_no_lun(inq, 6, 36, data, sizeof(data), &res);
+	khcl_scsi_no_lun(inq, 6, 0, 36, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
 	KUNIT_EXPECT_EQ(test, res.data_len, 36U);
 	KUNIT_EXPECT_EQ(test, data[0], 0x7f);	/* no device here */
 	KUNIT_EXPECT_EQ(test, data[4], 31);
 	KUNIT_EXPECT_EQ(test, data[36], 0xee);
 	/* the shorter of allocation length and buffer wins */
-	khcl_scsi_no_lun(inq, 6, 5, data, sizeof(data), &res);
+	khcl_scsi_no_lun(inq, 6, 0, 5, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.data_len, 5U);
 	inq[4] = 4;
-	khcl_scsi_no_lun(inq, 6, 36, data, sizeof(data), &res);
+	khcl_scsi_no_lun(inq, 6, 0, 36, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.data_len, 4U);
-	khcl_scsi_no_lun(inq, 6, 36, data, 2, &res);
+	khcl_scsi_no_lun(inq, 6, 0, 36, data, 2, &res);
 	KUNIT_EXPECT_EQ(test, res.data_len, 2U);
 	/* EVPD: check condition, invalid field */
 	inq[1] = 1;
-	khcl_scsi_no_lun(inq, 6, 36, data, sizeof(data), &res);
+	khcl_scsi_no_lun(inq, 6, 0, 36, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.scsi_status, 2);
 	KUNIT_EXPECT_EQ(test, res.sense[2], 5);
 	KUNIT_EXPECT_EQ(test, res.sense[12], 0x24);
 	KUNIT_EXPECT_EQ(test, res.data_len, 0U);
 	/* REPORT LUNS: an empty list */
 	memset(data, 0xee, sizeof(data));
-	khcl_scsi_no_lun(rl, 12, 16, data, sizeof(data), &res);
+	khcl_scsi_no_lun(rl, 12, 0, 16, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
 	KUNIT_EXPECT_EQ(test, res.data_len, 8U);
 	KUNIT_EXPECT_EQ(test, data[3], 0);
 	KUNIT_EXPECT_EQ(test, data[8], 0xee);
-	khcl_scsi_no_lun(rl, 6, 16, data, sizeof(data), &res);
+	khcl_scsi_no_lun(rl, 6, 0, 16, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.scsi_status, 2);
 	/* REQUEST SENSE: logical unit not supported */
-	khcl_scsi_no_lun(rs, 6, 18, data, sizeof(data), &res);
+	khcl_scsi_no_lun(rs, 6, 0, 18, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.data_len, 18U);
 	KUNIT_EXPECT_EQ(test, data[12], 0x25);
 	/* anything else, and a CDB too short to read */
-	khcl_scsi_no_lun(tur, 6, 0, data, sizeof(data), &res);
+	khcl_scsi_no_lun(tur, 6, 0, 0, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_INVALID_LUN);
-	khcl_scsi_no_lun(inq, 1, 36, data, sizeof(data), &res);
+	khcl_scsi_no_lun(inq, 1, 0, 36, data, sizeof(data), &res);
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_INVALID_LUN);
 }
 
@@ -707,7 +725,7 @@ static void sc_answer(struct kunit *test, const struct khcl_vstor_req *r,
 	u32 alloc = r->srb.data_in == SC_DATA_IN ? r->data_len : 0;
 
 	memset(data, 0, SC_DATA_MAX);
-	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, data,
+	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, 0, alloc, data,
 			 SC_DATA_MAX, &res);
 	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
 			     res.sense_len, res.data_len, rp);
@@ -885,7 +903,7 @@ static void sc_reset(struct kunit *test, struct khcl_vstor_chan *c)
 	sc_inband(&p, &vp, SC_RQST_RESET);
 	KUNIT_ASSERT_EQ(test, sc_rx(c, &p, &r), 0);
 	KUNIT_EXPECT_EQ(test, khcl_vstor_control(c, &r, &rp),
-			KHCL_VSTOR_REPLY);
+			KHCL_VSTOR_DO_RESET);
 	sc_reply_ok(test, &rp);
 	KUNIT_EXPECT_EQ(test, rp.status, 0U);
 }

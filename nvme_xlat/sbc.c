@@ -3,10 +3,10 @@
  * SCSI target core, SBC-3 block commands: the CDB decoded into an I/O on
  * the LUN's device, every LBA range checked (64-bit, overflow-safe) before
  * anything is submitted; READ CAPACITY and TEST UNIT READY answered here.
- * See scsi.h. So far READ/WRITE 6/10/12/16 (FUA), SYNCHRONIZE CACHE
- * 10/16, READ CAPACITY 10/16, TEST UNIT READY; the rest of the target
- * (UNMAP, WRITE SAME, VERIFY, MODE SENSE, VPD pages, PR) comes with the
- * NVMe data path.
+ * See scsi.h: READ/WRITE 6/10/12/16 (FUA), SYNCHRONIZE CACHE 10/16,
+ * READ CAPACITY 10/16, TEST UNIT READY, UNMAP, WRITE SAME 10/16 (UNMAP,
+ * NDOB), VERIFY 10/16 (BYTCHK 0); what is not a block command goes to
+ * spc.c.
  */
 #include "scsi.h"
 #include "vstor_wire.h"
@@ -25,6 +25,11 @@
 #define SBC_SAI_READ_CAPACITY_16 0x10
 #define SBC_READ_12		0xa8
 #define SBC_WRITE_12		0xaa
+#define SBC_VERIFY_10		0x2f
+#define SBC_WRITE_SAME_10	0x41
+#define SBC_UNMAP		0x42
+#define SBC_VERIFY_16		0x8f
+#define SBC_WRITE_SAME_16	0x93
 
 #define SBC_FUA			0x08	/* byte 1 of READ/WRITE 10/12/16 */
 
@@ -65,13 +70,19 @@ static u32 sbc_cdb_len(u8 op)
 	return len[op >> 5];
 }
 
+/* Is [lba, lba + n) inside the device? */
+static bool sbc_in_range(const struct khcl_scsi_disk *d, u64 lba, u64 n)
+{
+	return lba <= d->nblocks && n <= d->nblocks - lba;
+}
+
 /* A READ or WRITE: inside the device, exactly the SRB's bytes. */
 static enum khcl_sbc_op sbc_rw(const struct khcl_scsi_disk *d, bool write,
 			       u64 lba, u32 nblocks, bool fua, u32 xfer,
 			       struct khcl_sbc_io *io,
 			       struct khcl_scsi_result *res)
 {
-	if (lba > d->nblocks || nblocks > d->nblocks - lba) {
+	if (!sbc_in_range(d, lba, nblocks)) {
 		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
 		return KHCL_SBC_ANSWERED;
 	}
@@ -90,9 +101,91 @@ static enum khcl_sbc_op sbc_rw(const struct khcl_scsi_disk *d, bool write,
 	return write ? KHCL_SBC_WRITE : KHCL_SBC_READ;
 }
 
+/* WRITE SAME 10/16: checked; the block comes next (KHCL_SBC_WRITE_SAME). */
+static enum khcl_sbc_op sbc_write_same(const struct khcl_scsi_disk *d,
+				       const u8 *cdb, u32 xfer,
+				       struct khcl_sbc_io *io,
+				       struct khcl_scsi_result *res)
+{
+	bool sixteen = cdb[0] == SBC_WRITE_SAME_16;
+
+	io->lba = sixteen ? be64(cdb + 2) : be32(cdb + 2);
+	io->nblocks = sixteen ? be32(cdb + 10) : be16(cdb + 7);
+	io->unmap = cdb[1] & 0x08;
+	io->ndob = sixteen && (cdb[1] & 0x01);
+	/* ANCHOR; a length of 0 (WSNZ); UNMAP without provisioning */
+	if (cdb[1] & 0x10 || !io->nblocks || io->nblocks > KHCL_SBC_WS_MAX ||
+	    (io->unmap && !d->discard) ||
+	    xfer != (io->ndob ? 0 : 1u << d->block_shift)) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!sbc_in_range(d, io->lba, io->nblocks)) {
+		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+		return KHCL_SBC_ANSWERED;
+	}
+	return KHCL_SBC_WRITE_SAME;
+}
+
+enum khcl_sbc_op khcl_sbc_write_same(const struct khcl_scsi_disk *d,
+				     const u8 *blk, struct khcl_sbc_io *io)
+{
+	u32 i;
+
+	if (io->unmap)
+		return KHCL_SBC_DISCARD;
+	for (i = 0; blk && i < 1u << d->block_shift; i++)
+		if (blk[i])
+			return KHCL_SBC_WRITE_PATTERN;
+	return KHCL_SBC_WRITE_ZEROES;
+}
+
+enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
+				u32 len, u32 param_len, struct khcl_sbc_io *io,
+				struct khcl_scsi_result *res)
+{
+	u32 desc_len;
+
+	memset(io, 0, sizeof(*io));
+	if (!param_len) {		/* nothing to unmap */
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (param_len < 8 || len < 8) {
+		khcl_scsi_check(res, KHCL_SENSE_PARAM_LIST_LENGTH);
+		return KHCL_SBC_ANSWERED;
+	}
+	desc_len = be16(p + 2);
+	/* whole descriptors, inside the list, at most the announced count */
+	if (desc_len % 16 || desc_len > param_len - 8 ||
+	    desc_len > 16 * KHCL_SBC_UNMAP_DESCS || 8 + desc_len > len) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_PARAM);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!desc_len) {
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	}
+	io->lba = be64(p + 8);
+	io->nblocks = be32(p + 16);
+	if (!sbc_in_range(d, io->lba, io->nblocks)) {
+		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (io->nblocks > d->max_unmap_blocks) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_PARAM);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!io->nblocks) {
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	}
+	return KHCL_SBC_DISCARD;
+}
+
 enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
-				 const u8 *cdb, u32 cdb_len, u32 xfer,
-				 u32 alloc, u8 *data, u32 data_max,
+				 const u8 *cdb, u32 cdb_len, u64 lun_map,
+				 u32 xfer, u32 alloc, u8 *data, u32 data_max,
 				 struct khcl_sbc_io *io,
 				 struct khcl_scsi_result *res)
 {
@@ -138,12 +231,39 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 			io->lba = be64(cdb + 2);
 			n = be32(cdb + 10);
 		}
-		if (io->lba > d->nblocks || n > d->nblocks - io->lba) {
+		if (!sbc_in_range(d, io->lba, n)) {
 			khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
 			return KHCL_SBC_ANSWERED;
 		}
 		io->nblocks = n;
 		return KHCL_SBC_FLUSH;
+	case SBC_UNMAP:
+		/* ANCHOR; a list that does not fit the SRB; no provisioning */
+		io->param_len = be16(cdb + 7);
+		if (cdb[1] & 0x01 || io->param_len > xfer || !d->discard) {
+			khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+			return KHCL_SBC_ANSWERED;
+		}
+		return KHCL_SBC_UNMAP;
+	case SBC_WRITE_SAME_10:
+	case SBC_WRITE_SAME_16:
+		return sbc_write_same(d, cdb, xfer, io, res);
+	case SBC_VERIFY_10:
+	case SBC_VERIFY_16:
+		/* BYTCHK 0: the medium is the device's business; others no */
+		if (cdb[1] & 0x06) {
+			khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+			return KHCL_SBC_ANSWERED;
+		}
+		if (cdb[0] == SBC_VERIFY_10)
+			n = sbc_in_range(d, be32(cdb + 2), be16(cdb + 7));
+		else
+			n = sbc_in_range(d, be64(cdb + 2), be32(cdb + 10));
+		if (n)
+			khcl_scsi_good(res);
+		else
+			khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+		return KHCL_SBC_ANSWERED;
 	case SBC_READ_CAPACITY_10:
 		memset(buf, 0, 8);
 		/* past 2^32 blocks: 0xffffffff sends the guest to 16 */
@@ -167,7 +287,8 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 			       data_max);
 		return KHCL_SBC_ANSWERED;
 	default:
-		khcl_scsi_check(res, KHCL_SENSE_INVALID_OPCODE);
+		khcl_spc_decode(d, cdb, cdb_len, lun_map, alloc, data,
+				data_max, res);
 		return KHCL_SBC_ANSWERED;
 	}
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * SCSI target core (pure C): the answers khcl's storage VSP gives to
- * SCSI commands. So far it knows logical units that do not exist (no
- * namespace mapped behind them): INQUIRY says so (peripheral qualifier
- * 011b), REPORT LUNS lists none, REQUEST SENSE and every other command
- * report LOGICAL UNIT NOT SUPPORTED. The NVMe-backed LUN is the next step
- * and builds on this file.
+ * SCSI commands, and the I/Os it must submit for them. SBC (sbc.c) decodes
+ * block commands and falls back to SPC (spc.c) for the primary ones; a
+ * logical unit that does not exist gets khcl_scsi_no_lun(). One table of
+ * sense conditions (scsi.c). Nothing here touches a device or guest
+ * memory: the glue (storvsp.c, lun.c, io.c) does that.
  */
 #ifndef KHCL_SCSI_H
 #define KHCL_SCSI_H
@@ -28,6 +28,18 @@ enum khcl_scsi_sense {
 	KHCL_SENSE_INVALID_FIELD_IN_CDB, /* ILLEGAL REQUEST 24/00 */
 	KHCL_SENSE_LUN_NOT_SUPPORTED,	/* ILLEGAL REQUEST 25/00 */
 	KHCL_SENSE_LBA_OUT_OF_RANGE,	/* ILLEGAL REQUEST 21/00 */
+	KHCL_SENSE_NO_SENSE,		/* NO SENSE 00/00 (REQUEST SENSE) */
+	KHCL_SENSE_SAVING_UNSUPPORTED,	/* ILLEGAL REQUEST 39/00 */
+	KHCL_SENSE_PARAM_LIST_LENGTH,	/* ILLEGAL REQUEST 1A/00 */
+	KHCL_SENSE_INVALID_FIELD_IN_PARAM, /* ILLEGAL REQUEST 26/00 */
+	/* I/O outcomes (io.c maps block status to these) */
+	KHCL_SENSE_READ_ERROR,		/* MEDIUM ERROR 11/00 */
+	KHCL_SENSE_WRITE_ERROR,		/* MEDIUM ERROR 0C/00 */
+	KHCL_SENSE_INTERNAL_FAILURE,	/* HARDWARE ERROR 44/00 */
+	KHCL_SENSE_NOT_READY,		/* NOT READY 04/00 */
+	KHCL_SENSE_SPACE_ALLOC_FAILED,	/* DATA PROTECT 27/07 */
+	KHCL_SENSE_GUARD_CHECK,		/* ABORTED COMMAND 10/01 */
+	KHCL_SENSE_ABORTED,		/* ABORTED COMMAND 00/00 */
 	KHCL_SENSE_NR
 };
 
@@ -45,49 +57,104 @@ void khcl_scsi_data(struct khcl_scsi_result *res, const u8 *src, u32 n,
 void khcl_scsi_good(struct khcl_scsi_result *res);
 u32 khcl_scsi_min(u32 a, u32 b);
 
+/* LUNs of one target: at most 64, bit n set when LUN n exists. */
+#define KHCL_SCSI_MAX_LUNS	64
+
 /*
- * SPC (spc.c): a command for a logical unit that does not exist. @data (@data_max
- * bytes, zeroed by the caller) receives at most @alloc bytes of response
- * data for the guest, where @alloc is what the guest's buffer holds.
+ * SPC (spc.c): a command for a logical unit that does not exist. @data
+ * (@data_max bytes, zeroed by the caller) receives at most @alloc bytes of
+ * response data for the guest, where @alloc is what the guest's buffer
+ * holds. REPORT LUNS lists @lun_map (the target's LUNs).
  */
-void khcl_scsi_no_lun(const u8 *cdb, u32 cdb_len, u32 alloc, u8 *data,
-		      u32 data_max, struct khcl_scsi_result *res);
+void khcl_scsi_no_lun(const u8 *cdb, u32 cdb_len, u64 lun_map, u32 alloc,
+		      u8 *data, u32 data_max, struct khcl_scsi_result *res);
 
-/* ---- SBC (sbc.c): block commands of a LUN backed by a block device ---- */
-
-/* What the target knows of the device behind a LUN. */
+/* What the target knows of the device behind a LUN (the glue fills it). */
 struct khcl_scsi_disk {
 	u64 nblocks;			/* logical blocks, at least 1 */
 	u32 block_shift;		/* 9 (512 B) .. 12 (4 KiB) */
+	u32 phys_shift;			/* physical block: >= block_shift */
 	u32 max_blocks;			/* per command; 0: no limit */
+	u32 opt_blocks;			/* optimal transfer; 0: none */
+	bool write_cache;		/* volatile write cache (WCE) */
 	bool discard;			/* LBPME: UNMAP works */
+	u32 max_unmap_blocks;		/* per UNMAP descriptor */
+	u32 unmap_granularity;		/* blocks */
+	u8 id[16];			/* EUI-64 (8 bytes) or NGUID (16) */
+	u32 id_len;			/* 0: the device has none */
+	char serial[24];		/* VPD 0x80, NUL-terminated */
 };
+
+/*
+ * SPC for a LUN that exists (spc.c): INQUIRY (standard, VPD 0x00, 0x80,
+ * 0x83, 0xB0, 0xB1, 0xB2), REPORT LUNS, REQUEST SENSE, MODE SENSE 6/10,
+ * START STOP UNIT; anything else INVALID COMMAND OPERATION CODE. Arguments
+ * as khcl_scsi_no_lun().
+ */
+void khcl_spc_decode(const struct khcl_scsi_disk *d, const u8 *cdb,
+		     u32 cdb_len, u64 lun_map, u32 alloc, u8 *data,
+		     u32 data_max, struct khcl_scsi_result *res);
+
+/* ---- SBC (sbc.c): block commands of a LUN backed by a block device ---- */
 
 enum khcl_sbc_op {
 	KHCL_SBC_ANSWERED,		/* *res (and data) hold the answer */
 	KHCL_SBC_READ,			/* submit: io->lba, io->nblocks */
 	KHCL_SBC_WRITE,			/* the same, io->fua for FUA */
 	KHCL_SBC_FLUSH,			/* SYNCHRONIZE CACHE */
+	/* fetch io->param_len bytes, then khcl_sbc_unmap() */
+	KHCL_SBC_UNMAP,
+	/* fetch the block (unless io->ndob), then khcl_sbc_write_same() */
+	KHCL_SBC_WRITE_SAME,
+	KHCL_SBC_DISCARD,		/* submit: one discard of the range */
+	KHCL_SBC_WRITE_ZEROES,		/* one write-zeroes, io->unmap: may */
+	KHCL_SBC_WRITE_PATTERN,		/* one write, the block repeated */
 };
 
 struct khcl_sbc_io {
 	u64 lba;
 	u32 nblocks;
 	bool fua;
+	bool unmap;			/* WRITE SAME's UNMAP bit */
+	bool ndob;			/* WRITE SAME(16): no data-out buffer */
+	u32 param_len;			/* UNMAP: parameter bytes to fetch */
 };
+
+/* UNMAP block descriptors per command (VPD 0xB0 says so) */
+#define KHCL_SBC_UNMAP_DESCS	1
+/* WRITE SAME blocks per command: bounds what one command can start */
+#define KHCL_SBC_WS_MAX		(1u << 16)
 
 /*
  * One command for a LUN on @d: either an I/O to submit (*io, checked:
  * inside the device, the SRB's @xfer bytes exactly its blocks, at most
  * max_blocks) or an answer now (*res; response data, at most @alloc
- * bytes, in @data of @data_max). Opcodes it does not know are
- * KHCL_SBC_ANSWERED with INVALID COMMAND OPERATION CODE; SPC commands are
- * not its business (the caller asks spc.c first).
+ * bytes, in @data of @data_max). What is not a block command goes to
+ * khcl_spc_decode() (@lun_map is for its REPORT LUNS).
  */
 enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
-				 const u8 *cdb, u32 cdb_len, u32 xfer,
-				 u32 alloc, u8 *data, u32 data_max,
+				 const u8 *cdb, u32 cdb_len, u64 lun_map,
+				 u32 xfer, u32 alloc, u8 *data, u32 data_max,
 				 struct khcl_sbc_io *io,
 				 struct khcl_scsi_result *res);
+
+/*
+ * UNMAP's parameter list: @p, the first @len bytes of the @param_len the
+ * CDB announced (the caller fetched min(param_len, 8 + 16 *
+ * (KHCL_SBC_UNMAP_DESCS + 1)) from the guest). KHCL_SBC_DISCARD with the
+ * range in *io, or KHCL_SBC_ANSWERED (GOOD for nothing to unmap).
+ */
+enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
+				u32 len, u32 param_len, struct khcl_sbc_io *io,
+				struct khcl_scsi_result *res);
+
+/*
+ * WRITE SAME after its data-out block was fetched (@blk, one logical
+ * block; NULL for NDOB): UNMAP set -> KHCL_SBC_DISCARD; a zero block ->
+ * KHCL_SBC_WRITE_ZEROES; anything else KHCL_SBC_WRITE_PATTERN. *io as
+ * khcl_sbc_decode() left it.
+ */
+enum khcl_sbc_op khcl_sbc_write_same(const struct khcl_scsi_disk *d,
+				     const u8 *blk, struct khcl_sbc_io *io);
 
 #endif /* KHCL_SCSI_H */

@@ -1,23 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * khcl storage VSP: offers the VTL0 guest a SCSI controller channel
- * (storvsc's class), runs the VSTOR protocol on it (vstor.c) and answers
- * SCSI commands (scsi.c). Response data is copied straight into the
- * guest's buffer pages (ZONE_DEVICE pages of VTL0 RAM, registered when
- * the channel opens).
- *
- * This is the control path and an empty target: no NVMe namespace is
- * mapped to a LUN yet, so the guest's storvsc binds and scans a bus with
- * no disks. The NVMe data path is the next step.
+ * (storvsc's class), runs the VSTOR protocol on it (vstor.c) and executes
+ * its SRBs on the LUNs (lun.c): SCSI commands are decoded by the target
+ * core (sbc.c, spc.c); reads, writes and flushes become bios on the
+ * guest's own pages (io.c), other answers are copied into the guest's
+ * buffer (ZONE_DEVICE pages of VTL0 RAM).
  */
 #define pr_fmt(fmt) "khcl_nvme_xlat: " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "../include/khcl/khcl_vsp.h"
 #include "../include/khcl/khcl_vtl2.h"
-#include "vstor.h"
-#include "scsi.h"
+#include "xlat.h"
 
 static unsigned int max_subchannels = 8;
 module_param(max_subchannels, uint, 0444);
@@ -36,55 +31,137 @@ static struct khcl_vstor_limits sv_lim;
 /* Per channel: protocol state; the worker's scratch for response data. */
 struct sv_chan {
 	struct khcl_vstor_chan st;
-	u8 data[512];			/* SCSI response data */
+	struct khcl_vsp_chan *ch;
+	struct list_head node;		/* sv_primaries (primary channels) */
+	u8 data[4096];			/* response data; UNMAP list, a block */
 };
 
-/*
- * Per request: its answer, written by the channel's worker later, and
- * the PFNs of its data buffer, copied out of the packet (which the next
- * read overwrites) before ->packet() returns; sv_max_pfns of them.
- */
-struct sv_req {
-	struct khcl_vsp_req req;	/* first */
-	struct khcl_vstor_packet reply;
-	bool completion;		/* the guest asked for one */
-	u16 sub_channels;		/* CREATE_SUB_CHANNELS asked for */
-	u64 pfns[];
-};
+/* Open primary channels: told to rescan when LUNs come or go. */
+static LIST_HEAD(sv_primaries);
+static DEFINE_MUTEX(sv_primaries_lock);
 
-static u32 sv_max_pfns;
+u32 sv_max_pfns;
 
-static atomic64_t sv_srbs, sv_refused, sv_copy_faults;
+atomic64_t sv_bytes_copied, sv_bytes_bounced, sv_ios, sv_io_errors;
+atomic_t sv_inflight;
+static atomic64_t sv_srbs, sv_refused, sv_copy_faults, sv_bytes_answered;
+static atomic64_t sv_rescans, sv_resets;
+/* RESET_LUN/BUS/ADAPTER waiting for the I/O in flight to end */
+static LLIST_HEAD(sv_resets_waiting);
 
-
-static void sv_execute_srb(struct sv_chan *sc, const struct khcl_vstor_req *r,
-			   struct khcl_vstor_packet *reply)
-{
-	struct khcl_scsi_result res;
-	u32 alloc = r->srb.data_in == 1 ? r->data_len : 0;
-
-	atomic64_inc(&sv_srbs);
-	memset(sc->data, 0, sizeof(sc->data));
-	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, sc->data,
-			 sizeof(sc->data), &res);
-	/* straight into the SRB's buffer pages (VTL0 RAM) */
-	if (res.data_len && khcl_vtl0mem_copy(&r->buf, sc->data, res.data_len,
-					      true)) {
-		atomic64_inc(&sv_copy_faults);
-		pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
-		khcl_vstor_fail_reply(r, reply);
-		return;
-	}
-	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
-			     res.sense_len, res.data_len, reply);
-}
-
-static void sv_end(struct sv_req *sr)
+void sv_end(struct sv_req *sr)
 {
 	if (sr->completion)
 		khcl_vsp_complete(&sr->req, &sr->reply, sizeof(sr->reply));
 	else
 		khcl_vsp_req_end(&sr->req);
+}
+
+void sv_resets_done(void)
+{
+	struct llist_node *n = llist_del_all(&sv_resets_waiting);
+	struct sv_req *sr, *next;
+
+	llist_for_each_entry_safe(sr, next, n, reset_node)
+		sv_end(sr);
+}
+
+/*
+ * A RESET: storvsc's error handler expects every SRB in flight on the
+ * adapter to be answered before the reset is (storvsc_host_reset_handler
+ * then drains). khcl cannot abort a bio, so it waits for them: the
+ * device's own timeouts bound the wait. The last I/O to end, or this if
+ * none is in flight, answers it; exactly one of them gets it.
+ */
+static void sv_reset(struct sv_req *sr)
+{
+	atomic64_inc(&sv_resets);
+	llist_add(&sr->reset_node, &sv_resets_waiting);
+	smp_mb__after_atomic();		/* add, then read the count */
+	if (!atomic_read(&sv_inflight))
+		sv_resets_done();
+}
+
+/*
+ * UNMAP and WRITE SAME need what the guest sent (the parameter list, the
+ * block) to know what to do: read it once into the channel's scratch.
+ */
+static int sv_fetch(struct sv_chan *sc, const struct khcl_scsi_disk *d,
+		    const struct khcl_vstor_req *r, enum khcl_sbc_op *op,
+		    struct khcl_sbc_io *io, struct khcl_scsi_result *res)
+{
+	u32 n;
+
+	if (*op == KHCL_SBC_UNMAP) {
+		n = min_t(u32, io->param_len,
+			  8 + 16 * (KHCL_SBC_UNMAP_DESCS + 1));
+		if (n && khcl_vtl0mem_copy(&r->buf, sc->data, n, false))
+			return -EFAULT;
+		*op = khcl_sbc_unmap(d, sc->data, n, io->param_len, io, res);
+	} else if (*op == KHCL_SBC_WRITE_SAME) {
+		if (!io->ndob && khcl_vtl0mem_copy(&r->buf, sc->data,
+						   1u << d->block_shift, false))
+			return -EFAULT;
+		*op = khcl_sbc_write_same(d, io->ndob ? NULL : sc->data, io);
+	}
+	return 0;
+}
+
+/* An SRB: answered now (into sr->reply), or a bio that ends it later. */
+static bool sv_execute_srb(struct sv_chan *sc, struct sv_req *sr,
+			   const struct khcl_vstor_req *r)
+{
+	u32 alloc = r->srb.data_in == 1 ? r->data_len : 0;
+	struct khcl_scsi_result res;
+	enum khcl_sbc_op op;
+	struct khcl_sbc_io io;
+	struct sv_lun *l;
+	u64 map;
+
+	atomic64_inc(&sv_srbs);
+	memset(sc->data, 0, sizeof(sc->data));
+	l = sv_lun_get(r->srb.path_id, r->srb.target_id, r->srb.lun, &map);
+	if (!l) {
+		khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, map, alloc,
+				 sc->data, sizeof(sc->data), &res);
+		op = KHCL_SBC_ANSWERED;
+	} else {
+		op = khcl_sbc_decode(&l->disk, r->srb.cdb, r->srb.cdb_length,
+				     map, r->data_len, alloc, sc->data,
+				     sizeof(sc->data), &io, &res);
+		if (sv_fetch(sc, &l->disk, r, &op, &io, &res))
+			goto fault;
+	}
+	if (op != KHCL_SBC_ANSWERED) {
+		/* the answer; io.c puts the outcome in */
+		khcl_vstor_srb_prepare(r, &sr->reply);
+		sr->lun = l;
+		sr->buf = r->buf;
+		if (!sv_io_submit(sr, op, &io))
+			return false;	/* the bio ends it */
+		sr->lun = NULL;
+		res.data_len = 0;
+		goto fault;
+	}
+	if (l) {
+		sv_lun_put(l);
+		l = NULL;
+	}
+	/* straight into the SRB's buffer pages (VTL0 RAM) */
+	if (res.data_len && khcl_vtl0mem_copy(&r->buf, sc->data, res.data_len,
+					      true))
+		goto fault;
+	atomic64_add(res.data_len, &sv_bytes_answered);
+	khcl_vstor_srb_reply(r, res.srb_status, res.scsi_status, res.sense,
+			     res.sense_len, res.data_len, &sr->reply);
+	return true;
+fault:
+	if (l)
+		sv_lun_put(l);
+	atomic64_inc(&sv_copy_faults);
+	pr_warn_ratelimited("SRB data buffer outside VTL0 RAM: refused\n");
+	khcl_vstor_fail_reply(r, &sr->reply);
+	return true;
 }
 
 static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
@@ -95,6 +172,8 @@ static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	struct khcl_vstor_req r;
 	int ret;
 
+	sr->pfns = (u64 *)sr->tail;
+	sr->bv = (struct bio_vec *)(sr->tail + sv_max_pfns * sizeof(u64));
 	ret = khcl_vstor_parse(&sc->st, d, pkt, len, &r);
 	sr->completion = r.completion;
 	if (ret) {
@@ -121,8 +200,12 @@ static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 			khcl_vstor_fail_reply(&r, &sr->reply);
 			break;
 		}
-		sv_execute_srb(sc, &r, &sr->reply);
+		if (!sv_execute_srb(sc, sr, &r))
+			return;	/* ends when its bio does */
 		break;
+	case KHCL_VSTOR_DO_RESET:
+		sv_reset(sr);
+		return;		/* ends when the I/O in flight has */
 	case KHCL_VSTOR_DO_SUBCHANNELS:
 		sr->sub_channels = r.sub_channel_count;
 		khcl_vsp_offer_subchannels(req, r.sub_channel_count);
@@ -152,7 +235,14 @@ static int sv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 	if (!sc)
 		return -ENOMEM;
 	khcl_vstor_chan_init(&sc->st, &sv_lim, index != 0);
+	sc->ch = ch;
+	INIT_LIST_HEAD(&sc->node);
 	khcl_vsp_chan_set_priv(ch, sc);
+	if (!index) {
+		mutex_lock(&sv_primaries_lock);
+		list_add(&sc->node, &sv_primaries);
+		mutex_unlock(&sv_primaries_lock);
+	}
 	pr_info("channel open (sub-channel %u)\n", index);
 	return 0;
 }
@@ -162,6 +252,9 @@ static void sv_close(struct khcl_vsp_chan *ch)
 	struct sv_chan *sc = khcl_vsp_chan_priv(ch);
 	unsigned int i;
 
+	mutex_lock(&sv_primaries_lock);
+	list_del(&sc->node);
+	mutex_unlock(&sv_primaries_lock);
 	for (i = 0; i < KHCL_VSTOR_NERR; i++)
 		if (sc->st.errors[i])
 			pr_info("sub-channel %u closed: %llu %s errors\n",
@@ -187,11 +280,45 @@ static struct khcl_vsp sv_vsp = {
 	.ops = &sv_ops,
 };
 
-/* /sys/module/khcl_nvme_xlat/parameters/{srbs,refused,copy_faults} */
+/*
+ * ENUMERATE_BUS, unsolicited (transaction id 0): storvsc rescans, and
+ * first sends TEST UNIT READY to the LUNs it knows, dropping those that
+ * answer INVALID_LUN.
+ */
+void sv_luns_changed(void)
+{
+	struct khcl_vstor_packet pkt = {
+		.operation = KHCL_VSTOR_ENUMERATE_BUS,
+	};
+	struct khcl_vsp_req *req;
+	struct sv_chan *sc;
+
+	mutex_lock(&sv_primaries_lock);
+	list_for_each_entry(sc, &sv_primaries, node) {
+		req = khcl_vsp_req_get(sc->ch);
+		if (!req) {
+			pr_warn("no request free: the guest is not told to rescan\n");
+			continue;
+		}
+		atomic64_inc(&sv_rescans);
+		khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_INBAND, 0, 0,
+					 NULL, 0, &pkt, sizeof(pkt));
+	}
+	mutex_unlock(&sv_primaries_lock);
+}
+
+/* /sys/module/khcl_nvme_xlat/parameters/<counter> (and the khcl mirror) */
 
 KHCL_VSP_STAT(srbs, sv_srbs);
 KHCL_VSP_STAT(refused, sv_refused);
 KHCL_VSP_STAT(copy_faults, sv_copy_faults);
+KHCL_VSP_STAT(ios, sv_ios);
+KHCL_VSP_STAT(io_errors, sv_io_errors);
+KHCL_VSP_STAT(bytes_copied, sv_bytes_copied);
+KHCL_VSP_STAT(bytes_bounced, sv_bytes_bounced);
+KHCL_VSP_STAT(bytes_answered, sv_bytes_answered);
+KHCL_VSP_STAT(rescans, sv_rescans);
+KHCL_VSP_STAT(resets, sv_resets);
 
 static struct khcl_knobs *sv_knobs;
 
@@ -204,18 +331,28 @@ static int __init sv_init(void)
 	sv_lim.max_transfer_bytes = clamp(max_transfer_kb, 4u, 8192u) << 10;
 	/* an unaligned buffer of max_transfer_bytes touches one page more */
 	sv_max_pfns = sv_lim.max_transfer_bytes / KHCL_HV_PAGE_SIZE + 1;
-	sv_vsp.req_size = sizeof(struct sv_req) + sv_max_pfns * sizeof(u64);
+	sv_vsp.req_size = sizeof(struct sv_req) + sv_max_pfns *
+			  (sizeof(u64) + sizeof(struct bio_vec));
 	sv_vsp.depth = clamp(depth, 1u, 4096u);
+	/* LUNs first: the guest scans them as soon as it is offered */
+	ret = sv_luns_init(sv_lim.max_transfer_bytes >> SECTOR_SHIFT);
+	if (ret)
+		return ret;
 	ret = khcl_vsp_register(&sv_vsp);
-	if (!ret)	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */
-		sv_knobs = khcl_knobs_dir("nvme_xlat", THIS_MODULE);
-	return ret;
+	if (ret) {
+		sv_luns_exit();
+		return ret;
+	}
+	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */
+	sv_knobs = khcl_knobs_dir("nvme_xlat", THIS_MODULE);
+	return 0;
 }
 
 static void __exit sv_exit(void)
 {
 	khcl_knobs_remove(sv_knobs);
 	khcl_vsp_unregister(&sv_vsp);
+	sv_luns_exit();
 }
 
 module_init(sv_init);

@@ -208,9 +208,11 @@ enum khcl_vstor_verdict khcl_vstor_control(struct khcl_vstor_chan *c,
 	case KHCL_VSTOR_RESET_LUN:
 	case KHCL_VSTOR_RESET_ADAPTER:
 	case KHCL_VSTOR_RESET_BUS:
-		/* every SRB is answered before the next packet is read */
-		ok = c->state == KHCL_VSTOR_READY;
-		break;
+		/* answered (OK) once every SRB in flight has been */
+		if (c->state != KHCL_VSTOR_READY)
+			break;
+		reply->status = KHCL_VSTOR_STATUS_OK;
+		return KHCL_VSTOR_DO_RESET;
 	default:			/* FCHBA_DATA: not a FC adapter */
 		c->errors[KHCL_VSTOR_ERR_OP]++;
 		return answer;
@@ -222,20 +224,36 @@ enum khcl_vstor_verdict khcl_vstor_control(struct khcl_vstor_chan *c,
 	return answer;
 }
 
+void khcl_vstor_srb_prepare(const struct khcl_vstor_req *r,
+			    struct khcl_vstor_packet *reply)
+{
+	vstor_reply_init(r, reply, KHCL_VSTOR_STATUS_OK);
+	/* the guest's own request; the outcome goes in later */
+	reply->srb = r->srb;
+	reply->srb.data_transfer_length = r->data_len;
+}
+
 void khcl_vstor_srb_reply(const struct khcl_vstor_req *r, u8 srb_status,
 			  u8 scsi_status, const u8 *sense, u32 sense_len,
 			  u32 transferred, struct khcl_vstor_packet *reply)
 {
+	khcl_vstor_srb_prepare(r, reply);
+	khcl_vstor_srb_outcome(reply, srb_status, scsi_status, sense,
+			       sense_len, transferred);
+}
+
+void khcl_vstor_srb_outcome(struct khcl_vstor_packet *reply, u8 srb_status,
+			    u8 scsi_status, const u8 *sense, u32 sense_len,
+			    u32 transferred)
+{
 	struct khcl_vmscsi_request *s = &reply->srb;
 
-	vstor_reply_init(r, reply, KHCL_VSTOR_STATUS_OK);
-	/* the guest's own request, with the outcome filled in */
-	*s = r->srb;
 	memset(s->sense_data, 0, sizeof(s->sense_data));
 	s->srb_status = srb_status;
 	s->scsi_status = scsi_status;
-	if (sense_len > r->srb.sense_info_length)
-		sense_len = r->srb.sense_info_length;
+	/* sense_info_length still holds the guest's room for it */
+	if (sense_len > s->sense_info_length)
+		sense_len = s->sense_info_length;
 	if (sense && sense_len) {
 		memcpy(s->sense_data, sense, sense_len);
 		s->srb_status |= KHCL_SRB_AUTOSENSE_VALID;
@@ -243,8 +261,8 @@ void khcl_vstor_srb_reply(const struct khcl_vstor_req *r, u8 srb_status,
 		sense_len = 0;
 	}
 	s->sense_info_length = sense_len;
-	s->data_transfer_length = transferred <= r->data_len ? transferred :
-				  r->data_len;
+	if (transferred < s->data_transfer_length)
+		s->data_transfer_length = transferred;
 }
 
 void khcl_vstor_fail_reply(const struct khcl_vstor_req *r,

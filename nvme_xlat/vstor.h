@@ -66,6 +66,7 @@ enum khcl_vstor_verdict {
 	KHCL_VSTOR_REPLY,		/* send *reply */
 	KHCL_VSTOR_DO_SRB,		/* execute req->srb, then srb_reply */
 	KHCL_VSTOR_DO_SUBCHANNELS,	/* offer req->sub_channel_count */
+	KHCL_VSTOR_DO_RESET,		/* send *reply once no SRB is in flight */
 	KHCL_VSTOR_NONE,		/* nothing to answer */
 };
 
@@ -94,6 +95,18 @@ enum khcl_vstor_verdict khcl_vstor_control(struct khcl_vstor_chan *c,
 void khcl_vstor_srb_reply(const struct khcl_vstor_req *r, u8 srb_status,
 			  u8 scsi_status, const u8 *sense, u32 sense_len,
 			  u32 transferred, struct khcl_vstor_packet *reply);
+
+/*
+ * The same in two steps, for an SRB that completes later: prepare the
+ * answer from the request (which is gone by then), then put the outcome
+ * in, exactly once: the sense room and byte count of the request bound
+ * what it reports.
+ */
+void khcl_vstor_srb_prepare(const struct khcl_vstor_req *r,
+			    struct khcl_vstor_packet *reply);
+void khcl_vstor_srb_outcome(struct khcl_vstor_packet *reply, u8 srb_status,
+			    u8 scsi_status, const u8 *sense, u32 sense_len,
+			    u32 transferred);
 
 /* A refused request: COMPLETE_IO with a failure status. */
 void khcl_vstor_fail_reply(const struct khcl_vstor_req *r,

@@ -1,21 +1,25 @@
 #!/bin/bash
 # make bench: the JSON lines of shared/BENCH.md, one per workload and
-# path; nothing else on lines that start with "{". So far the VMBus echo
+# path; nothing else on lines that start with "{". The VMBus echo
 # (vmbus.echo) and the VTL0 memory map (vtl2.memory), both path khcl
-# only: their baselines have no meaning (no paravisor, nothing to map).
-# The storage and network lines come with their data paths.
-#   scripts/bench.sh [echo|memory ...]   (default: all)
+# only (their baselines have no meaning: no paravisor, nothing to map);
+# storage (storage.*): khcl against direct and hostpv, three runs on one
+# backing file, one after another (QEMU locks images). The network lines
+# come with its data path.
+#   scripts/bench.sh [echo|memory|storage ...]   (default: all)
+#   BENCH_RUNTIME=S   seconds per storage workload (default 20)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$KHCL_ROOT"
 
-parts=${*:-echo memory}
+parts=${*:-echo memory storage}
 kernel=$(cat out/rig/source-version 2>/dev/null || echo unknown)
 common() {	# common RUNTIME_S: the keys every line carries
-	printf '"accel":"tcg","vcpus_vtl0":1,"vcpus_vtl2":1,"qemu_drive":"cache=none,aio=threads","runtime_s":%s,"kernel":"%s"' \
-		"$1" "$kernel"
+	printf '"accel":"tcg","vcpus_vtl0":1,"vcpus_vtl2":1,"qemu_drive":"%s","runtime_s":%s,"kernel":"%s"' \
+		"$drive_opts" "$1" "$kernel"
 }
+drive_opts=$(sed -n 's/^drive_opts="\(.*\)"$/\1/p' scripts/rig.sh)
 logs_of_last() { cat out/logs/last 2>/dev/null || die "no rig run logs"; }
 
 bench_echo() {
@@ -61,10 +65,58 @@ bench_memory() {
 		"$(common $(($(date +%s) - t0)))"
 }
 
+# The same fio workloads (bench-storage-guest.sh) on one 1 GiB backing
+# file filled with data (reads of holes would cost QEMU nothing): direct
+# (vtl2 alone, fio on its NVMe namespace; the bench image of vtl2 carries
+# fio), hostpv (the test guest on a QEMU virtio-blk of the file; vtl2 up
+# and idle), khcl (the test guest's sd on khcl's LUN 0; vtl2 samples its
+# counters and /proc/stat).
+bench_storage() {
+	local disk rt=${BENCH_RUNTIME:-20} out t0 l
+	t0=$(date +%s)
+	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
+	disk="$out/disk.raw"
+	log "storage: filling a 1 GiB backing file"
+	head -c 1G /dev/urandom >"$disk"
+	if [ ! out/bench/initramfs.img -nt out/rig/initramfs.img ]; then
+		bash scripts/mkinitramfs.sh bench >&2
+	fi
+	log "storage: direct (fio in vtl2 on /dev/nvme0n1), ${rt} s per workload"
+	rm -f out/logs/last
+	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 \
+		--vtl2-append "KHCL_SKIP=khcl_nvme_xlat BENCH_DEV=/dev/nvme0n1 BENCH_RUNTIME=$rt" \
+		--vtl2-script scripts/tests/bench-storage-guest.sh >&2 ||
+		die "storage bench, direct: failed (logs: $(logs_of_last))"
+	l=$(logs_of_last)
+	cp "$l/vtl2.out" "$out/direct"
+	log "storage: hostpv (the test guest on virtio-blk)"
+	rm -f out/logs/last
+	scripts/rig.sh --guest-virtio-disk "$disk" --timeout 900 \
+		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_DEV=/dev/vda BENCH_RUNTIME=$rt" \
+		--guest-script scripts/tests/bench-storage-guest.sh >&2 ||
+		die "storage bench, hostpv: failed (logs: $(logs_of_last))"
+	l=$(logs_of_last)
+	cp "$l/vtl0.out" "$out/hostpv"
+	log "storage: khcl (the test guest's sd on khcl's LUN 0)"
+	rm -f out/logs/last
+	scripts/rig.sh --disk "$disk" --timeout 900 \
+		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
+		--guest-script scripts/tests/bench-storage-guest.sh \
+		--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
+		die "storage bench, khcl: failed (logs: $(logs_of_last))"
+	l=$(logs_of_last)
+	cp "$l/vtl0.out" "$out/khcl"
+	cp "$l/vtl2.out" "$out/khcl-vtl2"
+	python3 scripts/bench_storage.py "{$(common 0)}" "$out/direct" \
+		"$out/hostpv" "$out/khcl" "$out/khcl-vtl2"
+	log "storage: $(($(date +%s) - t0)) s; raw outputs in $out"
+}
+
 for p in $parts; do
 	case "$p" in
 	echo) bench_echo ;;
 	memory) bench_memory ;;
-	*) die "unknown bench part $p (echo, memory)" ;;
+	storage) bench_storage ;;
+	*) die "unknown bench part $p (echo, memory, storage)" ;;
 	esac
 done

@@ -1,23 +1,34 @@
 #!/bin/bash
 # Build out/<role>/initramfs.img with dracut (busybox + our 90khcl module).
-#   scripts/mkinitramfs.sh vtl2|rig|debug|testguest
+#   scripts/mkinitramfs.sh vtl2|rig|debug|testguest|bench
+# bench: the rig kernel and modules plus fio, for make bench's direct
+# baseline in vtl2 (not a payload: fio's libraries alone are 80 MB).
 # Extra binaries for the test guest: KHCL_GUEST_EXTRA="/usr/bin/foo ..."
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 role=$1
-obj=$(khcl_obj_dir "$role")
-kver=$(cat "$KHCL_OUT/$role/kernelrelease")
+krole=$role
+[ "$role" = bench ] && krole=rig
+obj=$(khcl_obj_dir "$krole")
+kver=$(cat "$KHCL_OUT/$krole/kernelrelease")
 kmoddir="$obj/staging/lib/modules/$kver"
 [ -d "$kmoddir" ] || die "no modules for $role at $kmoddir (build the kernel first)"
 
 case "$role" in
 vtl2)
 	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat" ;;
-rig)
+rig|bench)
 	# the backend last: VSPs have offered before the guest is told UP
-	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem" ;;
+	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem"
+	if [ "$role" = bench ]; then
+		KHCL_ZSTD_LEVEL=3
+		bins="/usr/bin/fio"
+		mkdir -p "$KHCL_OUT/bench"
+		cp "$KHCL_OUT/rig/bzImage" "$KHCL_OUT/rig/kernelrelease" "$KHCL_OUT/bench/"
+	fi
+	;;
 debug)
 	# KUnit suites before the backend: the guest starts after them
 	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof $(cd "$kmoddir" &&
@@ -28,7 +39,10 @@ testguest)
 	mods="khcl_vmbus_guest khcl_echo_client hv_storvsc hv_netvsc"
 	extra="khcl_vmbus_hostile"
 	bins="/usr/bin/fio /sbin/mke2fs /sbin/mkfs.ext4 /sbin/e2fsck /usr/bin/sg_inq
-		/usr/bin/sg_readcap /usr/bin/sg_turs /sbin/blkid /sbin/fdisk
+		/usr/bin/sg_readcap /usr/bin/sg_turs /usr/bin/sg_vpd /usr/bin/sg_write_same
+		/usr/bin/sg_reset
+		/sbin/blkid
+		/sbin/fdisk /usr/sbin/blkdiscard
 		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"
 	;;
 *) die "unknown role $role" ;;

@@ -16,6 +16,13 @@
 #     --guest-cpus N          test guest vCPUs (default 1)
 #     --vtl2-append ARGS      extra vtl2 kernel command line
 #     --disk F                NVMe backing file (default: a new sparse 1 GiB)
+#     --disk2 F               a second NVMe controller (serial khcl1) on F
+#     --guest-virtio-disk F   the test guest gets a QEMU virtio-blk on F
+#                             (the host-PV baseline; same drive options)
+#     --shell                 the test guest's console on this terminal:
+#                             its disk behind khcl found and mounted on
+#                             /mnt/disk, then a shell; exit it to tear
+#                             everything down (no timeout)
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
@@ -29,7 +36,7 @@ set -euo pipefail
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
-guest_cpus=1
+guest_cpus=1 disk2='' guest_vdisk='' shell=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -41,12 +48,24 @@ while [ $# -gt 0 ]; do
 	--guest-cpus) guest_cpus=$2; shift ;;
 	--vtl2-append) vtl2_append=$2; shift ;;
 	--disk) disk=$(realpath "$2"); shift ;;
+	--disk2) disk2=$(realpath "$2"); shift ;;
+	--guest-virtio-disk) guest_vdisk=$(realpath "$2"); shift ;;
+	--shell) shell=1 ;;
 	--timeout) timeout=$2; shift ;;
 	--only-vtl2) only_vtl2=1 ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 	shift
 done
+
+if [ $shell -eq 1 ]; then
+	[ -z "$guest_script" ] || die "--shell runs its own guest script"
+	guest_script=$(realpath "$(dirname "$0")/tests/shell-guest.sh")
+	timeout=$((365 * 86400))
+	exec 3<&0	# the terminal, for the guest's console
+else
+	exec 3</dev/null
+fi
 
 for r in "$vtl2_role" testguest; do
 	if [ ! -f "$KHCL_OUT/$r/bzImage" ] || [ ! -f "$KHCL_OUT/$r/initramfs.img" ]; then
@@ -99,7 +118,7 @@ if [ -z "$disk" ]; then
 	truncate -s 1G "$disk"
 fi
 # Fixed drive options, identical for every path (DESIGN.md)
-drive_opts="cache=none,aio=threads"
+drive_opts="cache=none,aio=threads,discard=unmap"
 # One vCPU, but maxcpus=2 with multi-threaded TCG: only then does TCG
 # translate the guest's memory barriers into host barriers (parallel
 # mode). Single-threaded TCG drops them, and the two VMs' ring protocol
@@ -110,7 +129,18 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -nographic -no-reboot
 smp_of() { echo "$1,maxcpus=$(($1 > 2 ? $1 : 2))"; }
 
 start_vtl0() {
+	local extra=() console=(-serial file:"$logs/vtl0.console")
 	mkinitrd testguest "$guest_script" "$tmp/vtl0-initrd"
+	if [ -n "$guest_vdisk" ]; then
+		# shellcheck disable=SC2054  # commas are QEMU's
+		extra+=(-drive "file=$guest_vdisk,if=none,id=vd,format=raw,$drive_opts"
+			-device virtio-blk-pci,drive=vd)
+	fi
+	if [ $shell -eq 1 ]; then
+		# shellcheck disable=SC2054
+		console=(-chardev stdio,id=con,signal=off -serial chardev:con)
+		guest_append="$guest_append quiet"
+	fi
 	"${qemu[@]}" -smp "$(smp_of "$guest_cpus")" -m 1G \
 		-object memory-backend-file,id=ram0,size=1G,mem-path="$ram",share=on \
 		-machine q35,memory-backend=ram0 \
@@ -118,28 +148,36 @@ start_vtl0() {
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 $guest_append" \
 		-chardev socket,path="$tmp/ivshmem.sock",id=mbox \
 		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
-		-serial file:"$logs/vtl0.console" -serial file:"$logs/vtl0.out" \
-		</dev/null &
+		"${extra[@]}" "${console[@]}" -serial file:"$logs/vtl0.out" \
+		<&3 &
 	pids+=($!)
 	vtl0_pid=$!
 }
 
 # vtl2 is told the test guest's VP count (khcl.vmbus.max_vp): on Hyper-V
 # VTL2 runs on the guest's VPs and knows it; here it has one vCPU of its
-# own, and a target VP at or above the count is refused.
+# own, and a target VP at or above the count is refused. Its NVMe
+# namespace is the guest's LUN 0 (khcl.nvme_xlat.luns; a later
+# --vtl2-append luns= wins).
 start_vtl2() {
 	mkinitrd "$vtl2_role" "$vtl2_script" "$tmp/vtl2-initrd"
-	local mem=64M
-	[ "$vtl2_role" = debug ] && mem=512M
+	local mem=64M extra=()
+	# debug: KASAN; bench: fio and its 80 MB of libraries
+	[ "$vtl2_role" = debug ] || [ "$vtl2_role" = bench ] && mem=512M
+	if [ -n "$disk2" ]; then
+		# shellcheck disable=SC2054
+		extra+=(-drive "file=$disk2,if=none,id=nvm1,format=raw,$drive_opts"
+			-device nvme,drive=nvm1,serial=khcl1)
+	fi
 	"${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
 		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
-		-append "console=ttyS0 rdinit=/khcl-init panic=-1 khcl.vmbus.max_vp=$guest_cpus $vtl2_append" \
+		-append "console=ttyS0 rdinit=/khcl-init panic=-1 khcl.vmbus.max_vp=$guest_cpus khcl.nvme_xlat.luns=0:/dev/nvme0n1 $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
 		-device ivshmem-plain,memdev=vtl0 \
 		-chardev socket,path="$tmp/ivshmem.sock",id=mbox \
 		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
 		-drive file="$disk",if=none,id=nvm,format=raw,$drive_opts \
-		-device nvme,drive=nvm,serial=khcl0 \
+		-device nvme,drive=nvm,serial=khcl0 "${extra[@]}" \
 		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0 \
 		-serial file:"$logs/vtl2.console" -serial file:"$logs/vtl2.out" \
 		</dev/null &

@@ -158,6 +158,85 @@ else
 	res FAIL storvsc_mc subchannel_carries_srbs "logs: $logs"
 fi
 subs_released storvsc_mc
+# 4c. storage: the stock storvsc and sd on khcl's SCSI target, LUN 0
+# vtl2's NVMe namespace: a file made here with a pattern seeded at LBA
+# 1500000 (the guest reads it), the guest's own written at LBA 2000000
+storage_rig() {	# storage_rig ROLE SUITE FIO_MB
+	local sdisk block v ios
+	sdisk=$(mktemp "${TMPDIR:-/tmp}/khcl-sdisk.XXXXXX")
+	truncate -s 1G "$sdisk"
+	head -c 4096 < <(yes 'khcl-storage-seed-0123456789') |
+		dd of="$sdisk" bs=512 seek=1500000 conv=notrunc status=none
+	rig_case "$2" vtl0.out scripts/tests/storage-guest.sh --vtl2-role "$1" \
+		--disk "$sdisk" --timeout 1500 --guest-cpus 2 \
+		--guest-append "STORAGE_FIO_MB=$3" \
+		--guest-script scripts/tests/storage-guest.sh \
+		--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background
+	if cmp -s <(dd if="$sdisk" bs=512 skip=2000000 count=8 status=none) \
+		<(yes 'khcl-storage-guest-0123456789' | head -c 4096); then
+		res PASS "$2" nvme_has_guest_write "LBA 2000000 of the backing file"
+	else
+		res FAIL "$2" nvme_has_guest_write "logs: $logs"
+	fi
+	rm -f "$sdisk"
+	# every I/O went to the device on the guest's own pages
+	block=$(last_monitor_block "$logs/vtl2.out")
+	v() { sed -n "s|^/sys/module/khcl_nvme_xlat/parameters/$1:||p" <<<"$block" | tail -1; }
+	ios=$(v ios)
+	if [ "${ios:-0}" -ge 1000 ] && [ "$(v bytes_copied)" = 0 ] &&
+		[ "$(v bytes_bounced)" = 0 ] && [ "$(v io_errors)" = 0 ]; then
+		res PASS "$2" zero_copy "ios=$ios bytes_copied=0 bytes_bounced=0 io_errors=0; $(v lun_stats)"
+	else
+		res FAIL "$2" zero_copy "ios=${ios:-none} bytes_copied=$(v bytes_copied) bytes_bounced=$(v bytes_bounced) io_errors=$(v io_errors); logs: $logs"
+	fi
+	# the guest's host reset (host_reset_inflight) reached vtl2, answered
+	if [ "$(v resets)" -ge 1 ] 2>/dev/null; then
+		res PASS "$2" vtl2_reset_answered "resets=$(v resets)"
+	else
+		res FAIL "$2" vtl2_reset_answered "resets=$(v resets); logs: $logs"
+	fi
+}
+storage_rig rig storage 512
+storage_rig debug storage_debug 32
+# LUN 0 removed through the knob with the guest's fio in flight, then
+# added back (debug kernel: lockdep sees the removal's locks)
+sdisk=$(mktemp "${TMPDIR:-/tmp}/khcl-sdisk.XXXXXX")
+truncate -s 1G "$sdisk"
+head -c 4096 < <(yes 'khcl-storage-seed-0123456789') |
+	dd of="$sdisk" bs=512 seek=1500000 conv=notrunc status=none
+rig_case storage_hotplug vtl0.out scripts/tests/storage-hotplug-guest.sh \
+	--vtl2-role debug --disk "$sdisk" --timeout 900 --guest-cpus 2 \
+	--guest-script scripts/tests/storage-hotplug-guest.sh \
+	--vtl2-script scripts/tests/storage-hotplug-vtl2.sh --vtl2-background
+rm -f "$sdisk"
+for c in vtl2_lun_removed vtl2_lun_added; do
+	line=$(tr -d '\r' <"$logs/vtl2.out" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
+	if [ "${line%% *}" = PASS ]; then
+		res PASS storage_hotplug "$c" "${line#PASS "$c" }"
+	else
+		res FAIL storage_hotplug "$c" "${line:-no line}; logs: $logs"
+	fi
+done
+# injected faults (debug kernel: fail_make_request): LUN 1 on a second
+# NVMe controller fails every I/O, then the controller leaves the bus;
+# LUN 0 keeps serving
+sdisk=$(mktemp "${TMPDIR:-/tmp}/khcl-sdisk.XXXXXX")
+truncate -s 1G "$sdisk"
+truncate -s 256M "$sdisk.2"
+rig_case storage_faults vtl0.out scripts/tests/storage-faults-guest.sh \
+	--vtl2-role debug --disk "$sdisk" --disk2 "$sdisk.2" --timeout 900 \
+	--guest-script scripts/tests/storage-faults-guest.sh \
+	--vtl2-script scripts/tests/storage-faults-vtl2.sh --vtl2-background
+rm -f "$sdisk" "$sdisk.2"
+for c in vtl2_faults_armed vtl2_namespace_gone_lun_removed; do
+	line=$(tr -d '\r' <"$logs/vtl2.out" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
+	if [ "${line%% *}" = PASS ]; then
+		res PASS storage_faults "$c" "${line#PASS "$c" }"
+	else
+		res FAIL storage_faults "$c" "${line:-no line}; logs: $logs"
+	fi
+done
+
 # the same with the mailbox polled on both sides (the fallback knobs)
 vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \
 	"ECHO_N=2000 SC_N=500 khcl.vmbus_guest.poll_ms=1" "khcl.ivshmem.poll_ms=1"

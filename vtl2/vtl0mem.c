@@ -319,17 +319,19 @@ int khcl_vtl0mem_buf_bvecs(const struct khcl_gpa_buf *b, u32 len,
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_buf_bvecs);
 
-int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
-		      bool to_guest)
+int khcl_vtl0mem_copy_at(const struct khcl_gpa_buf *b, u32 skip, void *buf,
+			 u32 len, bool to_guest)
 {
 	u32 i, done = 0, chunk, offset = b->offset;
 	struct page *page;
 	u64 pfn, gpa;
 
 	/* the offset is into the first page: never a write past it */
-	if (offset >= PAGE_SIZE || len > b->len)
+	if (offset >= PAGE_SIZE || len > b->len || skip > b->len - len)
 		return -EINVAL;
-	for (i = 0; i < b->npfns && done < len; i++) {
+	i = (offset + (u64)skip) >> PAGE_SHIFT;
+	offset = (offset + skip) & ~PAGE_MASK;
+	for (; i < b->npfns && done < len; i++) {
 		pfn = khcl_gpa_buf_pfn(b->pfns, i);
 		if (pfn >= 1ull << (64 - PAGE_SHIFT))
 			return -EFAULT;
@@ -348,6 +350,13 @@ int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
 		offset = 0;
 	}
 	return done == len ? 0 : -EFAULT;
+}
+EXPORT_SYMBOL_GPL(khcl_vtl0mem_copy_at);
+
+int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
+		      bool to_guest)
+{
+	return khcl_vtl0mem_copy_at(b, 0, buf, len, to_guest);
 }
 EXPORT_SYMBOL_GPL(khcl_vtl0mem_copy);
 

@@ -15,9 +15,19 @@
  *
  * each of which must be answered with a failure status, and then a
  * correct INQUIRY into one of its own pages, which must come back with
- * the empty target's answer. "result" holds "PASS|FAIL vstor_hostile
- * reps=N (first failure)". VTL2 counts what it refused
- * (/sys/module/khcl_nvme_xlat/parameters/).
+ * the answer for a LUN that does not exist (LUN 5). Then, on LUN 0 (vtl2's
+ * NVMe namespace), the data path:
+ *
+ *   a READ into a page beyond VTL0 RAM (refused, nothing read)
+ *   a READ(16) whose LBA + length wraps 2^64 (LBA OUT OF RANGE)
+ *   a READ of 1 MiB, twice the announced maximum (refused)
+ *   200 READs sent at once, more than the channel's pool (each answered,
+ *   in full, while the rest wait in the ring)
+ *   READs whose page list it overwrites in its ring right after sending
+ *   (whatever khcl read, one answer each, nothing else touched)
+ *
+ * "result" holds "PASS|FAIL vstor_hostile reps=N (first failure)". VTL2
+ * counts what it refused (/sys/module/khcl_nvme_xlat/parameters/).
  */
 #define pr_fmt(fmt) "khcl_vstor_hostile: " fmt
 
@@ -59,6 +69,7 @@ struct hs_dev {
 	struct hv_device *hdev;
 	bool open;
 	u64 replies;
+	u64 srb_good;			/* COMPLETE_IO: SUCCESS, all bytes */
 	struct hs_pkt last;
 	wait_queue_head_t wq;
 	struct page *page;		/* a data buffer of ours */
@@ -78,6 +89,10 @@ static void hs_callback(void *ctx)
 			memcpy(&hs->last, hv_pkt_data(d), sizeof(hs->last));
 		else
 			memset(&hs->last, 0xff, sizeof(hs->last));
+		if (hs->last.operation == 1 && !hs->last.status &&
+		    hs->last.srb.srb_status == 1 &&
+		    hs->last.srb.data_transfer_length == 4096)
+			hs->srb_good++;
 		hs->replies++;
 	}
 	wake_up(&hs->wq);
@@ -176,6 +191,116 @@ static const char *hs_check(const char *prev, bool ok, const char *what)
 	return prev ? prev : ok ? NULL : what;
 }
 
+/* READ(10) of @len bytes at @lba into @npfns copies of one PFN; no wait. */
+static int hs_read_send(struct hs_dev *hs, u32 lba, u32 len, u32 npfns,
+			u64 pfn, u64 *pfn_off)
+{
+	u32 size = sizeof(struct vmbus_packet_mpb_array) + npfns * sizeof(u64);
+	struct vmbus_packet_mpb_array *d = kzalloc(size, GFP_KERNEL);
+	struct hs_pkt p;
+	u32 i;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	hs_srb(&p, 0x28, 0);
+	p.srb.cdb_length = 10;
+	p.srb.cdb[2] = lba >> 24;
+	p.srb.cdb[3] = lba >> 16;
+	p.srb.cdb[4] = lba >> 8;
+	p.srb.cdb[5] = lba;
+	p.srb.cdb[7] = (len >> 9) >> 8;
+	p.srb.cdb[8] = len >> 9;
+	p.srb.data_transfer_length = len;
+	d->rangecount = 1;
+	d->range.len = len;
+	for (i = 0; i < npfns; i++)
+		d->range.pfn_array[i] = pfn;
+	if (pfn_off)	/* where the PFNs land in the ring */
+		*pfn_off = READ_ONCE(hs->hdev->channel->outbound.ring_buffer->write_index) +
+			   offsetof(struct vmbus_packet_mpb_array, range.pfn_array);
+	ret = vmbus_sendpacket_mpb_desc(hs->hdev->channel, d, size, &p,
+					sizeof(p), 0x53);
+	kfree(d);
+	return ret;
+}
+
+/* Overwrite @n bytes of the outbound ring from @off (wrapping) with 0xff. */
+static void hs_ring_scribble(struct hs_dev *hs, u64 off, u32 n)
+{
+	struct hv_ring_buffer_info *rbi = &hs->hdev->channel->outbound;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(rbi->ring_buffer->buffer[(off + i) % rbi->ring_datasize],
+			   0xff);
+}
+
+static int hs_data_round(struct hs_dev *hs, const char **why)
+{
+	u64 me = page_to_pfn(hs->page), want, off;
+	const char *f = NULL;
+	struct hs_pkt p;
+	u8 *data = page_address(hs->page);
+	int i, sent;
+
+	/* a LUN that exists: vtl2's namespace */
+	memset(data, 0xee, PAGE_SIZE);
+	hs_srb(&p, 0x12, 36);
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) == 0 &&
+		     (hs->last.srb.srb_status & 0x3f) == 1 && data[0] == 0 &&
+		     data[36] == 0xee, "INQUIRY of LUN 0 wrong");
+	/* beyond VTL0 RAM */
+	want = hs->replies + 1;
+	f = hs_check(f, !hs_read_send(hs, 0, 4096, 1, HS_GUEST_PFNS + 5, NULL) &&
+		     hs_wait(hs, want) > 0, "READ beyond VTL0 RAM accepted");
+	/* READ(16), LBA 2^64 - 4, 8 blocks: wraps */
+	hs_srb(&p, 0x88, 0);
+	p.srb.cdb_length = 16;
+	memset(&p.srb.cdb[2], 0xff, 8);
+	p.srb.cdb[9] = 0xfc;
+	p.srb.cdb[13] = 8;
+	p.srb.data_transfer_length = 4096;
+	f = hs_check(f, hs_srb_gpa(hs, &p, 4096, 1, me) == 0 &&
+		     hs->last.srb.srb_status == 0x84 &&
+		     hs->last.srb.scsi_status == 2 &&
+		     !hs->last.srb.data_transfer_length,
+		     "READ(16) past 2^64 not LBA OUT OF RANGE");
+	/* twice the announced maximum transfer (512 KiB) */
+	want = hs->replies + 1;
+	f = hs_check(f, !hs_read_send(hs, 0, SZ_1M, SZ_1M / PAGE_SIZE, me,
+				      NULL) && hs_wait(hs, want) > 0,
+		     "1 MiB READ accepted");
+	/* more requests than the pool: all answered, all in full */
+	want = hs->replies;
+	hs->srb_good = 0;
+	for (sent = 0; sent < 200; sent++)
+		if (hs_read_send(hs, sent * 8, 4096, 1, me, NULL))
+			break;
+	f = hs_check(f, sent == 200, "200 READs did not fit the ring");
+	f = hs_check(f, !wait_event_timeout(hs->wq, READ_ONCE(hs->replies) >=
+					    want + sent, HS_TIMEOUT) ? false :
+		     hs->srb_good == sent, "200 READs not each answered in full");
+	/* the page list overwritten in the ring right after sending */
+	want = hs->replies;
+	for (i = 0; i < 8; i++) {
+		if (hs_read_send(hs, 64, 4096, 1, me, &off))
+			break;
+		hs_ring_scribble(hs, off, sizeof(u64));
+	}
+	f = hs_check(f, i == 8 && wait_event_timeout(hs->wq,
+				READ_ONCE(hs->replies) >= want + 8, HS_TIMEOUT),
+		     "rewritten page lists not each answered");
+	/* and a correct READ still works */
+	want = hs->replies + 1;
+	hs->srb_good = 0;
+	f = hs_check(f, !hs_read_send(hs, 0, 4096, 1, me, NULL) &&
+		     hs_wait(hs, want) == 0 && hs->srb_good == 1,
+		     "READ after it all failed");
+	*why = f ? f : "";
+	return f ? -EPROTO : 0;
+}
+
 static int hs_round(struct hs_dev *hs, const char **why)
 {
 	u64 me = page_to_pfn(hs->page);
@@ -212,10 +337,11 @@ static int hs_round(struct hs_dev *hs, const char **why)
 	f = hs_check(f, hs_op(hs, 13, 1000) > 0, "1000 sub-channels accepted");
 	f = hs_check(f, hs_op(hs, 13, 0) > 0, "0 sub-channels accepted");
 
-	/* and a correct request still works */
+	/* and a correct request still works: LUN 5 does not exist */
 	data = page_address(hs->page);
 	memset(data, 0xee, PAGE_SIZE);
 	hs_srb(&p, 0x12, 36);
+	p.srb.lun = 5;
 	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) == 0, "INQUIRY refused");
 	f = hs_check(f, (hs->last.srb.srb_status & 0x3f) == 1, "INQUIRY failed");
 	f = hs_check(f, hs->last.srb.data_transfer_length == 36,
@@ -247,6 +373,8 @@ static ssize_t run_store(struct device_driver *drv, const char *buf,
 			break;
 		}
 		ret = hs_round(hs_cur, &why);
+		if (!ret)
+			ret = hs_data_round(hs_cur, &why);
 		hs_close(hs_cur);
 	}
 	snprintf(hs_result, sizeof(hs_result), "%s vstor_hostile reps=%u%s%s",

@@ -88,6 +88,9 @@ int khcl_vtl0mem_buf_bvecs(const struct khcl_gpa_buf *b, u32 len,
  */
 int khcl_vtl0mem_copy(const struct khcl_gpa_buf *b, void *buf, u32 len,
 		      bool to_guest);
+/* The same for bytes [@skip, @skip + @len) of the guest buffer. */
+int khcl_vtl0mem_copy_at(const struct khcl_gpa_buf *b, u32 skip, void *buf,
+			 u32 len, bool to_guest);
 
 /*
  * Message/event transport towards VTL0, shaped on the SynIC so the Hyper-V

@@ -30,33 +30,79 @@ static void fv_check_req(const struct khcl_vstor_req *r, const uint8_t *pkt,
 		abort();
 }
 
+/* A discard / write from UNMAP or WRITE SAME: inside the device. */
+static void fv_range(const struct khcl_scsi_disk *disk,
+		     const struct khcl_sbc_io *io, uint32_t max)
+{
+	if (!io->nblocks || io->nblocks > max || io->lba >= disk->nblocks ||
+	    io->nblocks > disk->nblocks - io->lba)
+		abort();
+}
+
 /*
- * The same CDB for a LUN of 2^20 512-byte blocks (sbc.c): an I/O lies
- * inside the device, moves exactly the SRB's bytes, at most 128 blocks;
- * an answer fits what the guest's buffer holds.
+ * The same CDB for a LUN of 2^20 512-byte blocks (sbc.c, spc.c): an I/O
+ * lies inside the device, moves exactly the SRB's bytes, at most 128
+ * blocks; an answer fits what the guest's buffer holds. UNMAP's list and
+ * WRITE SAME's block are the packet's own bytes (@pkt, @len).
  */
-static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc)
+static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc,
+		   const uint8_t *pkt, uint32_t len)
 {
 	static const struct khcl_scsi_disk disk = {
-		.nblocks = 1u << 20, .block_shift = 9, .max_blocks = 128,
-		.discard = true,
+		.nblocks = 1u << 20, .block_shift = 9, .phys_shift = 12,
+		.max_blocks = 128, .opt_blocks = 8, .write_cache = true,
+		.discard = true, .max_unmap_blocks = 1u << 16,
+		.unmap_granularity = 8, .id_len = 16,
+		.id = { 0xde, 0xad, 0xbe, 0xef }, .serial = "0123456789abcdef",
 	};
 	struct khcl_scsi_result res;
 	struct khcl_sbc_io io;
 	uint8_t data[512];
+	uint32_t n;
 
-	switch (khcl_sbc_decode(&disk, r->srb.cdb, r->srb.cdb_length,
+	switch (khcl_sbc_decode(&disk, r->srb.cdb, r->srb.cdb_length, ~0ull,
 				r->data_len, alloc, data, sizeof(data), &io,
 				&res)) {
 	case KHCL_SBC_READ:
 	case KHCL_SBC_WRITE:
-		if (!io.nblocks || io.nblocks > 128 || io.lba >= disk.nblocks ||
-		    io.nblocks > disk.nblocks - io.lba ||
-		    (uint64_t)io.nblocks << 9 != r->data_len)
+		fv_range(&disk, &io, 128);
+		if ((uint64_t)io.nblocks << 9 != r->data_len)
 			abort();
 		break;
 	case KHCL_SBC_FLUSH:
 		if (io.lba > disk.nblocks || io.nblocks > disk.nblocks - io.lba)
+			abort();
+		break;
+	case KHCL_SBC_UNMAP:
+		if (io.param_len > r->data_len)
+			abort();
+		n = io.param_len < len ? io.param_len : len;
+		if (n > 8 + 16 * (KHCL_SBC_UNMAP_DESCS + 1))
+			n = 8 + 16 * (KHCL_SBC_UNMAP_DESCS + 1);
+		switch (khcl_sbc_unmap(&disk, pkt, n, io.param_len, &io,
+				       &res)) {
+		case KHCL_SBC_DISCARD:
+			fv_range(&disk, &io, disk.max_unmap_blocks);
+			break;
+		case KHCL_SBC_ANSWERED:
+			if (res.data_len)
+				abort();
+			break;
+		default:
+			abort();
+		}
+		break;
+	case KHCL_SBC_WRITE_SAME:
+		fv_range(&disk, &io, KHCL_SBC_WS_MAX);
+		if (r->data_len != (io.ndob ? 0 : 512) ||
+		    (io.unmap && !disk.discard))
+			abort();
+		/* the block: the packet's first bytes, or none */
+		if (len < 512 && !io.ndob)
+			break;
+		n = khcl_sbc_write_same(&disk, io.ndob ? NULL : pkt, &io);
+		if (n != KHCL_SBC_DISCARD && n != KHCL_SBC_WRITE_ZEROES &&
+		    n != KHCL_SBC_WRITE_PATTERN)
 			abort();
 		break;
 	case KHCL_SBC_ANSWERED:
@@ -69,7 +115,8 @@ static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc)
 	}
 }
 
-static void fv_srb(const struct khcl_vstor_req *r)
+static void fv_srb(const struct khcl_vstor_req *r, const uint8_t *pkt,
+		   uint32_t len)
 {
 	struct khcl_vstor_packet rp;
 	struct khcl_scsi_result res;
@@ -77,7 +124,7 @@ static void fv_srb(const struct khcl_vstor_req *r)
 	uint32_t alloc = r->srb.data_in == 1 ? r->data_len : 0;
 
 	memset(data, 0, sizeof(data));
-	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, alloc, data,
+	khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, 0, alloc, data,
 			 sizeof(data), &res);
 	if (res.data_len > alloc || res.data_len > sizeof(data) ||
 	    res.sense_len > KHCL_SCSI_SENSE_LEN)
@@ -87,7 +134,7 @@ static void fv_srb(const struct khcl_vstor_req *r)
 	if (rp.srb.sense_info_length > r->srb.sense_info_length ||
 	    rp.srb.data_transfer_length > r->data_len)
 		abort();
-	fv_sbc(r, alloc);
+	fv_sbc(r, alloc, pkt, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
@@ -123,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		fv_check_req(&r, pkt, len);
 		switch (khcl_vstor_control(&c, &r, &rp)) {
 		case KHCL_VSTOR_DO_SRB:
-			fv_srb(&r);
+			fv_srb(&r, pkt, len);
 			break;
 		case KHCL_VSTOR_DO_SUBCHANNELS:
 			if (c.sub || !r.sub_channel_count ||

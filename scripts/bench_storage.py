@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""make bench, storage: turn three rig runs' output into BENCH.md lines.
+
+  bench_storage.py COMMON_JSON DIRECT_OUT HOSTPV_OUT KHCL_GUEST_OUT KHCL_VTL2_OUT
+
+Each *_OUT holds, per workload, "FIO_BEGIN name", fio's JSON and
+"FIO_END name busy_ticks total_ticks" (bench-storage-guest.sh). The khcl
+run's vtl2 output holds samples "S uptime ios busy total copied bounced"
+(bench-storage-vtl2.sh), cut here into one window per workload at the
+idle gaps the guest leaves between them.
+"""
+import json
+import sys
+
+USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
+ORDER = ["randread4k.qd1", "randread4k.qd32", "randwrite4k.qd32",
+         "seqread128k.qd8", "seqwrite128k.qd8"]
+
+
+def lines(path):
+    with open(path, errors="replace") as f:
+        return [l.rstrip("\r\n").replace("\r", "") for l in f]
+
+
+def fio_runs(path):
+    """name -> dict of the metrics of that workload's fio run."""
+    out, name, buf = {}, None, []
+    for l in lines(path):
+        if l.startswith("FIO_BEGIN "):
+            name, buf = l.split()[1], []
+        elif l.startswith("FIO_END ") and name:
+            _, _, busy, total = l.split()
+            j = json.loads("\n".join(buf[buf.index("{"):]) if "{" in buf
+                           else "\n".join(buf))
+            job = j["jobs"][0]
+            d = job["write"] if job["write"]["total_ios"] else job["read"]
+            pct = d["clat_ns"].get("percentile", {})
+            ios = d["total_ios"]
+            out[name] = {
+                "iops": round(d["iops"]),
+                "mbytes_per_s": round(d["bw_bytes"] / 1e6, 1),
+                "p50_us": round(pct.get("50.000000", 0) / 1000, 1),
+                "p99_us": round(pct.get("99.000000", 0) / 1000, 1),
+                "runtime_ms": d["runtime"],
+                "ios": ios,
+                "busy_us": int(busy) * USER_HZ_US,
+            }
+            name = None
+        elif name is not None:
+            buf.append(l)
+    return out
+
+
+def windows(path):
+    """Busy time and I/Os of vtl2 per burst of I/O (one per workload)."""
+    s = []
+    for l in lines(path):
+        p = l.split()
+        if len(p) == 7 and p[0] == "S":
+            s.append([float(p[1])] + [int(x) for x in p[2:]])
+    wins, start, last = [], None, None
+    for i in range(1, len(s)):
+        if s[i][1] > s[i - 1][1]:
+            if start is None:
+                start = i - 1
+            last = i
+        elif start is not None and s[i][0] - s[last][0] >= 2.0:
+            wins.append((s[start], s[last]))
+            start = None
+    if start is not None:
+        wins.append((s[start], s[last]))
+    out = []
+    for a, b in wins:
+        ios = b[1] - a[1]
+        if ios >= 50:
+            out.append({"ios": ios, "busy_us": (b[2] - a[2]) * USER_HZ_US,
+                        "copied": b[4] - a[4], "bounced": b[5] - a[5]})
+    return out
+
+
+def main():
+    common = json.loads(sys.argv[1])
+    direct, hostpv, khcl = (fio_runs(p) for p in sys.argv[2:5])
+    wins = windows(sys.argv[5])
+    for i, name in enumerate(ORDER):
+        lines_out = {}
+        if name in direct:
+            d = dict(direct[name])
+            d["cpu_us_per_io_vtl2"] = round(d["busy_us"] / max(d["ios"], 1), 1)
+            lines_out["direct"] = (d, "off")
+        if name in hostpv:
+            d = dict(hostpv[name])
+            d["cpu_us_per_io_vtl0"] = round(d["busy_us"] / max(d["ios"], 1), 1)
+            lines_out["hostpv"] = (d, "idle")
+        if name in khcl:
+            d = dict(khcl[name])
+            d["cpu_us_per_io_vtl0"] = round(d["busy_us"] / max(d["ios"], 1), 1)
+            if i < len(wins) and len(wins) == len(ORDER):
+                w = wins[i]
+                d["cpu_us_per_io_vtl2"] = round(w["busy_us"] / w["ios"], 1)
+                d["bytes_copied"] = w["copied"]
+                d["bytes_bounced"] = w["bounced"]
+            lines_out["khcl"] = (d, "n/a")
+        for path in ("khcl", "direct", "hostpv"):
+            if path not in lines_out:
+                continue
+            d, other = lines_out[path]
+            rec = {"bench": "storage." + name, "path": path}
+            keys = ["iops", "mbytes_per_s", "p50_us", "p99_us",
+                    "cpu_us_per_io_vtl2", "cpu_us_per_io_vtl0",
+                    "bytes_bounced", "bytes_copied"]
+            for k in keys:
+                if k in d:
+                    rec[k] = d[k]
+            if path == "khcl":
+                for base in ("direct", "hostpv"):
+                    if base not in lines_out:
+                        continue
+                    b = lines_out[base][0]
+                    for k in keys[:6]:
+                        if k in d and k in b and b[k]:
+                            rec[k + "_ratio_" + base] = round(d[k] / b[k], 3)
+            rec["other_vm"] = other
+            rec.update(common)
+            rec["runtime_s"] = round(d["runtime_ms"] / 1000)
+            print(json.dumps(rec, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()

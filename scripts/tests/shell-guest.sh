@@ -1,0 +1,26 @@
+#!/bin/sh
+# rig.sh --shell, test guest side: the stock storvsc finds the disk behind
+# khcl, it is mounted on /mnt/disk (an ext4 made on it first if it has
+# none), and the console (this terminal) gets a shell. Exiting the shell
+# powers the guest off and the rig tears down.
+con=/dev/ttyS0
+say() { echo "khcl: $*" >$con; }
+modprobe hv_storvsc
+i=0
+while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if [ -b /dev/sda ]; then
+	blkid /dev/sda >/dev/null 2>&1 || mkfs.ext4 -q /dev/sda
+	mkdir -p /mnt/disk
+	mount /dev/sda /mnt/disk &&
+		say "/dev/sda ($(tr -s ' ' </sys/block/sda/device/model)$(($(cat /sys/block/sda/size) / 2048)) MiB, served by khcl in vtl2 from its NVMe namespace) is mounted on /mnt/disk"
+else
+	say "no disk appeared in 30 s (dmesg has storvsc's side)"
+fi
+say "type 'exit' to power off and tear the rig down"
+# shellcheck disable=SC2094  # a terminal: read and written
+setsid -c sh -l <$con >$con 2>&1
+umount /mnt/disk 2>/dev/null
+exit 0
