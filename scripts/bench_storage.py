@@ -30,8 +30,15 @@ def fio_runs(path):
             name, buf = l.split()[1], []
         elif l.startswith("FIO_END ") and name:
             _, _, busy, total = l.split()
-            j = json.loads("\n".join(buf[buf.index("{"):]) if "{" in buf
-                           else "\n".join(buf))
+            start = next((i for i, x in enumerate(buf) if x.startswith("{")),
+                         None)
+            try:
+                j = json.loads("\n".join(buf[start:]))
+            except (TypeError, ValueError):
+                print("bench_storage: %s: no fio result for %s: %s" %
+                      (path, name, " / ".join(buf[:3])), file=sys.stderr)
+                name = None
+                continue
             job = j["jobs"][0]
             d = job["write"] if job["write"]["total_ios"] else job["read"]
             pct = d["clat_ns"].get("percentile", {})

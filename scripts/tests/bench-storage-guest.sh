@@ -22,7 +22,8 @@ run() {	# run NAME RW BS QD
 	echo "FIO_BEGIN $1"
 	# shellcheck disable=SC2046  # two numbers
 	set -- "$1" "$2" "$3" "$4" $(ticks)
-	fio --name="$1" --filename="$dev" --direct=1 --ioengine=io_uring \
+	# --thread: no SysV shared memory (vtl2's kernel has no SYSVIPC)
+	fio --name="$1" --filename="$dev" --direct=1 --ioengine=io_uring --thread \
 		--rw="$2" --bs="$3" --iodepth="$4" --size=900M \
 		--time_based --runtime="$rt" --ramp_time=2 --norandommap \
 		--randrepeat=0 --output-format=json
