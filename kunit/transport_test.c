@@ -187,6 +187,16 @@ static void tt_garbage(struct kunit *test)
 		khcl_loopback_event(lb, i * 7);
 	}
 	tt_drained(test, lb);
+	/*
+	 * still answers; and, the control queue being FIFO, the answer says
+	 * every message before it was handled (the loopback slot empties
+	 * when the server has taken a message, before its worker counts it:
+	 * counting earlier lost the last few, seen once)
+	 */
+	KUNIT_ASSERT_EQ(test, tt_contact(lb, KHCL_VMB_V5_3), 0);
+	tt_expect(test, lb, KHCL_CHMSG_VERSION_RESPONSE, m);
+	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)
+			       m->payload)->version_supported, 1);
 	/* every kind was refused and counted: 8 lengths are too short ... */
 	KUNIT_EXPECT_EQ(test, khcl_vmbus_counter("err_short"),
 			shrt + 2000 / 241 * 8 + 8);
@@ -197,11 +207,6 @@ static void tt_garbage(struct kunit *test)
 	/* events for relids 1..64 may hit a channel; the rest count */
 	KUNIT_EXPECT_GE(test, khcl_vmbus_counter("unknown_events"),
 			unk + 2000 - 10);
-	/* still answers */
-	KUNIT_ASSERT_EQ(test, tt_contact(lb, KHCL_VMB_V5_3), 0);
-	tt_expect(test, lb, KHCL_CHMSG_VERSION_RESPONSE, m);
-	KUNIT_EXPECT_EQ(test, ((struct khcl_vmb_version_response *)
-			       m->payload)->version_supported, 1);
 	tt_unload(test, lb, m);
 }
 

@@ -19,6 +19,10 @@
 #     --disk2 F               a second NVMe controller (serial khcl1) on F
 #     --guest-virtio-disk F   the test guest gets a QEMU virtio-blk on F
 #                             (the host-PV baseline; same drive options)
+#     --guest-reboot-script F when the guest's script prints KHCL_REBOOT and
+#                             its VM goes down (reboot -f), boot it again
+#                             with F as its script (the first boot's
+#                             output is kept in vtl0-boot1.out)
 #     --shell                 the test guest's console on this terminal:
 #                             its disk behind khcl found and mounted on
 #                             /mnt/disk, then a shell; exit it to tear
@@ -36,7 +40,7 @@ set -euo pipefail
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
-guest_cpus=1 disk2='' guest_vdisk='' shell=0
+guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -51,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--disk2) disk2=$(realpath "$2"); shift ;;
 	--guest-virtio-disk) guest_vdisk=$(realpath "$2"); shift ;;
 	--shell) shell=1 ;;
+	--guest-reboot-script) reboot_script=$(realpath "$2"); shift ;;
 	--timeout) timeout=$2; shift ;;
 	--only-vtl2) only_vtl2=1 ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
@@ -220,6 +225,17 @@ while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$v
 		log "timeout after $timeout s"
 		timed_out=1
 		break
+	fi
+	# the guest rebooted on purpose: boot it again, once, with its next script
+	if [ -n "$reboot_script" ] && [ -n "$vtl0_pid" ] && ! alive "$vtl0_pid" &&
+		grep -q '^KHCL_REBOOT' "$logs/vtl0.out"; then
+		wait "$vtl0_pid" 2>/dev/null || true
+		mv "$logs/vtl0.out" "$logs/vtl0-boot1.out"
+		mv "$logs/vtl0.console" "$logs/vtl0-boot1.console"
+		touch "$logs/vtl0.out" "$logs/vtl0.console"
+		log "the guest rebooted: booting it again with ${reboot_script##*/}"
+		guest_script=$reboot_script reboot_script=''
+		start_vtl0
 	fi
 	# no script at all: the run is the boot; done when every VM is ready
 	if [ -z "$guest_script$vtl2_script" ] && [ -n "$vtl2_pid" ] &&

@@ -217,6 +217,26 @@ for c in vtl2_lun_removed vtl2_lun_added; do
 		res FAIL storage_hotplug "$c" "${line:-no line}; logs: $logs"
 	fi
 done
+# the guest rebooted (reboot -f) with fio writing: vtl2 (debug kernel)
+# sees the new INITIATE_CONTACT, closes the old channels once their I/O
+# ended, and the rebooted guest finds its disk and uses it
+rig_case storage_reboot vtl0.out scripts/tests/storage-reboot2-guest.sh \
+	--vtl2-role debug --timeout 900 \
+	--guest-script scripts/tests/storage-reboot-guest.sh \
+	--guest-reboot-script scripts/tests/storage-reboot2-guest.sh \
+	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background
+if grep -q '^PASS rebooting_with_io_in_flight' "$logs/vtl0-boot1.out" 2>/dev/null; then
+	res PASS storage_reboot rebooted_mid_io "$(tr -d '\r' <"$logs/vtl0-boot1.out" | grep -m1 '^PASS rebooting')"
+else
+	res FAIL storage_reboot rebooted_mid_io "logs: $logs"
+fi
+block=$(last_monitor_block "$logs/vtl2.out")
+if grep -q -- '--- channel .*: storvsp open sub=0 .* overstays=0 double_ends=0' <<<"$block"; then
+	res PASS storage_reboot vtl2_serves_rebooted_guest "$(grep -- 'storvsp open sub=0' <<<"$block" | tail -1)"
+else
+	res FAIL storage_reboot vtl2_serves_rebooted_guest "logs: $logs"
+fi
+
 # injected faults (debug kernel: fail_make_request): LUN 1 on a second
 # NVMe controller fails every I/O, then the controller leaves the bus;
 # LUN 0 keeps serving

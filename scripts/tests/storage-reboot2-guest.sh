@@ -1,0 +1,28 @@
+#!/bin/sh
+# The test guest after its reboot mid-I/O (storage-reboot-guest.sh): the
+# stock storvsc finds its disk behind khcl again and it works.
+# checks: disk_found_after_reboot io_after_reboot
+rc=0
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; rc=1; }
+modprobe hv_storvsc
+i=0
+while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if [ -b /dev/sda ]; then
+	pass disk_found_after_reboot "after $((i / 2)) s: $(cat /sys/block/sda/device/wwid)"
+else
+	fail disk_found_after_reboot "$(dmesg | grep -i 'storvsc\|scsi' | tail -3 | tr '\n' ' ')"
+	exit 1
+fi
+if fio --name=after --filename=/dev/sda --direct=1 --ioengine=libaio \
+	--rw=randwrite --bs=4k --iodepth=8 --size=64M --verify=crc32c \
+	--do_verify=1 --verify_fatal=1 >/tmp/fio.out 2>&1; then
+	pass io_after_reboot "64 MiB written and verified"
+else
+	fail io_after_reboot "$(tail -3 /tmp/fio.out | tr '\n' ' ')"
+fi
+sleep 6		# a vtl2 monitor block after it
+exit $rc
