@@ -181,6 +181,22 @@ static void sv_io_end(struct sv_req *sr, blk_status_t st)
 		sv_resets_done();
 }
 
+/*
+ * The guest's pages (sr->bv, sr->nbv) as they are, or bounce pages in
+ * their place if the device cannot DMA them; true if that failed and the
+ * request has ended.
+ */
+static bool sv_bounce_unaligned(struct sv_req *sr)
+{
+	if (sv_aligned(sr, sr->nbv))
+		return false;
+	khcl_vtl0mem_put_bvecs(sr->bv, sr->nbv);
+	if (!sv_bounce(sr))
+		return false;
+	sv_io_end(sr, BLK_STS_RESOURCE);
+	return true;
+}
+
 static void sv_bio_end(struct bio *bio)
 {
 	struct sv_req *sr = bio->bi_private;
@@ -290,13 +306,8 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 		atomic64_inc(&l->ios);
 		atomic64_inc(&sv_ios);
 		atomic_inc(&sv_inflight);
-		if (!sv_aligned(sr, n)) {
-			khcl_vtl0mem_put_bvecs(sr->bv, n);
-			if (sv_bounce(sr)) {
-				sv_io_end(sr, BLK_STS_RESOURCE);
-				return 0;
-			}
-		}
+		if (sv_bounce_unaligned(sr))
+			return 0;
 		sr->bytes = io->nblocks << l->disk.block_shift;
 		sv_write_pattern(sr, io->lba, io->nblocks);
 		return 0;
@@ -318,14 +329,9 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 	atomic64_inc(&l->ios);
 	atomic64_inc(&sv_ios);
 	atomic_inc(&sv_inflight);
-	if (!sv_aligned(sr, n)) {
-		khcl_vtl0mem_put_bvecs(sr->bv, n);
-		if (sv_bounce(sr)) {
-			sv_io_end(sr, BLK_STS_RESOURCE);
-			return 0;
-		}
-		n = sr->nbv;
-	}
+	if (sv_bounce_unaligned(sr))
+		return 0;
+	n = sr->nbv;
 	bio_init(&sr->bio, l->bdev, sr->bv, n, opf);
 	sr->bio.bi_vcnt = n;
 	sr->bio.bi_iter.bi_size = sr->bytes;

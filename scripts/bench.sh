@@ -78,9 +78,7 @@ bench_storage() {
 	disk="$out/disk.raw"
 	log "storage: filling a 1 GiB backing file"
 	head -c 1G /dev/urandom >"$disk"
-	if [ ! out/bench/initramfs.img -nt out/rig/initramfs.img ]; then
-		bash scripts/mkinitramfs.sh bench >&2
-	fi
+	bash scripts/build.sh bench >&2	# incremental once built
 	log "storage: direct (fio in vtl2 on /dev/nvme0n1), ${rt} s per workload"
 	rm -f out/logs/last
 	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 \

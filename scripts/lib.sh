@@ -33,6 +33,8 @@ khcl_role_frags() {
 	vtl2)		echo "configs/vtl2.config" ;;
 	rig)		echo "configs/vtl2.config configs/rig.config" ;;
 	debug)		echo "configs/vtl2.config configs/rig.config configs/debug.config" ;;
+	# make bench only (not in KHCL_ROLES_ALL): the rig kernel + fio's needs
+	bench)		echo "configs/vtl2.config configs/rig.config configs/bench.config" ;;
 	testguest)	echo "configs/testguest.config" ;;
 	*)		die "unknown role '$1' (roles: $KHCL_ROLES_ALL)" ;;
 	esac

@@ -1,18 +1,17 @@
 #!/bin/bash
 # Build out/<role>/initramfs.img with dracut (busybox + our 90khcl module).
 #   scripts/mkinitramfs.sh vtl2|rig|debug|testguest|bench
-# bench: the rig kernel and modules plus fio, for make bench's direct
-# baseline in vtl2 (not a payload: fio's libraries alone are 80 MB).
+# bench: the rig's modules on the bench kernel (rig + SysV IPC) plus fio,
+# for make bench's direct baseline in vtl2 (not a payload: fio's
+# libraries alone are 80 MB).
 # Extra binaries for the test guest: KHCL_GUEST_EXTRA="/usr/bin/foo ..."
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 role=$1
-krole=$role
-[ "$role" = bench ] && krole=rig
-obj=$(khcl_obj_dir "$krole")
-kver=$(cat "$KHCL_OUT/$krole/kernelrelease")
+obj=$(khcl_obj_dir "$role")
+kver=$(cat "$KHCL_OUT/$role/kernelrelease")
 kmoddir="$obj/staging/lib/modules/$kver"
 [ -d "$kmoddir" ] || die "no modules for $role at $kmoddir (build the kernel first)"
 
@@ -25,8 +24,6 @@ rig|bench)
 	if [ "$role" = bench ]; then
 		KHCL_ZSTD_LEVEL=3
 		bins="/usr/bin/fio"
-		mkdir -p "$KHCL_OUT/bench"
-		cp "$KHCL_OUT/rig/bzImage" "$KHCL_OUT/rig/kernelrelease" "$KHCL_OUT/bench/"
 	fi
 	;;
 debug)

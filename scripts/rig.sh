@@ -109,6 +109,7 @@ mkinitrd() {
 	if [ -n "$script" ]; then
 		mkdir -p "$tmp/cpio-$role/khcl"
 		install -m 0755 "$script" "$tmp/cpio-$role/khcl/run.sh"
+		install -m 0644 "$KHCL_ROOT/scripts/tests/vmlib.sh" "$tmp/cpio-$role/khcl/"
 		(cd "$tmp/cpio-$role" && find . | cpio -o -H newc --quiet) >"$out"
 	fi
 	cat "$KHCL_OUT/$role/initramfs.img" >>"$out"

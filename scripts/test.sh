@@ -158,6 +158,21 @@ else
 	res FAIL storvsc_mc subchannel_carries_srbs "logs: $logs"
 fi
 subs_released storvsc_mc
+# vtl2_checks SUITE CHECK...: the PASS/FAIL lines a background vtl2
+# script printed (in vtl2.out) for each CHECK; a missing one fails
+vtl2_checks() {
+	local suite=$1 c line
+	shift
+	for c in "$@"; do
+		line=$(tr -d '\r' <"$logs/vtl2.out" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
+		if [ "${line%% *}" = PASS ]; then
+			res PASS "$suite" "$c" "${line#PASS "$c" }"
+		else
+			res FAIL "$suite" "$c" "${line:-no line}; logs: $logs"
+		fi
+	done
+}
+
 # 4c. storage: the stock storvsc and sd on khcl's SCSI target, LUN 0
 # vtl2's NVMe namespace: a file made here with a pattern seeded at LBA
 # 1500000 (the guest reads it), the guest's own written at LBA 2000000
@@ -209,14 +224,7 @@ rig_case storage_hotplug vtl0.out scripts/tests/storage-hotplug-guest.sh \
 	--guest-script scripts/tests/storage-hotplug-guest.sh \
 	--vtl2-script scripts/tests/storage-hotplug-vtl2.sh --vtl2-background
 rm -f "$sdisk"
-for c in vtl2_lun_removed vtl2_lun_added; do
-	line=$(tr -d '\r' <"$logs/vtl2.out" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
-	if [ "${line%% *}" = PASS ]; then
-		res PASS storage_hotplug "$c" "${line#PASS "$c" }"
-	else
-		res FAIL storage_hotplug "$c" "${line:-no line}; logs: $logs"
-	fi
-done
+vtl2_checks storage_hotplug vtl2_lun_removed vtl2_lun_added
 # the guest rebooted (reboot -f) with fio writing: vtl2 (debug kernel)
 # sees the new INITIATE_CONTACT, closes the old channels once their I/O
 # ended, and the rebooted guest finds its disk and uses it
@@ -248,14 +256,7 @@ rig_case storage_faults vtl0.out scripts/tests/storage-faults-guest.sh \
 	--guest-script scripts/tests/storage-faults-guest.sh \
 	--vtl2-script scripts/tests/storage-faults-vtl2.sh --vtl2-background
 rm -f "$sdisk" "$sdisk.2"
-for c in vtl2_faults_armed vtl2_namespace_gone_lun_removed; do
-	line=$(tr -d '\r' <"$logs/vtl2.out" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
-	if [ "${line%% *}" = PASS ]; then
-		res PASS storage_faults "$c" "${line#PASS "$c" }"
-	else
-		res FAIL storage_faults "$c" "${line:-no line}; logs: $logs"
-	fi
-done
+vtl2_checks storage_faults vtl2_faults_armed vtl2_namespace_gone_lun_removed
 
 # the same with the mailbox polled on both sides (the fallback knobs)
 vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \

@@ -22,7 +22,7 @@ run() {	# run NAME RW BS QD
 	echo "FIO_BEGIN $1"
 	# shellcheck disable=SC2046  # two numbers
 	set -- "$1" "$2" "$3" "$4" $(ticks)
-	# --thread: no SysV shared memory (vtl2's kernel has no SYSVIPC)
+	# threads, not processes: one VM CPU, less to schedule
 	fio --name="$1" --filename="$dev" --direct=1 --ioengine=io_uring --thread \
 		--rw="$2" --bs="$3" --iodepth="$4" --size=900M \
 		--time_based --runtime="$rt" --ramp_time=2 --norandommap \

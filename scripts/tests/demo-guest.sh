@@ -3,14 +3,12 @@
 # paravisor (vtl2's NVMe namespace through khcl), a file system is made on
 # it, a file written, the caches dropped, the file read back and checked.
 # Progress lines on ttyS1 (the run's output); exits non-zero on a failure.
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for
 say() { echo "guest: $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 modprobe hv_storvsc || { say "hv_storvsc did not load"; exit 1; }
-i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
+wait_for 30 is_blk /dev/sda
 [ -b /dev/sda ] || { say "no disk appeared in 30 s"; exit 1; }
 dev=/sys/block/sda/device
 say "disk /dev/sda: $(tr -s ' ' <$dev/vendor)$(tr -s ' ' <$dev/model), $(($(cat /sys/block/sda/size) / 2048)) MiB, wwid $(cat $dev/wwid): storvsc on VMBus, served by khcl in vtl2 from its NVMe namespace"

@@ -3,14 +3,12 @@
 # khcl, it is mounted on /mnt/disk (an ext4 made on it first if it has
 # none), and the console (this terminal) gets a shell. Exiting the shell
 # powers the guest off and the rig tears down.
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for
 con=/dev/ttyS0
 say() { echo "khcl: $*" >$con; }
 modprobe hv_storvsc
-i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
+wait_for 30 is_blk /dev/sda
 if [ -b /dev/sda ]; then
 	blkid /dev/sda >/dev/null 2>&1 || mkfs.ext4 -q /dev/sda
 	mkdir -p /mnt/disk

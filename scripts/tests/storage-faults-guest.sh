@@ -6,19 +6,8 @@
 # UNRECOVERED READ ERROR, ASC 0Ch WRITE ERROR.)
 # checks: two_disks read_error_sense write_error_sense other_lun_serves
 # checks: namespace_gone_disk_removed other_lun_after_gone
-rc=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; rc=1; }
-wait_for() {	# wait_for SECONDS COMMAND...
-	n=$(($1 * 2))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
-}
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
 disk_of() {	# the sd disk of LUN $1, if any
 	for b in /sys/class/scsi_disk/*:"$1"/device/block/*; do
 		[ -e "$b" ] && echo "${b##*/}"

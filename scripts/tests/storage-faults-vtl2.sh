@@ -5,6 +5,8 @@
 # LUN 1's device fails (fail_make_request); once the guest has seen that
 # and gone on with LUN 0, controller khcl1 leaves the PCI bus: its LUN
 # must go and LUN 0 keep serving. PASS/FAIL lines, then counters.
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
 d=/sys/kernel/khcl/nvme_xlat
 ctrl_of() {	# the nvme controller with serial $1
 	for c in /sys/class/nvme/nvme*; do
@@ -13,16 +15,6 @@ ctrl_of() {	# the nvme controller with serial $1
 }
 field() {	# field LUN NAME: a counter of lun_stats
 	sed -n "s/^$1 .* $2=\([0-9]*\).*/\1/p" $d/lun_stats
-}
-wait_for() {	# wait_for SECONDS COMMAND...
-	n=$(($1 * 2))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
 }
 both_ctrls() { [ -n "$(ctrl_of khcl0)" ] && [ -n "$(ctrl_of khcl1)" ]; }
 two_online() { [ "$(grep -c online $d/lun_stats)" = 2 ]; }

@@ -8,20 +8,14 @@
 # checks: discard_reads_zero write_same_pattern write_same_ndob
 # checks: write_same_unmap host_reset_inflight mkfs_mount_rw fsck_clean
 # checks: fio_verify_qd1 fio_verify_qd32
-rc=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; rc=1; }
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
 blocks=${STORAGE_BLOCKS:-2097152}
 fio_mb=${STORAGE_FIO_MB:-512}
 
 modprobe hv_storvsc || fail storvsc_loads
-i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
-if [ -b /dev/sda ]; then
-	pass disk_found "$(cat /sys/block/sda/device/vendor) $(cat /sys/block/sda/device/model) after $((i / 2)) s"
+if wait_for 30 is_blk /dev/sda; then
+	pass disk_found "$(cat /sys/block/sda/device/vendor) $(cat /sys/block/sda/device/model)"
 else
 	fail disk_found "$(dmesg | grep -i 'scsi\|storvsc\|sd ' | tail -5 | tr '\n' ' ')"
 	exit 1
@@ -69,7 +63,7 @@ fi
 zeroes() { head -c "$1" /dev/zero | md5sum; }
 rd() { dd if=/dev/sda bs=512 skip="$1" count="$2" iflag=direct 2>/dev/null | md5sum; }
 pat unmapme >/tmp/blk
-for i in 0 1 2 3 4 5 6 7; do cat /tmp/blk; done >/tmp/blk32
+for _ in 0 1 2 3 4 5 6 7; do cat /tmp/blk; done >/tmp/blk32
 dd if=/tmp/blk32 of=/dev/sda bs=512 seek=1200000 oflag=direct conv=fsync 2>/dev/null
 lbpme=$(sg_readcap -l /dev/sda | sed -n 's/.*lbpme=\([01]\).*/\1/p')
 if [ "$(rd 1200000 64)" = "$(md5sum </tmp/blk32)" ] && [ "$lbpme" = 1 ] &&
@@ -82,7 +76,7 @@ fi
 # WRITE SAME: a block repeated (one write of repeated bio_vecs), NDOB
 # (one write-zeroes), UNMAP (one discard)
 head -c 512 /tmp/blk >/tmp/blk512
-for i in $(seq 16); do cat /tmp/blk512; done >/tmp/blk16
+for _ in $(seq 16); do cat /tmp/blk512; done >/tmp/blk16
 if sg_write_same --10 --in=/tmp/blk512 --lba=1300000 --num=16 /dev/sda &&
 	[ "$(rd 1300000 16)" = "$(md5sum </tmp/blk16)" ]; then
 	pass write_same_pattern "16 x 512 B at LBA 1300000"

@@ -5,23 +5,12 @@
 # come back on a rescan khcl asked for, and hold the seeded pattern.
 # checks: disk_found lun_removed_seen io_ended_cleanly lun_added_seen
 # checks: readded_data
-rc=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; rc=1; }
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
 disks() {
 	for b in /sys/block/sd*; do
 		[ -e "$b" ] && printf '%s ' "${b##*/}"
 	done
-}
-wait_for() {	# wait_for SECONDS COMMAND...: poll every 0.5 s
-	n=$(($1 * 2))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
 }
 # shellcheck disable=SC2317  # called through wait_for
 has_disk() { [ -n "$(disks)" ]; }

@@ -4,13 +4,10 @@
 # goodbye). rig.sh --guest-reboot-script boots it again with the second
 # script (storage-reboot2-guest.sh).
 # checks: disk_found rebooting_with_io_in_flight
-pass() { echo "PASS $*"; }
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for
 modprobe hv_storvsc
-i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
+wait_for 30 is_blk /dev/sda
 if [ ! -b /dev/sda ]; then
 	echo "FAIL disk_found"
 	exit 1

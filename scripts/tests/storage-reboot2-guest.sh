@@ -2,17 +2,11 @@
 # The test guest after its reboot mid-I/O (storage-reboot-guest.sh): the
 # stock storvsc finds its disk behind khcl again and it works.
 # checks: disk_found_after_reboot io_after_reboot
-rc=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; rc=1; }
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
 modprobe hv_storvsc
-i=0
-while [ ! -b /dev/sda ] && [ $i -lt 60 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
-if [ -b /dev/sda ]; then
-	pass disk_found_after_reboot "after $((i / 2)) s: $(cat /sys/block/sda/device/wwid)"
+if wait_for 30 is_blk /dev/sda; then
+	pass disk_found_after_reboot "$(cat /sys/block/sda/device/wwid)"
 else
 	fail disk_found_after_reboot "$(dmesg | grep -i 'storvsc\|scsi' | tail -3 | tr '\n' ' ')"
 	exit 1
