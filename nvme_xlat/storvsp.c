@@ -36,6 +36,13 @@ struct sv_chan {
 	u8 data[4096];			/* response data; UNMAP list, a block */
 };
 
+/*
+ * The part of sv_chan.data that takes response data (the longest answer,
+ * REPORT LUNS of 64 LUNs, is 520 bytes): the part zeroed per SRB, so a
+ * READ or WRITE does not clear 4 KiB it never uses.
+ */
+#define SV_RESP_MAX	1024
+
 /* Open primary channels: told to rescan when LUNs come or go. */
 static LIST_HEAD(sv_primaries);
 static DEFINE_MUTEX(sv_primaries_lock);
@@ -119,16 +126,16 @@ static bool sv_execute_srb(struct sv_chan *sc, struct sv_req *sr,
 	u64 map;
 
 	atomic64_inc(&sv_srbs);
-	memset(sc->data, 0, sizeof(sc->data));
+	memset(sc->data, 0, SV_RESP_MAX);
 	l = sv_lun_get(r->srb.path_id, r->srb.target_id, r->srb.lun, &map);
 	if (!l) {
 		khcl_scsi_no_lun(r->srb.cdb, r->srb.cdb_length, map, alloc,
-				 sc->data, sizeof(sc->data), &res);
+				 sc->data, SV_RESP_MAX, &res);
 		op = KHCL_SBC_ANSWERED;
 	} else {
 		op = khcl_sbc_decode(&l->disk, r->srb.cdb, r->srb.cdb_length,
 				     map, r->data_len, alloc, sc->data,
-				     sizeof(sc->data), &io, &res);
+				     SV_RESP_MAX, &io, &res);
 		if (sv_fetch(sc, &l->disk, r, &op, &io, &res))
 			goto fault;
 	}
