@@ -8,8 +8,9 @@
 #   make setup      install host packages (apt)
 #   make fuzz       libFuzzer campaign over the protocol cores
 #   make test-harness  the test harness's own tests (make test runs them)
-#   make bench      the JSON lines of shared/BENCH.md (so far vmbus.echo,
-#                   vtl2.memory)
+#   make bench      the JSON lines of shared/BENCH.md (vmbus.echo,
+#                   vtl2.memory, storage.*); make bench-storage: storage only
+#   make bench-profile  perf in vtl2 on the storage workloads (text)
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -34,6 +35,13 @@ test-harness: build
 bench: build
 	@bash scripts/bench.sh
 
+bench-storage: build
+	@bash scripts/bench.sh storage
+
+# where vtl2's CPU goes on the storage path (perf in vtl2; text, not JSON)
+bench-profile: build
+	@bash scripts/bench.sh profile
+
 # libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
 FUZZ_SECONDS ?= 300
 fuzz: setup
@@ -42,4 +50,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test test-harness bench fuzz clean
+.PHONY: all setup build run test test-harness bench bench-storage bench-profile fuzz clean

@@ -514,16 +514,169 @@ static void sbc_unmap_ws_verify(struct kunit *test)
 	st_illegal(test, &res, 0x24);
 	d.discard = true;
 
-	/* VERIFY: BYTCHK 0 checks the range; byte comparison not offered */
+	/* VERIFY: BYTCHK 0 checks the range */
 	st_do(&d, vfy10, 10, 0, &io, &res);
 	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
 	vfy10[2] = 0x01;
 	st_do(&d, vfy10, 10, 0, &io, &res);
 	st_illegal(test, &res, 0x21);
 	vfy10[2] = 0;
+	/* BYTCHK 01: the 16 blocks sent, compared; the SRB must carry them */
 	vfy10[1] = 0x02;
+	KUNIT_EXPECT_EQ(test, st_do(&d, vfy10, 10, 16 * 512, &io, &res),
+			KHCL_SBC_VERIFY);
+	KUNIT_EXPECT_EQ(test, io.lba, 0x3000ull);
+	KUNIT_EXPECT_EQ(test, io.nblocks, 16U);
+	KUNIT_EXPECT_FALSE(test, io.same);
 	st_do(&d, vfy10, 10, 0, &io, &res);
 	st_illegal(test, &res, 0x24);
+	/* BYTCHK 11: one block for all 16; 10 is reserved */
+	vfy10[1] = 0x06;
+	KUNIT_EXPECT_EQ(test, st_do(&d, vfy10, 10, 512, &io, &res),
+			KHCL_SBC_VERIFY);
+	KUNIT_EXPECT_TRUE(test, io.same);
+	vfy10[1] = 0x04;
+	st_do(&d, vfy10, 10, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+	/* more than one command may carry */
+	vfy10[1] = 0x06;
+	vfy10[7] = 0x10;
+	st_do(&d, vfy10, 10, 512, &io, &res);
+	st_illegal(test, &res, 0x24);
+}
+
+/*
+ * PERSISTENT RESERVE IN/OUT as sg_persist and sd's pr_ops build them: a
+ * device without reservations, each service action decoded into what
+ * pr_ops can do, the 24-byte parameter list, the answers built from what
+ * the device said (cut by the allocation length).
+ */
+static void spc_persistent_reserve(struct kunit *test)
+{
+	u8 in[10] = { 0x5e, 0x00, 0, 0, 0, 0, 0, 0x01, 0x00, 0 };
+	u8 out[10] = { 0x5f, 0x00, 0, 0, 0, 0, 0, 0, 24, 0 };
+	u8 param[24] = { 0, 0, 0, 0, 0, 0, 0x12, 0x34,
+			 0xaa, 0xbb, 0, 0, 0, 0, 0, 0x01 };
+	u64 keys[3] = { 0x1122334455667788ull, 2, 3 };
+	struct khcl_scsi_disk d = st_nvme;
+	struct khcl_scsi_result res;
+	struct khcl_sbc_io io;
+
+	/* QEMU's NVMe: no reservations, the opcode is not there */
+	KUNIT_EXPECT_EQ(test, st_do(&d, in, 10, 256, &io, &res),
+			KHCL_SBC_ANSWERED);
+	st_illegal(test, &res, 0x20);
+	KUNIT_EXPECT_EQ(test, st_do(&d, out, 10, 24, &io, &res),
+			KHCL_SBC_ANSWERED);
+	st_illegal(test, &res, 0x20);
+	d.pr = true;
+	/* READ KEYS for the device, the smaller of CDB and SRB allocation */
+	KUNIT_EXPECT_EQ(test, st_do(&d, in, 10, 200, &io, &res), KHCL_SBC_PR);
+	KUNIT_EXPECT_EQ(test, io.pr.action, KHCL_PR_READ_KEYS);
+	KUNIT_EXPECT_EQ(test, io.pr.alloc, 200U);
+	in[1] = 0x01;
+	KUNIT_EXPECT_EQ(test, st_do(&d, in, 10, 512, &io, &res), KHCL_SBC_PR);
+	KUNIT_EXPECT_EQ(test, io.pr.action, KHCL_PR_READ_RESERVATION);
+	KUNIT_EXPECT_EQ(test, io.pr.alloc, 256U);
+	/* REPORT CAPABILITIES: answered here, all six types, PTPL */
+	in[1] = 0x02;
+	KUNIT_EXPECT_EQ(test, st_do(&d, in, 10, 8, &io, &res),
+			KHCL_SBC_ANSWERED);
+	KUNIT_EXPECT_EQ(test, res.data_len, 8U);
+	KUNIT_EXPECT_EQ(test, st_be16(st_data), 8U);
+	KUNIT_EXPECT_EQ(test, st_data[3], 0x81);
+	KUNIT_EXPECT_EQ(test, st_be16(st_data + 4), 0xea01U);
+	/* READ FULL STATUS: pr_ops cannot */
+	in[1] = 0x03;
+	st_do(&d, in, 10, 256, &io, &res);
+	st_illegal(test, &res, 0x24);
+
+	/* REGISTER: the parameter list to fetch, then the keys */
+	KUNIT_EXPECT_EQ(test, st_do(&d, out, 10, 24, &io, &res),
+			KHCL_SBC_PR_OUT);
+	KUNIT_EXPECT_EQ(test, io.param_len, 24U);
+	KUNIT_EXPECT_EQ(test, khcl_spc_pr_out(param, 24, &io, &res),
+			KHCL_SBC_PR);
+	KUNIT_EXPECT_EQ(test, io.pr.action, KHCL_PR_REGISTER);
+	KUNIT_EXPECT_EQ(test, io.pr.key, 0x1234ull);
+	KUNIT_EXPECT_EQ(test, io.pr.sa_key, 0xaabb000000000001ull);
+	/* SPEC_I_PT, ALL_TG_PT: other ports, there are none */
+	param[20] = 0x04;
+	KUNIT_EXPECT_EQ(test, khcl_spc_pr_out(param, 24, &io, &res),
+			KHCL_SBC_ANSWERED);
+	st_illegal(test, &res, 0x26);
+	param[20] = 0x01;	/* APTPL, as sd's pr_register sends it */
+	KUNIT_EXPECT_EQ(test, khcl_spc_pr_out(param, 24, &io, &res),
+			KHCL_SBC_PR);
+	/* RESERVE exclusive access (SCSI 3) is the block layer's 2 */
+	out[1] = 0x01;
+	out[2] = 0x03;
+	KUNIT_EXPECT_EQ(test, st_do(&d, out, 10, 24, &io, &res),
+			KHCL_SBC_PR_OUT);
+	KUNIT_EXPECT_EQ(test, io.pr.action, KHCL_PR_RESERVE);
+	KUNIT_EXPECT_EQ(test, io.pr.type, 2);
+	/* PREEMPT AND ABORT, exclusive access all registrants: 6 */
+	out[1] = 0x05;
+	out[2] = 0x08;
+	st_do(&d, out, 10, 24, &io, &res);
+	KUNIT_EXPECT_EQ(test, io.pr.action, KHCL_PR_PREEMPT_ABORT);
+	KUNIT_EXPECT_EQ(test, io.pr.type, 6);
+	/* no such type; a scope other than the logical unit */
+	out[2] = 0x02;
+	st_do(&d, out, 10, 24, &io, &res);
+	st_illegal(test, &res, 0x24);
+	out[2] = 0x11;
+	st_do(&d, out, 10, 24, &io, &res);
+	st_illegal(test, &res, 0x24);
+	/* REGISTER AND MOVE: not in pr_ops */
+	out[1] = 0x07;
+	out[2] = 0x01;
+	st_do(&d, out, 10, 24, &io, &res);
+	st_illegal(test, &res, 0x24);
+	/* a list of another length; one longer than the SRB's buffer */
+	out[1] = 0x00;
+	out[8] = 32;
+	st_do(&d, out, 10, 32, &io, &res);
+	st_illegal(test, &res, 0x1a);
+	out[8] = 24;
+	st_do(&d, out, 10, 16, &io, &res);
+	st_illegal(test, &res, 0x24);
+
+	/* READ KEYS' answer: 3 of the device's 5 keys, cut at 20 bytes */
+	memset(st_data, 0, sizeof(st_data));
+	khcl_spc_pr_keys(7, keys, 3, 5, 20, st_data, 512, &res);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
+	KUNIT_EXPECT_EQ(test, res.data_len, 20U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data), 7U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 4), 40U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 8), 0x11223344U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 12), 0x55667788U);
+	/* ... and whole: the three keys; a buffer that holds two */
+	khcl_spc_pr_keys(7, keys, 3, 3, 256, st_data, 512, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 32U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 28), 3U);
+	khcl_spc_pr_keys(7, keys, 3, 3, 256, st_data, 24, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 24U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 4), 24U);
+	/* READ RESERVATION: none held; exclusive access held by a key */
+	khcl_spc_pr_reservation(9, 0, 0, 256, st_data, 512, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 8U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 4), 0U);
+	khcl_spc_pr_reservation(9, 0x1234, 2, 256, st_data, 512, &res);
+	KUNIT_EXPECT_EQ(test, res.data_len, 24U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 4), 16U);
+	KUNIT_EXPECT_EQ(test, st_be32(st_data + 12), 0x1234U);
+	KUNIT_EXPECT_EQ(test, st_data[21], 0x03);
+	/* the device's verdicts */
+	khcl_spc_pr_status(KHCL_PR_CONFLICT, &res);
+	KUNIT_EXPECT_EQ(test, res.scsi_status, 0x18);
+	KUNIT_EXPECT_EQ(test, res.sense_len, 0U);
+	khcl_spc_pr_status(KHCL_PR_UNSUPPORTED, &res);
+	st_illegal(test, &res, 0x20);
+	khcl_spc_pr_status(KHCL_PR_RETRY, &res);
+	KUNIT_EXPECT_EQ(test, res.sense[2], 0x0b);
+	khcl_spc_pr_status(KHCL_PR_OK, &res);
+	KUNIT_EXPECT_EQ(test, res.srb_status, KHCL_SRB_SUCCESS);
 }
 
 static struct kunit_case st_cases[] = {
@@ -534,6 +687,7 @@ static struct kunit_case st_cases[] = {
 	KUNIT_CASE(spc_mode_sense),
 	KUNIT_CASE(spc_luns_sense),
 	KUNIT_CASE(sbc_unmap_ws_verify),
+	KUNIT_CASE(spc_persistent_reserve),
 	{}
 };
 
@@ -543,5 +697,5 @@ static struct kunit_suite khcl_scsi_suite = {
 };
 kunit_test_suite(khcl_scsi_suite);
 
-MODULE_DESCRIPTION("KUnit: the SCSI target core (SBC, SPC)");
+MODULE_DESCRIPTION("KUnit: the SCSI target core (SBC, SPC, persistent reservations)");
 MODULE_LICENSE("GPL");

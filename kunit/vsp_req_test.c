@@ -46,6 +46,9 @@ static struct {
 	u32 ended_at_close;
 	u8 seen[VR_MAX_ID];		/* ->packet() calls per trans_id */
 	u8 first[VR_MAX_ID];		/* first payload byte it saw */
+	bool in_batch;			/* between ->batch(false) and (true) */
+	u32 batches, batch_errors;	/* passes; packets outside, nesting */
+	bool poll;			/* what ->poll() answers */
 } vr;
 
 static void vr_vsp_close(struct khcl_vsp_chan *ch)
@@ -73,6 +76,8 @@ static void vr_vsp_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	u32 off = (u32)d->offset8 << 3;
 
 	atomic_inc(&vr.packets);
+	if (!vr.in_batch)
+		vr.batch_errors++;
 	r->len = min_t(u32, len - off, VR_PAY);
 	memcpy(r->payload, (const u8 *)pkt + off, r->len);
 	if (d->trans_id < VR_MAX_ID) {
@@ -95,11 +100,28 @@ static void vr_vsp_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 	khcl_vsp_req_end(req);
 }
 
+/* Worker context, like ->packet(): plain fields are enough */
+static void vr_vsp_batch(struct khcl_vsp_chan *ch, bool end)
+{
+	if (vr.in_batch == end)
+		vr.batches += !end;
+	else
+		vr.batch_errors++;
+	vr.in_batch = !end;
+}
+
+static bool vr_vsp_poll(struct khcl_vsp_chan *ch)
+{
+	return READ_ONCE(vr.poll);
+}
+
 static const struct khcl_vsp_ops vr_ops = {
 	.open = vr_vsp_open,
 	.close = vr_vsp_close,
 	.packet = vr_vsp_packet,
 	.ctl_done = vr_vsp_ctl_done,
+	.batch = vr_vsp_batch,
+	.poll = vr_vsp_poll,
 };
 
 /* {6c9b3c3e-8f3b-4a4e-9d1a-6b686c00f001}: a class no guest binds */
@@ -347,6 +369,10 @@ static void vr_irq_random_order(struct kunit *test)
 	vr_kick(c);
 	vr_wait(test, vr_nheld() == n);
 	KUNIT_EXPECT_EQ(test, vr_ctr("packets_out"), 0ull);
+	/* every packet inside a ->batch() bracket; a few passes for 48 */
+	KUNIT_EXPECT_EQ(test, vr.batch_errors, 0U);
+	KUNIT_EXPECT_GE(test, vr.batches, 1U);
+	KUNIT_EXPECT_LT(test, vr.batches, n);
 	vr_end_held_from_irq(0, 2000);
 	vr_collect(test, c, n, false);
 	KUNIT_EXPECT_EQ(test, vr_ctr("packets_out"), (u64)n);
@@ -478,12 +504,43 @@ static void vr_reserve(struct kunit *test)
 	vr_collect(test, c, n, false);
 }
 
+/*
+ * Polled mode: while the VSP asks for it, the ring stays masked (the
+ * guest would not signal) and packets put without any signal are still
+ * taken; once it stops asking, the mask comes off and the worker waits
+ * for signals again.
+ */
+static void vr_polled(struct kunit *test)
+{
+	struct vr_ctx *c = vr_up(test, 16 * 1024, 0);
+	u64 polls;
+	u32 i;
+
+	WRITE_ONCE(vr.poll, true);
+	KUNIT_ASSERT_EQ(test, vr_put(&c->in, 1, 1, 40), 0);
+	vr_kick(c);
+	vr_wait(test, vr_ctr("polls") > 10);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vr.packets), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->in.hdr->interrupt_mask), 1U);
+	for (i = 2; i <= 20; i++)	/* no signal */
+		KUNIT_ASSERT_EQ(test, vr_put(&c->in, i, i, 40), 0);
+	vr_wait(test, atomic_read(&vr.packets) == 20);
+	WRITE_ONCE(vr.poll, false);
+	vr_wait(test, READ_ONCE(c->in.hdr->interrupt_mask) == 0);
+	polls = vr_ctr("polls");
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, vr_ctr("polls"), polls);
+	vr_collect(test, c, 20, false);
+	KUNIT_EXPECT_EQ(test, vr.batch_errors, 0U);
+}
+
 static struct kunit_case vr_cases[] = {
 	KUNIT_CASE(vr_irq_random_order),
 	KUNIT_CASE(vr_full_ring),
 	KUNIT_CASE(vr_close_inflight),
 	KUNIT_CASE(vr_rewrite_after_read),
 	KUNIT_CASE(vr_reserve),
+	KUNIT_CASE(vr_polled),
 	{}
 };
 

@@ -13,8 +13,18 @@
 #define pr_fmt(fmt) "khcl_nvme_xlat: " fmt
 
 #include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include "../include/khcl/khcl_vtl2.h"
 #include "xlat.h"
+#include "pr.h"
+
+/*
+ * PERSISTENT RESERVE IN/OUT run here (pr_ops sleep on the device), and
+ * VERIFY's compares
+ */
+static struct workqueue_struct *sv_pr_wq;
+/* polled mode: each LUN's poller, while it has bios on a poll queue */
+static struct workqueue_struct *sv_poll_wq;
 
 /*
  * Block status to sense: the one table, after the NVM Express SCSI
@@ -44,10 +54,10 @@ static const char *const sv_op_name[] = {
 	[KHCL_SBC_DISCARD] = "discard",
 	[KHCL_SBC_WRITE_ZEROES] = "write zeroes",
 	[KHCL_SBC_WRITE_PATTERN] = "write same",
+	[KHCL_SBC_VERIFY] = "verify",
 };
 
 #define SAM_CHECK_CONDITION	0x02
-#define SAM_RESERVATION_CONFLICT 0x18
 
 static void sv_io_status(struct sv_req *sr, blk_status_t st)
 {
@@ -58,12 +68,14 @@ static void sv_io_status(struct sv_req *sr, blk_status_t st)
 	atomic64_inc(&sv_io_errors);
 	if (st == BLK_STS_RESV_CONFLICT) {
 		khcl_vstor_srb_outcome(&sr->reply, KHCL_SRB_ERROR,
-				       SAM_RESERVATION_CONFLICT, NULL, 0, 0);
+				       KHCL_SAM_RESERVATION_CONFLICT, NULL, 0,
+				       0);
 		return;
 	}
 	if (i < ARRAY_SIZE(sv_blk_sense) && sv_blk_sense[i])
 		id = sv_blk_sense[i];
-	if (id == KHCL_SENSE_READ_ERROR && sr->op != KHCL_SBC_READ)
+	if (id == KHCL_SENSE_READ_ERROR && sr->op != KHCL_SBC_READ &&
+	    sr->op != KHCL_SBC_VERIFY)
 		id = KHCL_SENSE_WRITE_ERROR;
 	khcl_scsi_fixed_sense(sense, id);
 	khcl_vstor_srb_outcome(&sr->reply, KHCL_SRB_ERROR, SAM_CHECK_CONDITION,
@@ -84,6 +96,7 @@ static void sv_bounce_free(struct sv_req *sr)
 /* Bounce pages for sr->bytes, filled from the guest for a write. */
 static int sv_bounce(struct sv_req *sr)
 {
+	bool fill = sr->op != KHCL_SBC_READ && sr->op != KHCL_SBC_VERIFY;
 	u32 i, off, len;
 
 	sr->bounced = true;
@@ -95,9 +108,8 @@ static int sv_bounce(struct sv_req *sr)
 		if (!p)
 			goto fail;
 		bvec_set_page(&sr->bv[sr->nbv++], p, len, 0);
-		if (sr->op != KHCL_SBC_READ &&
-		    khcl_vtl0mem_copy_at(&sr->buf, off, page_address(p), len,
-					 false))
+		if (fill && khcl_vtl0mem_copy_at(&sr->buf, off, page_address(p),
+						 len, false))
 			goto fail;
 	}
 	return 0;
@@ -141,6 +153,28 @@ static void sv_io_count(struct sv_req *sr)
 	}
 }
 
+/* An I/O begins: counted, and in flight until sv_io_done() */
+static void sv_io_start(struct sv_req *sr)
+{
+	atomic64_inc(&sr->lun->ios);
+	atomic64_inc(&sv_ios);
+	atomic_inc(&sv_inflight);
+}
+
+/* ... and ends, its outcome in sr->reply: answer, LUN put, RESETs go */
+static void sv_io_done(struct sv_req *sr)
+{
+	struct sv_lun *l = sr->lun;
+
+	/* before the answer: the channel may close once it is sent */
+	atomic_dec(sr->chan_inflight);
+	sr->lun = NULL;
+	sv_lun_put(l);
+	sv_end(sr);
+	if (atomic_dec_and_test(&sv_inflight))
+		sv_resets_done();
+}
+
 /* Any context: the bio's end_io, or the submitter on an error. */
 static void sv_io_end(struct sv_req *sr, blk_status_t st)
 {
@@ -174,11 +208,7 @@ static void sv_io_end(struct sv_req *sr, blk_status_t st)
 				       sr->reply.srb.data_transfer_length);
 		sv_io_count(sr);
 	}
-	sr->lun = NULL;
-	sv_lun_put(l);
-	sv_end(sr);
-	if (atomic_dec_and_test(&sv_inflight))
-		sv_resets_done();
+	sv_io_done(sr);
 }
 
 /*
@@ -201,6 +231,14 @@ static void sv_bio_end(struct bio *bio)
 {
 	struct sv_req *sr = bio->bi_private;
 	blk_status_t st = bio->bi_status;
+	unsigned long flags;
+
+	if (sr->polled) {	/* (a split one may end from an interrupt) */
+		spin_lock_irqsave(&sr->lun->poll_lock, flags);
+		list_del(&sr->poll_node);
+		spin_unlock_irqrestore(&sr->lun->poll_lock, flags);
+		sr->polled = false;
+	}
 
 	if (bio == &sr->bio)
 		bio_uninit(bio);
@@ -275,6 +313,212 @@ static void sv_discard_zeroes(struct sv_req *sr, enum khcl_sbc_op op,
 	sv_submit_last(sr, bio);
 }
 
+/*
+ * VERIFY with BYTCHK: the blocks are read into pages of ours (the guest's
+ * buffer holds what to compare with), then compared on the workqueue:
+ * all equal GOOD, else MISCOMPARE. Counted in bytes_compared; nothing
+ * moves to or from the guest's memory but the compare's reads.
+ */
+static void sv_verify_work(struct work_struct *w)
+{
+	struct sv_req *sr = container_of(w, struct sv_req, work);
+	u32 bs = 1u << sr->lun->disk.block_shift, i, o, off = 0;
+	bool differ = false, fault = false;
+	u8 sense[KHCL_SCSI_SENSE_LEN];
+	u8 *want, *got;
+
+	want = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!want && !sr->vst)
+		sr->vst = BLK_STS_RESOURCE;
+	if (!sr->vst && sr->same)	/* the one block, once */
+		fault = khcl_vtl0mem_copy_at(&sr->buf, 0, want, bs, false);
+	for (i = 0; !sr->vst && i < sr->nbv && !differ && !fault; i++) {
+		got = page_address(sr->bv[i].bv_page);
+		if (sr->same) {
+			for (o = 0; o < sr->bv[i].bv_len && !differ; o += bs)
+				differ = memcmp(got + o, want, bs);
+		} else {
+			fault = khcl_vtl0mem_copy_at(&sr->buf, off, want,
+						     sr->bv[i].bv_len, false);
+			differ = !fault && memcmp(got, want, sr->bv[i].bv_len);
+		}
+		off += sr->bv[i].bv_len;
+	}
+	kfree(want);
+	sv_bounce_free(sr);
+	sr->nbv = 0;
+	if (sr->vst) {
+		sv_io_status(sr, sr->vst);
+	} else if (fault) {
+		pr_warn_ratelimited("LUN %u: VERIFY buffer outside VTL0 RAM\n",
+				    sr->lun->lun);
+		khcl_vstor_srb_outcome(&sr->reply, KHCL_SRB_INVALID_REQUEST, 0,
+				       NULL, 0, 0);
+	} else if (differ) {
+		khcl_scsi_fixed_sense(sense, KHCL_SENSE_MISCOMPARE);
+		khcl_vstor_srb_outcome(&sr->reply, KHCL_SRB_ERROR,
+				       SAM_CHECK_CONDITION, sense,
+				       sizeof(sense), 0);
+	} else {
+		khcl_vstor_srb_outcome(&sr->reply, KHCL_SRB_SUCCESS, 0, NULL, 0,
+				       sr->reply.srb.data_transfer_length);
+	}
+	atomic64_add(off, &sv_bytes_compared);
+	sv_io_done(sr);
+}
+
+static void sv_verify_end(struct bio *bio)
+{
+	struct sv_req *sr = bio->bi_private;
+
+	sr->vst = bio->bi_status;
+	bio_uninit(bio);	/* the work shares its memory */
+	INIT_WORK(&sr->work, sv_verify_work);
+	queue_work(sv_pr_wq, &sr->work);
+}
+
+static void sv_verify(struct sv_req *sr, const struct khcl_sbc_io *io)
+{
+	struct sv_lun *l = sr->lun;
+
+	sr->same = io->same;
+	sr->bytes = io->nblocks << l->disk.block_shift;
+	sv_io_start(sr);
+	if (sv_bounce(sr)) {
+		sr->nbv = 0;
+		sr->vst = BLK_STS_RESOURCE;
+		INIT_WORK(&sr->work, sv_verify_work);
+		queue_work(sv_pr_wq, &sr->work);
+		return;
+	}
+	bio_init(&sr->bio, l->bdev, sr->bv, sr->nbv, REQ_OP_READ);
+	sr->bio.bi_vcnt = sr->nbv;
+	sr->bio.bi_iter.bi_size = sr->bytes;
+	sr->bio.bi_iter.bi_sector = io->lba << (l->disk.block_shift -
+						SECTOR_SHIFT);
+	sr->bio.bi_end_io = sv_verify_end;
+	sr->bio.bi_private = sr;
+	submit_bio(&sr->bio);
+}
+
+/*
+ * Polled mode: the bio goes to the device's poll queue (no interrupt
+ * there), on the LUN's list; the LUN's poller reaps the queue until the
+ * list is empty. Its cookie (the poll queue) is set when the driver takes
+ * the request, so the poller reads it from the first bio on the list,
+ * under the lock that keeps that bio from ending meanwhile.
+ */
+static void sv_poll_submit(struct sv_req *sr)
+{
+	struct sv_lun *l = sr->lun;
+
+	sr->bio.bi_opf |= REQ_POLLED;
+	sr->polled = true;
+	spin_lock_irq(&l->poll_lock);
+	list_add_tail(&sr->poll_node, &l->polled);
+	spin_unlock_irq(&l->poll_lock);
+	atomic64_inc(&l->polled_ios);
+	submit_bio(&sr->bio);
+	queue_work_on(raw_smp_processor_id(), sv_poll_wq, &l->poll_work);
+}
+
+static void sv_lun_poll(struct work_struct *w)
+{
+	struct sv_lun *l = container_of(w, struct sv_lun, poll_work);
+	struct sv_req *sr;
+	bool more;
+
+	spin_lock_irq(&l->poll_lock);
+	sr = list_first_entry_or_null(&l->polled, struct sv_req, poll_node);
+	if (sr)
+		WRITE_ONCE(l->poll_bio.bi_cookie, READ_ONCE(sr->bio.bi_cookie));
+	spin_unlock_irq(&l->poll_lock);
+	if (!sr)
+		return;
+	/* not taken by the driver yet (still plugged): cookie NONE, no-op */
+	bio_poll(&l->poll_bio, NULL, BLK_POLL_ONESHOT);
+	spin_lock_irq(&l->poll_lock);
+	more = !list_empty(&l->polled);
+	spin_unlock_irq(&l->poll_lock);
+	if (more)
+		queue_work_on(raw_smp_processor_id(), sv_poll_wq, w);
+}
+
+void sv_io_lun_init(struct sv_lun *l)
+{
+	struct request_queue *q = bdev_get_queue(l->bdev);
+
+	/* the NVMe driver's poll queues: nvme.poll_queues=N */
+	l->can_poll = (q->limits.features & BLK_FEAT_POLL) && q->tag_set &&
+		      q->tag_set->map[HCTX_TYPE_POLL].nr_queues;
+	spin_lock_init(&l->poll_lock);
+	INIT_LIST_HEAD(&l->polled);
+	INIT_WORK(&l->poll_work, sv_lun_poll);
+	l->poll_bio.bi_bdev = l->bdev;
+	l->poll_bio.bi_cookie = BLK_QC_T_NONE;
+}
+
+void sv_io_lun_exit(struct sv_lun *l)
+{
+	if (l->poll_work.func)	/* set up */
+		cancel_work_sync(&l->poll_work);
+}
+
+/*
+ * A PERSISTENT RESERVE IN/OUT on the LUN's pr_ops, off the channel's
+ * worker; IN's data (READ KEYS, READ RESERVATION) into the guest's buffer.
+ */
+#define SV_PR_DATA	1024	/* READ KEYS: 127 keys */
+
+static void sv_pr_work(struct work_struct *w)
+{
+	struct sv_req *sr = container_of(w, struct sv_req, work);
+	struct block_device *bdev = sr->lun->bdev;
+	struct khcl_scsi_result res;
+	u8 *data;
+
+	data = kzalloc(SV_PR_DATA, GFP_KERNEL);
+	if (data)
+		sv_pr_run(bdev->bd_disk->fops->pr_ops, bdev, &sr->pr, data,
+			  SV_PR_DATA, &res);
+	else
+		khcl_spc_pr_status(KHCL_PR_RETRY, &res);
+	if (res.data_len &&
+	    khcl_vtl0mem_copy(&sr->buf, data, res.data_len, true)) {
+		pr_warn_ratelimited("LUN %u: PERSISTENT RESERVE IN buffer outside VTL0 RAM\n",
+				    sr->lun->lun);
+		res.srb_status = KHCL_SRB_INVALID_REQUEST;
+		res.scsi_status = 0;
+		res.sense_len = 0;
+		res.data_len = 0;
+	}
+	kfree(data);
+	if (res.srb_status != KHCL_SRB_SUCCESS)
+		atomic64_inc(&sr->lun->errors);
+	khcl_vstor_srb_outcome(&sr->reply, res.srb_status, res.scsi_status,
+			       res.sense, res.sense_len, res.data_len);
+	sv_io_done(sr);
+}
+
+int sv_io_init(void)
+{
+	sv_pr_wq = alloc_workqueue("khcl_pr", WQ_UNBOUND, 0);
+	if (!sv_pr_wq)
+		return -ENOMEM;
+	sv_poll_wq = alloc_workqueue("khcl_poll", WQ_HIGHPRI, 0);
+	if (!sv_poll_wq) {
+		destroy_workqueue(sv_pr_wq);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void sv_io_exit(void)
+{
+	destroy_workqueue(sv_poll_wq);
+	destroy_workqueue(sv_pr_wq);
+}
+
 int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 		 const struct khcl_sbc_io *io)
 {
@@ -284,12 +528,22 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 
 	sr->op = op;
 	sr->bounced = false;
+	sr->polled = false;
 	sr->nbv = 0;
 	sr->bytes = 0;
+	if (op == KHCL_SBC_VERIFY) {
+		sv_verify(sr, io);
+		return 0;
+	}
+	if (op == KHCL_SBC_PR) {
+		sv_io_start(sr);
+		sr->pr = io->pr;
+		INIT_WORK(&sr->work, sv_pr_work);
+		queue_work(sv_pr_wq, &sr->work);
+		return 0;
+	}
 	if (op == KHCL_SBC_DISCARD || op == KHCL_SBC_WRITE_ZEROES) {
-		atomic64_inc(&l->ios);
-		atomic64_inc(&sv_ios);
-		atomic_inc(&sv_inflight);
+		sv_io_start(sr);
 		if (op == KHCL_SBC_WRITE_ZEROES)
 			sr->bytes = io->nblocks << l->disk.block_shift;
 		sv_discard_zeroes(sr, op, io);
@@ -303,9 +557,7 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 			return n;
 		sr->nbv = n;
 		sr->bytes = 1u << l->disk.block_shift;
-		atomic64_inc(&l->ios);
-		atomic64_inc(&sv_ios);
-		atomic_inc(&sv_inflight);
+		sv_io_start(sr);
 		if (sv_bounce_unaligned(sr))
 			return 0;
 		sr->bytes = io->nblocks << l->disk.block_shift;
@@ -326,9 +578,7 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 			return n;
 		sr->nbv = n;
 	}
-	atomic64_inc(&l->ios);
-	atomic64_inc(&sv_ios);
-	atomic_inc(&sv_inflight);
+	sv_io_start(sr);
 	if (sv_bounce_unaligned(sr))
 		return 0;
 	n = sr->nbv;
@@ -338,6 +588,9 @@ int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 	sr->bio.bi_iter.bi_sector = io->lba << (l->disk.block_shift - SECTOR_SHIFT);
 	sr->bio.bi_end_io = sv_bio_end;
 	sr->bio.bi_private = sr;
-	submit_bio(&sr->bio);
+	if (sr->poll && l->can_poll && op != KHCL_SBC_FLUSH)
+		sv_poll_submit(sr);
+	else
+		submit_bio(&sr->bio);
 	return 0;
 }

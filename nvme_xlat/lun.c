@@ -23,6 +23,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include "xlat.h"
+#include "pr.h"
 
 #define SV_LUNS_MAX_STR	1024
 
@@ -173,10 +174,12 @@ static void sv_lun_describe(struct sv_lun *l)
 		snprintf(d->serial, sizeof(d->serial), "%s", disk->disk_name);
 	}
 	l->dma_mask = bdev_dma_alignment(bdev);
+	d->pr = sv_pr_probe(bdev);
 }
 
 static void sv_lun_free(struct sv_lun *l)
 {
+	sv_io_lun_exit(l);
 	if (l->bdev_file)
 		fput(l->bdev_file);
 	percpu_ref_exit(&l->ref);
@@ -212,13 +215,15 @@ static int sv_lun_add(unsigned int n, const char *path)
 	}
 	l->bdev = file_bdev(l->bdev_file);
 	sv_lun_describe(l);
+	sv_io_lun_init(l);
 	rcu_assign_pointer(sv_luns[n], l);
 	WRITE_ONCE(sv_lun_map, sv_lun_map | 1ull << n);
-	pr_info("LUN %u: %s, %llu blocks of %u bytes, id %s %*phN, write cache %s\n",
+	pr_info("LUN %u: %s, %llu blocks of %u bytes, id %s %*phN, write cache %s, reservations %s\n",
 		n, path, l->disk.nblocks, 1u << l->disk.block_shift,
 		l->id_hashed ? "hashed from wwid" : l->disk.id_len == 16 ?
 		"NGUID" : l->disk.id_len ? "EUI-64" : "none",
-		l->disk.id_len, l->disk.id, l->disk.write_cache ? "on" : "off");
+		l->disk.id_len, l->disk.id, l->disk.write_cache ? "on" : "off",
+		l->disk.pr ? "yes" : "no");
 	return 0;
 }
 
@@ -411,7 +416,7 @@ static int sv_lun_stats_get(char *buf, const struct kernel_param *kp)
 			continue;
 		}
 		len += sysfs_emit_at(buf, len,
-				     "%u %s online blocks=%llu block_size=%u ios=%lld bytes_read=%lld bytes_written=%lld flushes=%lld discards=%lld errors=%lld bytes_bounced=%lld\n",
+				     "%u %s online blocks=%llu block_size=%u ios=%lld bytes_read=%lld bytes_written=%lld flushes=%lld discards=%lld errors=%lld bytes_bounced=%lld polled_ios=%lld reservations=%s\n",
 				     n, l->path, l->disk.nblocks,
 				     1u << l->disk.block_shift,
 				     atomic64_read(&l->ios),
@@ -420,7 +425,9 @@ static int sv_lun_stats_get(char *buf, const struct kernel_param *kp)
 				     atomic64_read(&l->flushes),
 				     atomic64_read(&l->discards),
 				     atomic64_read(&l->errors),
-				     atomic64_read(&l->bytes_bounced));
+				     atomic64_read(&l->bytes_bounced),
+				     atomic64_read(&l->polled_ios),
+				     l->disk.pr ? "yes" : "no");
 	}
 	rcu_read_unlock();
 	return len;

@@ -5,7 +5,7 @@
  * anything is submitted; READ CAPACITY and TEST UNIT READY answered here.
  * See scsi.h: READ/WRITE 6/10/12/16 (FUA), SYNCHRONIZE CACHE 10/16,
  * READ CAPACITY 10/16, TEST UNIT READY, UNMAP, WRITE SAME 10/16 (UNMAP,
- * NDOB), VERIFY 10/16 (BYTCHK 0); what is not a block command goes to
+ * NDOB), VERIFY 10/16 (BYTCHK 0, 1, 3); what is not a block command goes to
  * spc.c.
  */
 #include "scsi.h"
@@ -30,37 +30,10 @@
 #define SBC_UNMAP		0x42
 #define SBC_VERIFY_16		0x8f
 #define SBC_WRITE_SAME_16	0x93
+#define SBC_PR_IN		0x5e	/* SPC: spc_pr.c */
+#define SBC_PR_OUT		0x5f
 
 #define SBC_FUA			0x08	/* byte 1 of READ/WRITE 10/12/16 */
-
-static u32 be16(const u8 *p)
-{
-	return (u32)p[0] << 8 | p[1];
-}
-
-static u32 be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static u64 be64(const u8 *p)
-{
-	return (u64)be32(p) << 32 | be32(p + 4);
-}
-
-static void put_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void put_be64(u8 *p, u64 v)
-{
-	put_be32(p, v >> 32);
-	put_be32(p + 4, (u32)v);
-}
 
 /* The CDB's length for its group (opcode bits 7-5), 0 if unknown. */
 static u32 sbc_cdb_len(u8 op)
@@ -109,8 +82,8 @@ static enum khcl_sbc_op sbc_write_same(const struct khcl_scsi_disk *d,
 {
 	bool sixteen = cdb[0] == SBC_WRITE_SAME_16;
 
-	io->lba = sixteen ? be64(cdb + 2) : be32(cdb + 2);
-	io->nblocks = sixteen ? be32(cdb + 10) : be16(cdb + 7);
+	io->lba = sixteen ? scsi_be64(cdb + 2) : scsi_be32(cdb + 2);
+	io->nblocks = sixteen ? scsi_be32(cdb + 10) : scsi_be16(cdb + 7);
 	io->unmap = cdb[1] & 0x08;
 	io->ndob = sixteen && (cdb[1] & 0x01);
 	/* ANCHOR; a length of 0 (WSNZ); UNMAP without provisioning */
@@ -155,7 +128,7 @@ enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
 		khcl_scsi_check(res, KHCL_SENSE_PARAM_LIST_LENGTH);
 		return KHCL_SBC_ANSWERED;
 	}
-	desc_len = be16(p + 2);
+	desc_len = scsi_be16(p + 2);
 	/* whole descriptors, inside the list, at most the announced count */
 	if (desc_len % 16 || desc_len > param_len - 8 ||
 	    desc_len > 16 * KHCL_SBC_UNMAP_DESCS || 8 + desc_len > len) {
@@ -166,8 +139,8 @@ enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
 		khcl_scsi_good(res);
 		return KHCL_SBC_ANSWERED;
 	}
-	io->lba = be64(p + 8);
-	io->nblocks = be32(p + 16);
+	io->lba = scsi_be64(p + 8);
+	io->nblocks = scsi_be32(p + 16);
 	if (!sbc_in_range(d, io->lba, io->nblocks)) {
 		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
 		return KHCL_SBC_ANSWERED;
@@ -181,6 +154,46 @@ enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
 		return KHCL_SBC_ANSWERED;
 	}
 	return KHCL_SBC_DISCARD;
+}
+
+/*
+ * VERIFY 10/16. BYTCHK 00: the range is checked, the medium is the
+ * device's business; 01: the Data-Out buffer (the blocks) is compared
+ * with the medium; 11: each block of the range with the one block sent.
+ * Both compare as KHCL_SBC_VERIFY (read, then compare), at most
+ * max_blocks.
+ */
+static enum khcl_sbc_op sbc_verify(const struct khcl_scsi_disk *d,
+				   const u8 *cdb, u32 xfer,
+				   struct khcl_sbc_io *io,
+				   struct khcl_scsi_result *res)
+{
+	bool sixteen = cdb[0] == SBC_VERIFY_16;
+	u32 bytchk = (cdb[1] >> 1) & 3, want;
+
+	io->lba = sixteen ? scsi_be64(cdb + 2) : scsi_be32(cdb + 2);
+	io->nblocks = sixteen ? scsi_be32(cdb + 10) : scsi_be16(cdb + 7);
+	if (bytchk == 2) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!sbc_in_range(d, io->lba, io->nblocks)) {
+		khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
+		return KHCL_SBC_ANSWERED;
+	}
+	if (!bytchk || !io->nblocks) {	/* nothing to compare */
+		khcl_scsi_good(res);
+		return KHCL_SBC_ANSWERED;
+	}
+	io->same = bytchk == 3;
+	want = (io->same ? 1 : io->nblocks) << d->block_shift;
+	if ((d->max_blocks && io->nblocks > d->max_blocks) ||
+	    (!io->same && io->nblocks > (0xffffffffu >> d->block_shift)) ||
+	    xfer != want) {
+		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
+		return KHCL_SBC_ANSWERED;
+	}
+	return KHCL_SBC_VERIFY;
 }
 
 enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
@@ -207,29 +220,29 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 		/* 21-bit LBA; a transfer length of 0 means 256 blocks */
 		n = cdb[4] ? cdb[4] : 256;
 		return sbc_rw(d, cdb[0] == SBC_WRITE_6,
-			      (u32)(cdb[1] & 0x1f) << 16 | be16(cdb + 2), n,
+			      (u32)(cdb[1] & 0x1f) << 16 | scsi_be16(cdb + 2), n,
 			      false, xfer, io, res);
 	case SBC_READ_10:
 	case SBC_WRITE_10:
-		return sbc_rw(d, cdb[0] == SBC_WRITE_10, be32(cdb + 2),
-			      be16(cdb + 7), cdb[1] & SBC_FUA, xfer, io, res);
+		return sbc_rw(d, cdb[0] == SBC_WRITE_10, scsi_be32(cdb + 2),
+			      scsi_be16(cdb + 7), cdb[1] & SBC_FUA, xfer, io, res);
 	case SBC_READ_12:
 	case SBC_WRITE_12:
-		return sbc_rw(d, cdb[0] == SBC_WRITE_12, be32(cdb + 2),
-			      be32(cdb + 6), cdb[1] & SBC_FUA, xfer, io, res);
+		return sbc_rw(d, cdb[0] == SBC_WRITE_12, scsi_be32(cdb + 2),
+			      scsi_be32(cdb + 6), cdb[1] & SBC_FUA, xfer, io, res);
 	case SBC_READ_16:
 	case SBC_WRITE_16:
-		return sbc_rw(d, cdb[0] == SBC_WRITE_16, be64(cdb + 2),
-			      be32(cdb + 10), cdb[1] & SBC_FUA, xfer, io, res);
+		return sbc_rw(d, cdb[0] == SBC_WRITE_16, scsi_be64(cdb + 2),
+			      scsi_be32(cdb + 10), cdb[1] & SBC_FUA, xfer, io, res);
 	case SBC_SYNC_CACHE_10:
 	case SBC_SYNC_CACHE_16:
 		/* the range is checked; the whole cache is flushed */
 		if (cdb[0] == SBC_SYNC_CACHE_10) {
-			io->lba = be32(cdb + 2);
-			n = be16(cdb + 7);
+			io->lba = scsi_be32(cdb + 2);
+			n = scsi_be16(cdb + 7);
 		} else {
-			io->lba = be64(cdb + 2);
-			n = be32(cdb + 10);
+			io->lba = scsi_be64(cdb + 2);
+			n = scsi_be32(cdb + 10);
 		}
 		if (!sbc_in_range(d, io->lba, n)) {
 			khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
@@ -239,7 +252,7 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 		return KHCL_SBC_FLUSH;
 	case SBC_UNMAP:
 		/* ANCHOR; a list that does not fit the SRB; no provisioning */
-		io->param_len = be16(cdb + 7);
+		io->param_len = scsi_be16(cdb + 7);
 		if (cdb[1] & 0x01 || io->param_len > xfer || !d->discard) {
 			khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
 			return KHCL_SBC_ANSWERED;
@@ -250,26 +263,17 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 		return sbc_write_same(d, cdb, xfer, io, res);
 	case SBC_VERIFY_10:
 	case SBC_VERIFY_16:
-		/* BYTCHK 0: the medium is the device's business; others no */
-		if (cdb[1] & 0x06) {
-			khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
-			return KHCL_SBC_ANSWERED;
-		}
-		if (cdb[0] == SBC_VERIFY_10)
-			n = sbc_in_range(d, be32(cdb + 2), be16(cdb + 7));
-		else
-			n = sbc_in_range(d, be64(cdb + 2), be32(cdb + 10));
-		if (n)
-			khcl_scsi_good(res);
-		else
-			khcl_scsi_check(res, KHCL_SENSE_LBA_OUT_OF_RANGE);
-		return KHCL_SBC_ANSWERED;
+		return sbc_verify(d, cdb, xfer, io, res);
+	case SBC_PR_IN:
+	case SBC_PR_OUT:
+		return khcl_spc_pr_decode(d, cdb, xfer, alloc, data, data_max,
+					  io, res);
 	case SBC_READ_CAPACITY_10:
 		memset(buf, 0, 8);
 		/* past 2^32 blocks: 0xffffffff sends the guest to 16 */
-		put_be32(buf, d->nblocks - 1 > 0xffffffffull ? 0xffffffffu :
+		scsi_put_be32(buf, d->nblocks - 1 > 0xffffffffull ? 0xffffffffu :
 			      (u32)(d->nblocks - 1));
-		put_be32(buf + 4, 1u << d->block_shift);
+		scsi_put_be32(buf + 4, 1u << d->block_shift);
 		khcl_scsi_data(res, buf, 8, alloc, data, data_max);
 		return KHCL_SBC_ANSWERED;
 	case SBC_SERVICE_ACTION_IN_16:
@@ -278,12 +282,12 @@ enum khcl_sbc_op khcl_sbc_decode(const struct khcl_scsi_disk *d,
 			return KHCL_SBC_ANSWERED;
 		}
 		memset(buf, 0, sizeof(buf));
-		put_be64(buf, d->nblocks - 1);
-		put_be32(buf + 8, 1u << d->block_shift);
+		scsi_put_be64(buf, d->nblocks - 1);
+		scsi_put_be32(buf + 8, 1u << d->block_shift);
 		if (d->discard)
 			buf[14] = 0x80;		/* LBPME */
 		khcl_scsi_data(res, buf, sizeof(buf),
-			       khcl_scsi_min(alloc, be32(cdb + 10)), data,
+			       khcl_scsi_min(alloc, scsi_be32(cdb + 10)), data,
 			       data_max);
 		return KHCL_SBC_ANSWERED;
 	default:

@@ -28,6 +28,7 @@ static const struct {
 	[KHCL_SENSE_SPACE_ALLOC_FAILED] = { 0x07, 0x27, 0x07 },
 	[KHCL_SENSE_GUARD_CHECK] = { 0x0b, 0x10, 0x01 },
 	[KHCL_SENSE_ABORTED] = { 0x0b, 0x00, 0x00 },
+	[KHCL_SENSE_MISCOMPARE] = { 0x0e, 0x1d, 0x00 },
 };
 
 u32 khcl_scsi_min(u32 a, u32 b)

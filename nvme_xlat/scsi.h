@@ -14,6 +14,40 @@
 
 #define KHCL_SCSI_SENSE_LEN	18	/* fixed format */
 
+/* Big-endian fields of CDBs and answers */
+static inline u32 scsi_be16(const u8 *p)
+{
+	return (u32)p[0] << 8 | p[1];
+}
+
+static inline u32 scsi_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline u64 scsi_be64(const u8 *p)
+{
+	return (u64)scsi_be32(p) << 32 | scsi_be32(p + 4);
+}
+
+static inline void scsi_put_be16(u8 *p, u32 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline void scsi_put_be32(u8 *p, u32 v)
+{
+	scsi_put_be16(p, v >> 16);
+	scsi_put_be16(p + 2, v);
+}
+
+static inline void scsi_put_be64(u8 *p, u64 v)
+{
+	scsi_put_be32(p, v >> 32);
+	scsi_put_be32(p + 4, (u32)v);
+}
+
 struct khcl_scsi_result {
 	u8 srb_status;			/* KHCL_SRB_* */
 	u8 scsi_status;			/* SAM status */
@@ -40,6 +74,7 @@ enum khcl_scsi_sense {
 	KHCL_SENSE_SPACE_ALLOC_FAILED,	/* DATA PROTECT 27/07 */
 	KHCL_SENSE_GUARD_CHECK,		/* ABORTED COMMAND 10/01 */
 	KHCL_SENSE_ABORTED,		/* ABORTED COMMAND 00/00 */
+	KHCL_SENSE_MISCOMPARE,		/* MISCOMPARE 1D/00 (VERIFY) */
 	KHCL_SENSE_NR
 };
 
@@ -78,6 +113,7 @@ struct khcl_scsi_disk {
 	u32 opt_blocks;			/* optimal transfer; 0: none */
 	bool write_cache;		/* volatile write cache (WCE) */
 	bool discard;			/* LBPME: UNMAP works */
+	bool pr;			/* persistent reservations work */
 	u32 max_unmap_blocks;		/* per UNMAP descriptor */
 	u32 unmap_granularity;		/* blocks */
 	u8 id[16];			/* EUI-64 (8 bytes) or NGUID (16) */
@@ -109,7 +145,45 @@ enum khcl_sbc_op {
 	KHCL_SBC_DISCARD,		/* submit: one discard of the range */
 	KHCL_SBC_WRITE_ZEROES,		/* one write-zeroes, io->unmap: may */
 	KHCL_SBC_WRITE_PATTERN,		/* one write, the block repeated */
+	/* read io->lba, io->nblocks; compare with the Data-Out buffer */
+	KHCL_SBC_VERIFY,
+	/* fetch io->param_len bytes, then khcl_spc_pr_out() */
+	KHCL_SBC_PR_OUT,
+	KHCL_SBC_PR,			/* run io->pr on the device (pr_ops) */
 };
+
+/* A persistent reservation command, as the block layer's pr_ops has them */
+enum khcl_pr_action {
+	KHCL_PR_READ_KEYS,
+	KHCL_PR_READ_RESERVATION,
+	KHCL_PR_REGISTER,		/* key -> sa_key (0: unregister) */
+	KHCL_PR_REGISTER_IGNORE,	/* sa_key, whatever is registered */
+	KHCL_PR_RESERVE,
+	KHCL_PR_RELEASE,
+	KHCL_PR_CLEAR,
+	KHCL_PR_PREEMPT,
+	KHCL_PR_PREEMPT_ABORT,
+};
+
+struct khcl_pr_cmd {
+	u8 action;			/* enum khcl_pr_action */
+	u8 type;			/* enum pr_type (1..6); 0: none */
+	u32 alloc;			/* IN: bytes the guest takes */
+	u64 key;			/* OUT: reservation key */
+	u64 sa_key;			/* OUT: service action key */
+};
+
+/* What the device said (the glue maps pr_ops' results to these) */
+enum khcl_pr_status {
+	KHCL_PR_OK,
+	KHCL_PR_CONFLICT,		/* RESERVATION CONFLICT */
+	KHCL_PR_INVALID,		/* the device refused the fields */
+	KHCL_PR_UNSUPPORTED,		/* the device has no such call */
+	KHCL_PR_RETRY,			/* path or memory: ABORTED COMMAND, retry */
+	KHCL_PR_FAILED,			/* HARDWARE ERROR */
+};
+
+#define KHCL_SAM_RESERVATION_CONFLICT	0x18
 
 struct khcl_sbc_io {
 	u64 lba;
@@ -117,7 +191,9 @@ struct khcl_sbc_io {
 	bool fua;
 	bool unmap;			/* WRITE SAME's UNMAP bit */
 	bool ndob;			/* WRITE SAME(16): no data-out buffer */
-	u32 param_len;			/* UNMAP: parameter bytes to fetch */
+	bool same;			/* VERIFY BYTCHK 11b: one block for all */
+	u32 param_len;			/* UNMAP, PR OUT: bytes to fetch */
+	struct khcl_pr_cmd pr;		/* KHCL_SBC_PR */
 };
 
 /* UNMAP block descriptors per command (VPD 0xB0 says so) */
@@ -156,5 +232,32 @@ enum khcl_sbc_op khcl_sbc_unmap(const struct khcl_scsi_disk *d, const u8 *p,
  */
 enum khcl_sbc_op khcl_sbc_write_same(const struct khcl_scsi_disk *d,
 				     const u8 *blk, struct khcl_sbc_io *io);
+
+/*
+ * PERSISTENT RESERVE IN/OUT (spc_pr.c), from khcl_sbc_decode(): a LUN
+ * whose device has no reservations (!d->pr) answers INVALID COMMAND
+ * OPERATION CODE. IN: KHCL_SBC_PR (READ KEYS, READ RESERVATION) or the
+ * answer (REPORT CAPABILITIES); OUT: KHCL_SBC_PR_OUT (the 24-byte
+ * parameter list to fetch, checked to fit @xfer) or an error.
+ */
+enum khcl_sbc_op khcl_spc_pr_decode(const struct khcl_scsi_disk *d,
+				    const u8 *cdb, u32 xfer, u32 alloc,
+				    u8 *data, u32 data_max,
+				    struct khcl_sbc_io *io,
+				    struct khcl_scsi_result *res);
+/* PR OUT's parameter list (@len bytes at @p): KHCL_SBC_PR, keys in io->pr */
+enum khcl_sbc_op khcl_spc_pr_out(const u8 *p, u32 len,
+				 struct khcl_sbc_io *io,
+				 struct khcl_scsi_result *res);
+/* READ KEYS' answer: @n of the device's @total keys at @keys */
+void khcl_spc_pr_keys(u32 generation, const u64 *keys, u32 n, u32 total,
+		      u32 alloc, u8 *data, u32 data_max,
+		      struct khcl_scsi_result *res);
+/* READ RESERVATION's answer: @type (enum pr_type) 0 when none is held */
+void khcl_spc_pr_reservation(u32 generation, u64 key, u8 type, u32 alloc,
+			     u8 *data, u32 data_max,
+			     struct khcl_scsi_result *res);
+/* The answer for a PR command the device did not complete (or OUT's GOOD) */
+void khcl_spc_pr_status(enum khcl_pr_status st, struct khcl_scsi_result *res);
 
 #endif /* KHCL_SCSI_H */

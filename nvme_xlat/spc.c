@@ -17,34 +17,6 @@
 
 #define SPC_BUF			512	/* the longest answer built here */
 
-static u32 be16(const u8 *p)
-{
-	return (u32)p[0] << 8 | p[1];
-}
-
-static u32 be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static void put_be16(u8 *p, u32 v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put_be32(u8 *p, u32 v)
-{
-	put_be16(p, v >> 16);
-	put_be16(p + 2, v);
-}
-
-static void put_be64(u8 *p, u64 v)
-{
-	put_be32(p, v >> 32);
-	put_be32(p + 4, (u32)v);
-}
-
 /* Standard INQUIRY data, 36 bytes; @pdt 0x7f: no device at this LUN. */
 static u32 spc_std_inquiry(u8 *b, u8 pdt, const char *product)
 {
@@ -70,7 +42,7 @@ static void spc_report_luns(const u8 *cdb, u32 cdb_len, u64 lun_map,
 	u32 n = 0, lun;
 
 	/* SELECT REPORT 0, 2 (all) or 1 (well-known: none here) */
-	if (cdb_len < 12 || cdb[2] > 2 || be32(cdb + 6) < 16) {
+	if (cdb_len < 12 || cdb[2] > 2 || scsi_be32(cdb + 6) < 16) {
 		khcl_scsi_check(res, KHCL_SENSE_INVALID_FIELD_IN_CDB);
 		return;
 	}
@@ -78,8 +50,8 @@ static void spc_report_luns(const u8 *cdb, u32 cdb_len, u64 lun_map,
 	for (lun = 0; lun < KHCL_SCSI_MAX_LUNS && cdb[2] != 1; lun++)
 		if (lun_map >> lun & 1)
 			buf[8 + 8 * n++ + 1] = lun;
-	put_be32(buf, 8 * n);
-	khcl_scsi_data(res, buf, 8 + 8 * n, khcl_scsi_min(alloc, be32(cdb + 6)),
+	scsi_put_be32(buf, 8 * n);
+	khcl_scsi_data(res, buf, 8 + 8 * n, khcl_scsi_min(alloc, scsi_be32(cdb + 6)),
 		       data, data_max);
 }
 
@@ -119,7 +91,7 @@ void khcl_scsi_no_lun(const u8 *cdb, u32 cdb_len, u64 lun_map, u32 alloc,
 		/* qualifier 011b, no device type */
 		spc_std_inquiry(buf, 0x7f, "no LUN          ");
 		khcl_scsi_data(res, buf, sizeof(buf),
-			       khcl_scsi_min(alloc, be16(cdb + 3)), data,
+			       khcl_scsi_min(alloc, scsi_be16(cdb + 3)), data,
 			       data_max);
 		return;
 	case SPC_REPORT_LUNS:
@@ -162,20 +134,20 @@ static u32 spc_vpd_devid(const struct khcl_scsi_disk *d, u8 *b)
 /* VPD 0xB0 Block Limits (SBC-4 6.6.4). */
 static u32 spc_vpd_limits(const struct khcl_scsi_disk *d, u8 *b)
 {
-	put_be16(b + 2, 0x3c);
+	scsi_put_be16(b + 2, 0x3c);
 	b[4] = 0x01;			/* WSNZ */
 	if (d->phys_shift > d->block_shift && d->phys_shift < d->block_shift + 16)
-		put_be16(b + 6, 1u << (d->phys_shift - d->block_shift));
+		scsi_put_be16(b + 6, 1u << (d->phys_shift - d->block_shift));
 	else
-		put_be16(b + 6, 1);
-	put_be32(b + 8, d->max_blocks);
-	put_be32(b + 12, d->opt_blocks);
+		scsi_put_be16(b + 6, 1);
+	scsi_put_be32(b + 8, d->max_blocks);
+	scsi_put_be32(b + 12, d->opt_blocks);
 	if (d->discard) {
-		put_be32(b + 20, d->max_unmap_blocks);
-		put_be32(b + 24, KHCL_SBC_UNMAP_DESCS);
-		put_be32(b + 28, d->unmap_granularity);
+		scsi_put_be32(b + 20, d->max_unmap_blocks);
+		scsi_put_be32(b + 24, KHCL_SBC_UNMAP_DESCS);
+		scsi_put_be32(b + 28, d->unmap_granularity);
 	}
-	put_be64(b + 36, KHCL_SBC_WS_MAX);
+	scsi_put_be64(b + 36, KHCL_SBC_WS_MAX);
 	return 4 + 0x3c;
 }
 
@@ -187,7 +159,7 @@ static void spc_inquiry(const struct khcl_scsi_disk *d, const u8 *cdb,
 	u8 b[SPC_BUF];
 	u32 n;
 
-	alloc = khcl_scsi_min(alloc, be16(cdb + 3));
+	alloc = khcl_scsi_min(alloc, scsi_be16(cdb + 3));
 	memset(b, 0, sizeof(b));
 	if (cdb[1] & 0x02 || (!(cdb[1] & 1) && cdb[2])) {
 		/* CmdDt (obsolete), or a page code without EVPD */
@@ -218,7 +190,7 @@ static void spc_inquiry(const struct khcl_scsi_disk *d, const u8 *cdb,
 		break;
 	case 0xb1:			/* block device characteristics */
 		b[3] = 0x3c;
-		put_be16(b + 4, 1);	/* non-rotating medium */
+		scsi_put_be16(b + 4, 1);	/* non-rotating medium */
 		n = 4 + 0x3c;
 		break;
 	case 0xb2:			/* logical block provisioning */
@@ -234,7 +206,7 @@ static void spc_inquiry(const struct khcl_scsi_disk *d, const u8 *cdb,
 		return;
 	}
 	if (cdb[2] != 0xb0)
-		put_be16(b + 2, n - 4);
+		scsi_put_be16(b + 2, n - 4);
 	khcl_scsi_data(res, b, n, alloc, data, data_max);
 }
 
@@ -274,7 +246,7 @@ static void spc_mode_sense(const struct khcl_scsi_disk *d, const u8 *cdb,
 		khcl_scsi_check(res, KHCL_SENSE_INVALID_OPCODE);
 		return;
 	}
-	alloc = khcl_scsi_min(alloc, ten ? be16(cdb + 7) : cdb[4]);
+	alloc = khcl_scsi_min(alloc, ten ? scsi_be16(cdb + 7) : cdb[4]);
 	if (pc == 3) {
 		khcl_scsi_check(res, KHCL_SENSE_SAVING_UNSUPPORTED);
 		return;
@@ -291,18 +263,18 @@ static void spc_mode_sense(const struct khcl_scsi_disk *d, const u8 *cdb,
 		return;
 	}
 	if (bd == 8) {			/* short block descriptor */
-		put_be32(b + hdr, nblocks > 0xffffffffull ? 0xffffffffu :
+		scsi_put_be32(b + hdr, nblocks > 0xffffffffull ? 0xffffffffu :
 				  (u32)nblocks);
-		put_be32(b + hdr + 4, 1u << d->block_shift); /* byte 4: 0 */
+		scsi_put_be32(b + hdr + 4, 1u << d->block_shift); /* byte 4: 0 */
 	} else if (bd == 16) {
-		put_be64(b + hdr, nblocks);
-		put_be32(b + hdr + 12, 1u << d->block_shift);
+		scsi_put_be64(b + hdr, nblocks);
+		scsi_put_be32(b + hdr + 12, 1u << d->block_shift);
 	}
 	if (ten) {
-		put_be16(b, n - 2);
+		scsi_put_be16(b, n - 2);
 		b[3] = 0x10;		/* DPOFUA */
 		b[4] = bd == 16;	/* LONGLBA */
-		put_be16(b + 6, bd);
+		scsi_put_be16(b + 6, bd);
 	} else {
 		b[0] = n - 1;
 		b[2] = 0x10;		/* DPOFUA */

@@ -26,6 +26,10 @@ static unsigned int depth = 128;
 module_param(depth, uint, 0444);
 MODULE_PARM_DESC(depth, "Requests per channel (1..4096; the server caps it by the ring and its max_requests)");
 
+static unsigned int poll_depth;
+module_param(poll_depth, uint, 0644);
+MODULE_PARM_DESC(poll_depth, "Polled mode: a channel with this many I/Os in flight polls its ring (the guest's signals off) and submits on the NVMe poll queues (nvme.poll_queues=N), reaped by polling; 0: off (interrupts)");
+
 static struct khcl_vstor_limits sv_lim;
 
 /* Per channel: protocol state; the worker's scratch for response data. */
@@ -33,6 +37,8 @@ struct sv_chan {
 	struct khcl_vstor_chan st;
 	struct khcl_vsp_chan *ch;
 	struct list_head node;		/* sv_primaries (primary channels) */
+	struct blk_plug plug;		/* the worker's batch of bios */
+	atomic_t inflight;		/* I/Os submitted, not ended */
 	u8 data[4096];			/* response data; UNMAP list, a block */
 };
 
@@ -50,6 +56,7 @@ static DEFINE_MUTEX(sv_primaries_lock);
 u32 sv_max_pfns;
 
 atomic64_t sv_bytes_copied, sv_bytes_bounced, sv_ios, sv_io_errors;
+atomic64_t sv_bytes_compared;
 atomic_t sv_inflight;
 static atomic64_t sv_srbs, sv_refused, sv_copy_faults, sv_bytes_answered;
 static atomic64_t sv_rescans, sv_resets;
@@ -90,8 +97,9 @@ static void sv_reset(struct sv_req *sr)
 }
 
 /*
- * UNMAP and WRITE SAME need what the guest sent (the parameter list, the
- * block) to know what to do: read it once into the channel's scratch.
+ * UNMAP, WRITE SAME and PERSISTENT RESERVE OUT need what the guest sent
+ * (the parameter list, the block) to know what to do: read it once into
+ * the channel's scratch.
  */
 static int sv_fetch(struct sv_chan *sc, const struct khcl_scsi_disk *d,
 		    const struct khcl_vstor_req *r, enum khcl_sbc_op *op,
@@ -110,8 +118,21 @@ static int sv_fetch(struct sv_chan *sc, const struct khcl_scsi_disk *d,
 						   1u << d->block_shift, false))
 			return -EFAULT;
 		*op = khcl_sbc_write_same(d, io->ndob ? NULL : sc->data, io);
+	} else if (*op == KHCL_SBC_PR_OUT) {
+		/* the decoder checked: 24 bytes, inside the SRB's buffer */
+		if (khcl_vtl0mem_copy(&r->buf, sc->data, io->param_len, false))
+			return -EFAULT;
+		*op = khcl_spc_pr_out(sc->data, io->param_len, io, res);
 	}
 	return 0;
+}
+
+/* Polled mode: past poll_depth I/Os in flight on the channel */
+static bool sv_polling(struct sv_chan *sc)
+{
+	unsigned int d = READ_ONCE(poll_depth);
+
+	return d && atomic_read(&sc->inflight) >= d;
 }
 
 /* An SRB: answered now (into sr->reply), or a bio that ends it later. */
@@ -144,8 +165,12 @@ static bool sv_execute_srb(struct sv_chan *sc, struct sv_req *sr,
 		khcl_vstor_srb_prepare(r, &sr->reply);
 		sr->lun = l;
 		sr->buf = r->buf;
+		sr->chan_inflight = &sc->inflight;
+		sr->poll = sv_polling(sc);
+		atomic_inc(&sc->inflight);
 		if (!sv_io_submit(sr, op, &io))
 			return false;	/* the bio ends it */
+		atomic_dec(&sc->inflight);
 		sr->lun = NULL;
 		res.data_len = 0;
 		goto fault;
@@ -221,6 +246,28 @@ static void sv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	sv_end(sr);
 }
 
+/*
+ * One pass of the worker over the ring: its bios go to the device
+ * together when it ends (the NVMe driver's ->queue_rqs: one SQ doorbell
+ * write for the batch; the profile under load had the per-SRB doorbell
+ * at 10-17% of vtl2's samples).
+ */
+static void sv_batch(struct khcl_vsp_chan *ch, bool end)
+{
+	struct sv_chan *sc = khcl_vsp_chan_priv(ch);
+
+	if (!end)
+		blk_start_plug(&sc->plug);
+	else
+		blk_finish_plug(&sc->plug);
+}
+
+/* The foundation asks before each pass: poll the ring, signals off? */
+static bool sv_poll(struct khcl_vsp_chan *ch)
+{
+	return sv_polling(khcl_vsp_chan_priv(ch));
+}
+
 static void sv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 {
 	struct sv_req *sr = container_of(req, struct sv_req, req);
@@ -276,6 +323,8 @@ static const struct khcl_vsp_ops sv_ops = {
 	.close = sv_close,
 	.packet = sv_packet,
 	.ctl_done = sv_ctl_done,
+	.batch = sv_batch,
+	.poll = sv_poll,
 };
 
 static struct khcl_vsp sv_vsp = {
@@ -324,6 +373,7 @@ KHCL_VSP_STAT(io_errors, sv_io_errors);
 KHCL_VSP_STAT(bytes_copied, sv_bytes_copied);
 KHCL_VSP_STAT(bytes_bounced, sv_bytes_bounced);
 KHCL_VSP_STAT(bytes_answered, sv_bytes_answered);
+KHCL_VSP_STAT(bytes_compared, sv_bytes_compared);
 KHCL_VSP_STAT(rescans, sv_rescans);
 KHCL_VSP_STAT(resets, sv_resets);
 
@@ -341,18 +391,24 @@ static int __init sv_init(void)
 	sv_vsp.req_size = sizeof(struct sv_req) + sv_max_pfns *
 			  (sizeof(u64) + sizeof(struct bio_vec));
 	sv_vsp.depth = clamp(depth, 1u, 4096u);
+	ret = sv_io_init();
+	if (ret)
+		return ret;
 	/* LUNs first: the guest scans them as soon as it is offered */
 	ret = sv_luns_init(sv_lim.max_transfer_bytes >> SECTOR_SHIFT);
 	if (ret)
-		return ret;
+		goto io;
 	ret = khcl_vsp_register(&sv_vsp);
-	if (ret) {
-		sv_luns_exit();
-		return ret;
-	}
+	if (ret)
+		goto luns;
 	/* /sys/kernel/khcl/nvme_xlat/: knobs and counters */
 	sv_knobs = khcl_knobs_dir("nvme_xlat", THIS_MODULE);
 	return 0;
+luns:
+	sv_luns_exit();
+io:
+	sv_io_exit();
+	return ret;
 }
 
 static void __exit sv_exit(void)
@@ -360,6 +416,7 @@ static void __exit sv_exit(void)
 	khcl_knobs_remove(sv_knobs);
 	khcl_vsp_unregister(&sv_vsp);
 	sv_luns_exit();
+	sv_io_exit();
 }
 
 module_init(sv_init);

@@ -27,6 +27,13 @@ struct sv_lun {
 	char path[64];
 	atomic64_t ios, bytes_read, bytes_written, flushes, discards, errors;
 	atomic64_t bytes_bounced;
+	/* polled mode: the device has poll queues; bios on them in flight */
+	bool can_poll;
+	spinlock_t poll_lock;
+	struct list_head polled;	/* sv_req.poll_node */
+	struct work_struct poll_work;	/* polls while the list is not empty */
+	struct bio poll_bio;		/* bio_poll()'s view: bdev and cookie */
+	atomic64_t polled_ios;
 };
 
 /*
@@ -47,8 +54,20 @@ struct sv_req {
 	u32 bytes;
 	u32 nbv;			/* bio_vecs in use */
 	bool bounced;			/* bv[] are bounce pages, not VTL0's */
+	bool same;			/* VERIFY: one block to compare for all */
+	blk_status_t vst;		/* VERIFY: how its read ended */
+	bool poll;			/* polled mode: submit on a poll queue */
+	bool polled;			/* it was: on lun->polled */
+	struct list_head poll_node;
+	atomic_t *chan_inflight;	/* its channel's I/Os in flight */
 	struct llist_node reset_node;	/* a RESET waiting for I/O to end */
-	struct bio bio;
+	union {
+		struct bio bio;
+		struct {		/* a persistent reservation command */
+			struct work_struct work;
+			struct khcl_pr_cmd pr;
+		};
+	};
 	u64 *pfns;
 	struct bio_vec *bv;
 	u8 tail[];
@@ -56,6 +75,7 @@ struct sv_req {
 
 extern u32 sv_max_pfns;
 extern atomic64_t sv_bytes_copied, sv_bytes_bounced, sv_ios, sv_io_errors;
+extern atomic64_t sv_bytes_compared;
 extern atomic_t sv_inflight;		/* I/Os submitted, not ended */
 
 /* lun.c */
@@ -72,6 +92,15 @@ void sv_lun_put(struct sv_lun *l);
  */
 int sv_io_submit(struct sv_req *sr, enum khcl_sbc_op op,
 		 const struct khcl_sbc_io *io);
+/*
+ * io.c: the workqueues of persistent reservation commands (pr_ops sleep)
+ * and of the polled mode's pollers
+ */
+int sv_io_init(void);
+void sv_io_exit(void);
+/* io.c: set up / stop @l's poller (the LUN's I/O has ended before) */
+void sv_io_lun_init(struct sv_lun *l);
+void sv_io_lun_exit(struct sv_lun *l);
 
 /* storvsp.c: send the answer (if asked for) and free the request. */
 void sv_end(struct sv_req *sr);

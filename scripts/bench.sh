@@ -6,8 +6,10 @@
 # storage (storage.*): khcl against direct and hostpv, three runs on one
 # backing file, one after another (QEMU locks images). The network lines
 # come with its data path.
-#   scripts/bench.sh [echo|memory|storage ...]   (default: all)
+#   scripts/bench.sh [echo|memory|storage|profile ...]   (default: all)
 #   BENCH_RUNTIME=S   seconds per storage workload (default 20)
+#   BENCH_POLL_DEPTH=N  storage: also khcl in polled mode (poll_depth=N,
+#                       nvme.poll_queues=1), lines with "poll_depth":N
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -71,14 +73,18 @@ bench_memory() {
 # fio), hostpv (the test guest on a QEMU virtio-blk of the file; vtl2 up
 # and idle), khcl (the test guest's sd on khcl's LUN 0; vtl2 samples its
 # counters and /proc/stat).
+backing_file() {	# backing_file DIR: DIR/disk.raw, 1 GiB of random data
+	log "storage: filling a 1 GiB backing file"
+	head -c 1G /dev/urandom >"$1/disk.raw"
+	bash scripts/build.sh bench >&2	# incremental once built
+}
+
 bench_storage() {
 	local disk rt=${BENCH_RUNTIME:-20} out t0 l
 	t0=$(date +%s)
 	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
 	disk="$out/disk.raw"
-	log "storage: filling a 1 GiB backing file"
-	head -c 1G /dev/urandom >"$disk"
-	bash scripts/build.sh bench >&2	# incremental once built
+	backing_file "$out"
 	log "storage: direct (fio in vtl2 on /dev/nvme0n1), ${rt} s per workload"
 	rm -f out/logs/last
 	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 \
@@ -97,7 +103,7 @@ bench_storage() {
 	cp "$l/vtl0.out" "$out/hostpv"
 	log "storage: khcl (the test guest's sd on khcl's LUN 0)"
 	rm -f out/logs/last
-	scripts/rig.sh --disk "$disk" --timeout 900 \
+	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
 		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
 		--guest-script scripts/tests/bench-storage-guest.sh \
 		--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
@@ -105,9 +111,59 @@ bench_storage() {
 	l=$(logs_of_last)
 	cp "$l/vtl0.out" "$out/khcl"
 	cp "$l/vtl2.out" "$out/khcl-vtl2"
+	polled=()
+	if [ "${BENCH_POLL_DEPTH:-0}" -gt 0 ]; then
+		log "storage: khcl in polled mode (poll_depth=$BENCH_POLL_DEPTH, one NVMe poll queue)"
+		rm -f out/logs/last
+		scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
+			--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
+			--vtl2-append "khcl.nvme_xlat.poll_depth=$BENCH_POLL_DEPTH nvme.poll_queues=1" \
+			--guest-script scripts/tests/bench-storage-guest.sh \
+			--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
+			die "storage bench, khcl polled: failed (logs: $(logs_of_last))"
+		l=$(logs_of_last)
+		cp "$l/vtl0.out" "$out/polled"
+		cp "$l/vtl2.out" "$out/polled-vtl2"
+		polled=("$BENCH_POLL_DEPTH" "$out/polled" "$out/polled-vtl2")
+	fi
 	python3 scripts/bench_storage.py "{$(common 0)}" "$out/direct" \
-		"$out/hostpv" "$out/khcl" "$out/khcl-vtl2"
+		"$out/hostpv" "$out/khcl" "$out/khcl-vtl2" "${polled[@]}"
 	log "storage: $(($(date +%s) - t0)) s; raw outputs in $out"
+}
+
+# Where vtl2's CPU goes on the khcl path: the storage workloads again
+# (not measured: perf runs in vtl2), each sampled by perf in vtl2 for
+# PROFILE_S s (bench-profile-vtl2.sh). Plain text, no JSON: per workload
+# a "profile" line with vtl2's CPU per I/O over the sampled window, then
+# perf's top symbols and objects.
+bench_profile() {
+	local out t0 l
+	t0=$(date +%s)
+	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
+	backing_file "$out"
+	log "profile: khcl path, perf in vtl2 for ${PROFILE_S:-8} s per workload"
+	rm -f out/logs/last
+	scripts/rig.sh --vtl2-role bench --disk "$out/disk.raw" --timeout 900 \
+		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=${BENCH_RUNTIME:-20}" \
+		--vtl2-append "PROFILE_S=${PROFILE_S:-8}" \
+		--guest-script scripts/tests/bench-storage-guest.sh \
+		--vtl2-script scripts/tests/bench-profile-vtl2.sh --vtl2-background >&2 ||
+		die "profile: failed (logs: $(logs_of_last))"
+	l=$(logs_of_last)
+	tr -d '\r' <"$l/vtl2.out" | awk -v names="$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
+		scripts/tests/bench-storage-guest.sh | tr '\n' ' ')" '
+		BEGIN { split(names, name, " ") }
+		/^PROFILE_BEGIN / {
+			n = $2; w = (n in name) ? name[n] : "workload " n
+			us = $3 ? $4 * 10000 / $3 : 0	# USER_HZ 100: 10,000 us a tick
+			printf "profile %s: %d I/Os in the window, vtl2 busy %d of %d ticks, %.0f us of vtl2 CPU per I/O\n", w, $3, $4, $5, us
+			on = 1; next
+		}
+		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
+		/^PROFILE_END / { on = 0; next }
+		on && NF { print "  " $0 }'
+	rm -rf "$out"
+	log "profile: $(($(date +%s) - t0)) s; vtl2 console: $l/vtl2.out"
 }
 
 for p in $parts; do
@@ -115,6 +171,7 @@ for p in $parts; do
 	echo) bench_echo ;;
 	memory) bench_memory ;;
 	storage) bench_storage ;;
-	*) die "unknown bench part $p (echo, memory, storage)" ;;
+	profile) bench_profile ;;
+	*) die "unknown bench part $p (echo, memory, storage, profile)" ;;
 	esac
 done

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """make bench, storage: turn three rig runs' output into BENCH.md lines.
 
-  bench_storage.py COMMON_JSON DIRECT_OUT HOSTPV_OUT KHCL_GUEST_OUT KHCL_VTL2_OUT
+  bench_storage.py COMMON_JSON DIRECT_OUT HOSTPV_OUT KHCL_GUEST_OUT KHCL_VTL2_OUT \
+      [POLL_DEPTH POLLED_GUEST_OUT POLLED_VTL2_OUT]
 
 Each *_OUT holds, per workload, "FIO_BEGIN name", fio's JSON and
 "FIO_END name busy_ticks total_ticks" (bench-storage-guest.sh). The khcl
 run's vtl2 output holds samples "S uptime ios busy total copied bounced"
 (bench-storage-vtl2.sh), cut here into one window per workload at the
-idle gaps the guest leaves between them.
+idle gaps the guest leaves between them. With the last three, a second
+khcl run in polled mode (nvme_xlat poll_depth) gives khcl lines of its
+own; every khcl line says its "poll_depth" (0: interrupts).
 """
 import json
 import sys
@@ -85,48 +88,58 @@ def windows(path):
     return out
 
 
+def khcl_metrics(guest, vtl2):
+    """name -> the khcl path's metrics, vtl2's share from its windows."""
+    runs, wins, out = fio_runs(guest), windows(vtl2), {}
+    for i, name in enumerate(ORDER):
+        if name not in runs:
+            continue
+        d = dict(runs[name])
+        d["cpu_us_per_io_vtl0"] = round(d["busy_us"] / max(d["ios"], 1), 1)
+        if i < len(wins) and len(wins) == len(ORDER):
+            w = wins[i]
+            d["cpu_us_per_io_vtl2"] = round(w["busy_us"] / w["ios"], 1)
+            d["bytes_copied"] = w["copied"]
+            d["bytes_bounced"] = w["bounced"]
+        out[name] = d
+    return out
+
+
+KEYS = ["iops", "mbytes_per_s", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
+        "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"]
+
+
 def main():
     common = json.loads(sys.argv[1])
-    direct, hostpv, khcl = (fio_runs(p) for p in sys.argv[2:5])
-    wins = windows(sys.argv[5])
-    for i, name in enumerate(ORDER):
-        lines_out = {}
+    direct, hostpv = (fio_runs(p) for p in sys.argv[2:4])
+    khcl = [(0, khcl_metrics(sys.argv[4], sys.argv[5]))]
+    if len(sys.argv) == 9:
+        khcl.append((int(sys.argv[6]),
+                     khcl_metrics(sys.argv[7], sys.argv[8])))
+    for name in ORDER:
+        base = {}
         if name in direct:
             d = dict(direct[name])
             d["cpu_us_per_io_vtl2"] = round(d["busy_us"] / max(d["ios"], 1), 1)
-            lines_out["direct"] = (d, "off")
+            base["direct"] = (d, "off")
         if name in hostpv:
             d = dict(hostpv[name])
             d["cpu_us_per_io_vtl0"] = round(d["busy_us"] / max(d["ios"], 1), 1)
-            lines_out["hostpv"] = (d, "idle")
-        if name in khcl:
-            d = dict(khcl[name])
-            d["cpu_us_per_io_vtl0"] = round(d["busy_us"] / max(d["ios"], 1), 1)
-            if i < len(wins) and len(wins) == len(ORDER):
-                w = wins[i]
-                d["cpu_us_per_io_vtl2"] = round(w["busy_us"] / w["ios"], 1)
-                d["bytes_copied"] = w["copied"]
-                d["bytes_bounced"] = w["bounced"]
-            lines_out["khcl"] = (d, "n/a")
-        for path in ("khcl", "direct", "hostpv"):
-            if path not in lines_out:
-                continue
-            d, other = lines_out[path]
+            base["hostpv"] = (d, "idle")
+        out = [("khcl", m[name], "n/a", depth) for depth, m in khcl
+               if name in m]
+        out += [(p, d, o, None) for p, (d, o) in base.items()]
+        for path, d, other, depth in out:
             rec = {"bench": "storage." + name, "path": path}
-            keys = ["iops", "mbytes_per_s", "p50_us", "p99_us",
-                    "cpu_us_per_io_vtl2", "cpu_us_per_io_vtl0",
-                    "bytes_bounced", "bytes_copied"]
-            for k in keys:
+            for k in KEYS:
                 if k in d:
                     rec[k] = d[k]
             if path == "khcl":
-                for base in ("direct", "hostpv"):
-                    if base not in lines_out:
-                        continue
-                    b = lines_out[base][0]
-                    for k in keys[:6]:
+                rec["poll_depth"] = depth
+                for bname, (b, _) in base.items():
+                    for k in KEYS[:6]:
                         if k in d and k in b and b[k]:
-                            rec[k + "_ratio_" + base] = round(d[k] / b[k], 3)
+                            rec[k + "_ratio_" + bname] = round(d[k] / b[k], 3)
             rec["other_vm"] = other
             rec.update(common)
             rec["runtime_s"] = round(d["runtime_ms"] / 1000)

@@ -1,9 +1,9 @@
 #!/bin/bash
 # Build out/<role>/initramfs.img with dracut (busybox + our 90khcl module).
 #   scripts/mkinitramfs.sh vtl2|rig|debug|testguest|bench
-# bench: the rig's modules on the bench kernel (rig + SysV IPC) plus fio,
-# for make bench's direct baseline in vtl2 (not a payload: fio's
-# libraries alone are 80 MB).
+# bench: the rig's modules on the bench kernel (rig + SysV IPC) plus fio
+# for make bench's direct baseline in vtl2 and perf for its profile (not
+# a payload: fio's libraries alone are 80 MB).
 # Extra binaries for the test guest: KHCL_GUEST_EXTRA="/usr/bin/foo ..."
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -23,7 +23,7 @@ rig|bench)
 	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem"
 	if [ "$role" = bench ]; then
 		KHCL_ZSTD_LEVEL=3
-		bins="/usr/bin/fio"
+		bins="/usr/bin/fio /usr/bin/perf"
 	fi
 	;;
 debug)
@@ -37,7 +37,7 @@ testguest)
 	extra="khcl_vmbus_hostile"
 	bins="/usr/bin/fio /sbin/mke2fs /sbin/mkfs.ext4 /sbin/e2fsck /usr/bin/sg_inq
 		/usr/bin/sg_readcap /usr/bin/sg_turs /usr/bin/sg_vpd /usr/bin/sg_write_same
-		/usr/bin/sg_reset
+		/usr/bin/sg_reset /usr/bin/sg_persist /usr/bin/sg_verify
 		/sbin/blkid
 		/sbin/fdisk /usr/sbin/blkdiscard
 		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"

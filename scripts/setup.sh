@@ -12,6 +12,8 @@ PKGS=(
 	dracut-core busybox-static
 	# test guest userland
 	fio e2fsprogs sg3-utils util-linux fdisk iperf3 ethtool iproute2
+	# make bench's profile of vtl2
+	linux-perf
 	# user-space tests and fuzzers
 	clang llvm libclang-rt-14-dev
 	# lint

@@ -97,6 +97,33 @@ caught rig_check_missing '^FAIL s two .*never reported' rig_results s "$tmp/logs
 rm "$tmp/logs/vtl2.console"
 caught rig_console_missing '^FAIL s clean_consoles' rig_results s "$tmp/logs" 0 "$tmp/logs/vtl0.out" one
 
+# a background vtl2 script's verdicts: one FAIL, one never printed
+printf 'PASS vtl2_a fine\nFAIL vtl2_b broke\n' >"$tmp/vtl2.out"
+caught vtl2_check_failed '^FAIL s vtl2_b .*broke' vtl2_checks s "$tmp/vtl2.out" vtl2_a vtl2_b
+caught vtl2_check_missing '^FAIL s vtl2_c .*no line' vtl2_checks s "$tmp/vtl2.out" vtl2_a vtl2_c
+# storage counters: a copied byte, no reset answered; and a clean block
+mon() {	# mon BYTES_COPIED RESETS: one monitor block of nvme_xlat's counters
+	local p=/sys/module/khcl_nvme_xlat/parameters
+	printf '=== uptime 9\n%s/ios:5000\n%s/bytes_copied:%s\n%s/bytes_bounced:0\n%s/io_errors:0\n%s/resets:%s\nMemFree: 1 kB\n' \
+		"$p" "$p" "$1" "$p" "$p" "$p" "$2"
+}
+mon 4096 1 >"$tmp/copied.out"
+mon 0 0 >"$tmp/noreset.out"
+mon 0 1 >"$tmp/fine.out"
+caught storage_bytes_copied '^FAIL s zero_copy .*bytes_copied=4096' storage_counters s "$tmp/copied.out"
+caught storage_reset_unanswered '^FAIL s vtl2_reset_answered' storage_counters s "$tmp/noreset.out"
+caught storage_counters_clean 'counted: 2 passed, 0 failed' storage_counters s "$tmp/fine.out"
+# the soak: 2 MB of slab grown; too few requests handled; a clean one
+soak() {	# soak SUNRECLAIM_AT_END HANDLED_AT_END
+	printf 'MEM 1 5 0 0 30000 20000 90000 500\nMEM 2 20000 0 0 30000 20000 90000 500\nMEM 9 %s 0 0 31000 %s 89000 500\n' "$2" "$1"
+}
+soak 22000 1000000 >"$tmp/grew.out"
+soak 20100 500000 >"$tmp/short.out"
+soak 20100 1000000 >"$tmp/soaked.out"
+caught soak_growth '^FAIL s vtl2_no_growth .*SUnreclaim 20000 -> 22000' soak_growth s "$tmp/grew.out" 100000
+caught soak_too_short '^FAIL s vtl2_no_growth .*480000 requests' soak_growth s "$tmp/short.out" 100000
+caught soak_clean '^PASS s vtl2_no_growth .*980000 requests' soak_growth s "$tmp/soaked.out" 100000
+
 # kmemleak: a module that leaks one object must be caught on the debug
 # kernel (the check could not fire before: -s on debugfs, scans 2 s apart)
 if [ "${KHCL_HARNESS_RIG:-1}" = 1 ] && [ -f out/debug/bzImage ]; then

@@ -139,3 +139,62 @@ last_monitor_block() {
 script_checks() {
 	sed -n 's/^# checks: //p' "$1" | tr -s ' \n' ' '
 }
+
+# vtl2_checks SUITE FILE CHECK...: the PASS/FAIL lines a background vtl2
+# script printed (FILE: its vtl2.out) for each CHECK; a missing one fails
+vtl2_checks() {
+	local suite=$1 file=$2 c line
+	shift 2
+	for c in "$@"; do
+		line=$(tr -d '\r' <"$file" 2>/dev/null | grep -m1 "^[A-Z]* $c " || true)
+		if [ "${line%% *}" = PASS ]; then
+			res PASS "$suite" "$c" "${line#PASS "$c" }"
+		else
+			res FAIL "$suite" "$c" "${line:-no line}; $file"
+		fi
+	done
+}
+
+# storage_counters SUITE FILE: nvme_xlat's counters in the last monitor
+# block of FILE (vtl2.out of a storage run): every I/O went to the device
+# on the guest's own pages (zero_copy: over 1000 I/Os, nothing copied or
+# bounced, no error), and the guest's host reset reached vtl2 and was
+# answered (vtl2_reset_answered)
+storage_counters() {
+	local suite=$1 file=$2 block ios
+	block=$(last_monitor_block "$file")
+	v() { sed -n "s|^/sys/module/khcl_nvme_xlat/parameters/$1:||p" <<<"$block" | tail -1; }
+	ios=$(v ios)
+	if [ "${ios:-0}" -ge 1000 ] && [ "$(v bytes_copied)" = 0 ] &&
+		[ "$(v bytes_bounced)" = 0 ] && [ "$(v io_errors)" = 0 ]; then
+		res PASS "$suite" zero_copy "ios=$ios bytes_copied=0 bytes_bounced=0 io_errors=0; $(v lun_stats)"
+	else
+		res FAIL "$suite" zero_copy "ios=${ios:-none} bytes_copied=$(v bytes_copied) bytes_bounced=$(v bytes_bounced) io_errors=$(v io_errors); $file"
+	fi
+	if [ "$(v resets)" -ge 1 ] 2>/dev/null; then
+		res PASS "$suite" vtl2_reset_answered "resets=$(v resets)"
+	else
+		res FAIL "$suite" vtl2_reset_answered "resets=$(v resets); $file"
+	fi
+}
+
+# soak_growth SUITE FILE ROUNDS: the malformed-SRB soak's vtl2 samples
+# (storage-soak-vtl2.sh: "MEM uptime srbs refused copy_faults Slab
+# SUnreclaim MemFree Percpu", kB) from the first past 10^4 handled
+# requests (pools and caches warm) to the last, after the soak: at least
+# 9 x ROUNDS handled, unreclaimable slab within 512 kB and percpu within
+# 64 kB (a byte leaked per request would be 1 MB)
+soak_growth() {
+	local suite=$1 file=$2 rounds=$3 n su0 pc0 su1 pc1 mf0 mf1
+	read -r n su0 pc0 su1 pc1 mf0 mf1 <<<"$(tr -d '\r' <"$file" 2>/dev/null |
+		awk '$1 == "MEM" { n = $3 + $4 + $5 }
+		$1 == "MEM" && n >= 10000 && !w { w = 1; n0 = n; u0 = $7; p0 = $9; f0 = $8 }
+		$1 == "MEM" { u1 = $7; p1 = $9; f1 = $8; n1 = n }
+		END { print n1 - n0, u0 + 0, p0 + 0, u1 + 0, p1 + 0, f0 + 0, f1 + 0 }')"
+	if [ "${n:-0}" -ge $((rounds * 9)) ] && [ $((su1 - su0)) -le 512 ] &&
+		[ $((pc1 - pc0)) -le 64 ]; then
+		res PASS "$suite" vtl2_no_growth "$n requests handled: SUnreclaim $su0 -> $su1 kB, Percpu $pc0 -> $pc1 kB, MemFree $mf0 -> $mf1 kB"
+	else
+		res FAIL "$suite" vtl2_no_growth "${n:-0} requests handled (>= $((rounds * 9)) expected): SUnreclaim $su0 -> $su1 kB, Percpu $pc0 -> $pc1 kB; $file"
+	fi
+}

@@ -467,8 +467,9 @@ static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 
 enum chan_rx_stop { RX_EMPTY, RX_NO_REQUEST, RX_BUDGET, RX_FAILED };
 
+/* One pass over the ring; @poll: leave the guest's signals off */
 static enum chan_rx_stop chan_rx(struct khcl_vsp_chan *ch,
-				 unsigned int *budget, bool *sig)
+				 unsigned int *budget, bool *sig, bool poll)
 {
 	enum chan_rx_stop stop = RX_EMPTY;
 	struct khcl_vsp_req *req;
@@ -510,6 +511,8 @@ static enum chan_rx_stop chan_rx(struct khcl_vsp_chan *ch,
 		}
 		if (khcl_ring_read_commit(&ch->in))
 			*sig = true;
+		if (poll)	/* masked: the worker comes back */
+			return RX_EMPTY;
 		if (!khcl_ring_unmask(&ch->in))
 			return RX_EMPTY;
 		/*
@@ -530,9 +533,11 @@ static void chan_work(struct work_struct *w)
 {
 	struct khcl_vsp_chan *ch = container_of(w, struct khcl_vsp_chan, work);
 	unsigned int budget = clamp(READ_ONCE(weight), 1u, 4096u);
+	const struct khcl_vsp_ops *ops = ch->vsp->ops;
 	struct llist_node *n, *next;
+	enum chan_rx_stop stop;
 	struct khcl_vsp_req *req;
-	bool sig = false;
+	bool sig = false, poll;
 
 	if (!READ_ONCE(ch->mapped))
 		return;
@@ -541,11 +546,19 @@ static void chan_work(struct work_struct *w)
 	for (; n; n = next) {
 		next = n->next;
 		req = llist_entry(n, struct khcl_vsp_req, node);
-		ch->vsp->ops->ctl_done(ch, req);
+		ops->ctl_done(ch, req);
 	}
 	chan_tx(ch, &sig);
 	if (READ_ONCE(ch->open) && !READ_ONCE(ch->failed)) {
-		if (chan_rx(ch, &budget, &sig) == RX_BUDGET)
+		poll = ops->poll && ops->poll(ch);
+		if (ops->batch)
+			ops->batch(ch, false);
+		stop = chan_rx(ch, &budget, &sig, poll);
+		if (ops->batch)
+			ops->batch(ch, true);
+		if (poll)
+			ch->polls++;
+		if (stop == RX_BUDGET || (poll && stop == RX_EMPTY))
 			khcl_chan_kick(ch);
 		chan_tx(ch, &sig);
 	}
@@ -588,6 +601,7 @@ CHAN_STAT(batches);
 CHAN_STAT(answers_dropped);
 CHAN_STAT(drain_overstays);
 CHAN_STAT(double_ends);
+CHAN_STAT(polls);
 
 static ssize_t class_id_show(struct khcl_vsp_chan *ch, char *buf)
 {
@@ -669,7 +683,8 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_signals_out.attr, &chan_attr_ring_full.attr,
 	&chan_attr_no_request.attr, &chan_attr_batches.attr,
 	&chan_attr_answers_dropped.attr, &chan_attr_drain_overstays.attr,
-	&chan_attr_double_ends.attr, &chan_attr_requests.attr,
+	&chan_attr_double_ends.attr, &chan_attr_polls.attr,
+	&chan_attr_requests.attr,
 	&chan_attr_ring_errors.attr, NULL,
 };
 ATTRIBUTE_GROUPS(chan);

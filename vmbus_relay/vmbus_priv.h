@@ -66,7 +66,7 @@ struct khcl_vsp_chan {
 	/* stats */
 	u64 packets_in, packets_out, events_in, signals_out, batches;
 	u64 ring_full, ring_errors[KHCL_RING_NERR], no_request;
-	u64 answers_dropped, drain_overstays, double_ends;
+	u64 answers_dropped, drain_overstays, double_ends, polls;
 };
 
 struct khcl_vmbus {

@@ -381,6 +381,7 @@ u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name)
 		TC(packets_in), TC(packets_out), TC(events_in),
 		TC(signals_out), TC(batches), TC(ring_full), TC(no_request),
 		TC(answers_dropped), TC(drain_overstays), TC(double_ends),
+		TC(polls),
 #undef TC
 	};
 	u32 i;

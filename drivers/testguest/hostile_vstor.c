@@ -28,6 +28,11 @@
  *
  * "result" holds "PASS|FAIL vstor_hostile reps=N (first failure)". VTL2
  * counts what it refused (/sys/module/khcl_nvme_xlat/parameters/).
+ * Writing N to "soak" sends each of the 11 malformed requests that cost
+ * one round trip (bad buffers, CDB length 17, an 8-byte packet, a
+ * COMPLETE_IO from the guest, 1000 sub-channels, READs beyond RAM, past
+ * 2^64, of 1 MiB) N times on one channel, then a correct READ; "result"
+ * says "PASS|FAIL vstor_soak rounds=N requests=M seconds=S".
  */
 #define pr_fmt(fmt) "khcl_vstor_hostile: " fmt
 
@@ -352,6 +357,100 @@ static int hs_round(struct hs_dev *hs, const char **why)
 	return f ? -EPROTO : 0;
 }
 
+/*
+ * The soak (HOSTILE.md: each malformed request 10^5 times, no growth):
+ * every malformed request above that costs one round trip, on one open
+ * channel; vtl2 compares its memory before and after.
+ */
+static const char *hs_soak_once(struct hs_dev *hs)
+{
+	u64 me = page_to_pfn(hs->page), want;
+	const char *f = NULL;
+	struct hs_pkt p;
+
+	hs_srb(&p, 0x12, 36);
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, HS_GUEST_PFNS + 5) > 0,
+		     "buffer beyond VTL0 RAM accepted");
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, (1ull << 52) - 1) > 0,
+		     "buffer at 2^52-1 accepted");
+	f = hs_check(f, hs_srb_gpa(hs, &p, 8192, 1, me) > 0,
+		     "range longer than its PFN list accepted");
+	p.srb.cdb_length = 17;
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
+		     "CDB length 17 accepted");
+	hs_srb(&p, 0x12, 36);
+	p.srb.data_transfer_length = 8192;
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
+		     "transfer beyond the buffer accepted");
+	f = hs_check(f, hs_raw(hs, &p, 8) > 0, "8-byte packet accepted");
+	f = hs_check(f, hs_op(hs, 1, 0) > 0,
+		     "COMPLETE_IO from the guest accepted");
+	f = hs_check(f, hs_op(hs, 13, 1000) > 0, "1000 sub-channels accepted");
+	/* the data path: beyond RAM, LBA + length past 2^64, too long */
+	want = hs->replies + 1;
+	f = hs_check(f, !hs_read_send(hs, 0, 4096, 1, HS_GUEST_PFNS + 5,
+				      NULL) && hs_wait(hs, want) > 0,
+		     "READ beyond VTL0 RAM accepted");
+	hs_srb(&p, 0x88, 0);
+	p.srb.cdb_length = 16;
+	memset(&p.srb.cdb[2], 0xff, 8);
+	p.srb.cdb[13] = 8;
+	p.srb.data_transfer_length = 4096;
+	f = hs_check(f, hs_srb_gpa(hs, &p, 4096, 1, me) == 0 &&
+		     hs->last.srb.srb_status == 0x84,
+		     "READ(16) past 2^64 not LBA OUT OF RANGE");
+	want = hs->replies + 1;
+	f = hs_check(f, !hs_read_send(hs, 0, SZ_1M, SZ_1M / PAGE_SIZE, me,
+				      NULL) && hs_wait(hs, want) > 0,
+		     "1 MiB READ accepted");
+	return f;
+}
+
+static ssize_t soak_store(struct device_driver *drv, const char *buf,
+			  size_t count)
+{
+	unsigned long t0 = jiffies;
+	const char *f = NULL;
+	unsigned int n, i;
+	u64 want;
+
+	if (kstrtouint(buf, 0, &n) || !n || n > 1000000)
+		return -EINVAL;
+	mutex_lock(&hs_mutex);
+	if (!hs_cur || hs_open(hs_cur)) {
+		mutex_unlock(&hs_mutex);
+		return -ENODEV;
+	}
+	f = hs_check(f, hs_op(hs_cur, 7, 0) == 0, "BEGIN refused");
+	f = hs_check(f, hs_op(hs_cur, 9, 0x0602) == 0, "version 6.2 refused");
+	f = hs_check(f, hs_op(hs_cur, 10, 0) == 0, "QUERY_PROPERTIES refused");
+	f = hs_check(f, hs_op(hs_cur, 8, 0) == 0, "END refused");
+	for (i = 0; i < n && !f; i++) {
+		f = hs_soak_once(hs_cur);
+		if ((i + 1) % (n / 10 ? n / 10 : 1) == 0)
+			pr_info("soak: %u of %u rounds in %u s\n", i + 1, n,
+				jiffies_to_msecs(jiffies - t0) / 1000);
+		cond_resched();
+	}
+	/* and a correct READ still works */
+	want = hs_cur->replies + 1;
+	hs_cur->srb_good = 0;
+	f = hs_check(f, !hs_read_send(hs_cur, 0, 4096, 1,
+				      page_to_pfn(hs_cur->page), NULL) &&
+		     hs_wait(hs_cur, want) == 0 && hs_cur->srb_good == 1,
+		     "READ after the soak failed");
+	hs_close(hs_cur);
+	snprintf(hs_result, sizeof(hs_result),
+		 "%s vstor_soak rounds=%u requests=%u seconds=%u%s%s",
+		 f ? "FAIL" : "PASS", i, i * 11,
+		 jiffies_to_msecs(jiffies - t0) / 1000, f ? " " : "",
+		 f ? f : "");
+	pr_info("%s\n", hs_result);
+	mutex_unlock(&hs_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(soak);
+
 static ssize_t run_store(struct device_driver *drv, const char *buf,
 			 size_t count)
 {
@@ -393,6 +492,7 @@ static DRIVER_ATTR_RO(result);
 
 static struct attribute *hs_drv_attrs[] = {
 	&driver_attr_run.attr,
+	&driver_attr_soak.attr,
 	&driver_attr_result.attr,
 	NULL,
 };

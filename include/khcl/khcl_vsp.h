@@ -73,6 +73,22 @@ struct khcl_vsp_ops {
 	 * channel's worker, serialised with ->packet().
 	 */
 	void (*ctl_done)(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req);
+	/*
+	 * Optional: each pass of the channel's worker over the ring is
+	 * bracketed by ->batch(ch, false) before its first ->packet() and
+	 * ->batch(ch, true) after its last, from the worker. A VSP starts
+	 * the work of a whole batch at once there (storvsp plugs the block
+	 * layer: the NVMe driver rings its doorbell once per batch, not
+	 * once per SRB).
+	 */
+	void (*batch)(struct khcl_vsp_chan *ch, bool end);
+	/*
+	 * Optional, polled mode: asked before each pass over the ring. True
+	 * keeps the guest's signals off (the ring's interrupt mask stays set)
+	 * and has the worker come back right after the pass instead of
+	 * waiting for a signal; false goes back to signals. From the worker.
+	 */
+	bool (*poll)(struct khcl_vsp_chan *ch);
 };
 
 struct khcl_vsp {

@@ -40,6 +40,36 @@ static void fv_range(const struct khcl_scsi_disk *disk,
 }
 
 /*
+ * PERSISTENT RESERVE IN: what a device might answer (keys, a count, a
+ * reservation type, all from the packet) fits the guest's buffer.
+ */
+static void fv_pr_in(const struct khcl_sbc_io *io, uint32_t alloc,
+		     const uint8_t *pkt, uint32_t len)
+{
+	struct khcl_scsi_result res;
+	uint8_t data[1024];
+	uint64_t keys[127];
+	uint32_t total = len >= 4 ? (uint32_t)pkt[0] << 24 | pkt[1] << 16 |
+			 pkt[2] << 8 | pkt[3] : 0;
+
+	if (io->pr.action != KHCL_PR_READ_KEYS &&
+	    io->pr.action != KHCL_PR_READ_RESERVATION)
+		abort();
+	if (io->pr.alloc > alloc)
+		abort();
+	memset(keys, 0, sizeof(keys));
+	memcpy(keys, pkt, len < sizeof(keys) ? len : sizeof(keys));
+	if (io->pr.action == KHCL_PR_READ_KEYS)
+		khcl_spc_pr_keys(total, keys, 127, total, io->pr.alloc, data,
+				 sizeof(data), &res);
+	else
+		khcl_spc_pr_reservation(total, keys[0], len ? pkt[0] : 0,
+					io->pr.alloc, data, sizeof(data), &res);
+	if (res.data_len > io->pr.alloc || res.data_len > sizeof(data))
+		abort();
+}
+
+/*
  * The same CDB for a LUN of 2^20 512-byte blocks (sbc.c, spc.c): an I/O
  * lies inside the device, moves exactly the SRB's bytes, at most 128
  * blocks; an answer fits what the guest's buffer holds. UNMAP's list and
@@ -51,7 +81,7 @@ static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc,
 	static const struct khcl_scsi_disk disk = {
 		.nblocks = 1u << 20, .block_shift = 9, .phys_shift = 12,
 		.max_blocks = 128, .opt_blocks = 8, .write_cache = true,
-		.discard = true, .max_unmap_blocks = 1u << 16,
+		.discard = true, .max_unmap_blocks = 1u << 16, .pr = true,
 		.unmap_granularity = 8, .id_len = 16,
 		.id = { 0xde, 0xad, 0xbe, 0xef }, .serial = "0123456789abcdef",
 	};
@@ -103,6 +133,27 @@ static void fv_sbc(const struct khcl_vstor_req *r, uint32_t alloc,
 		n = khcl_sbc_write_same(&disk, io.ndob ? NULL : pkt, &io);
 		if (n != KHCL_SBC_DISCARD && n != KHCL_SBC_WRITE_ZEROES &&
 		    n != KHCL_SBC_WRITE_PATTERN)
+			abort();
+		break;
+	case KHCL_SBC_VERIFY:	/* BYTCHK: the SRB carries what is compared */
+		fv_range(&disk, &io, 128);
+		if (r->data_len != (io.same ? 512u : io.nblocks << 9))
+			abort();
+		break;
+	case KHCL_SBC_PR:	/* IN: the device's answer from the packet */
+		fv_pr_in(&io, alloc, pkt, len);
+		break;
+	case KHCL_SBC_PR_OUT:
+		if (io.param_len != 24 || io.param_len > r->data_len)
+			abort();
+		if (len < 24)
+			break;
+		n = khcl_spc_pr_out(pkt, 24, &io, &res);
+		if (n == KHCL_SBC_ANSWERED ? res.data_len != 0 :
+		    n != KHCL_SBC_PR || io.pr.action < KHCL_PR_REGISTER ||
+		    io.pr.action > KHCL_PR_PREEMPT_ABORT || io.pr.type > 6 ||
+		    (io.pr.action >= KHCL_PR_RESERVE &&
+		     io.pr.action != KHCL_PR_CLEAR && !io.pr.type))
 			abort();
 		break;
 	case KHCL_SBC_ANSWERED:

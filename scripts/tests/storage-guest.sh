@@ -6,7 +6,8 @@
 # guest wrote at LBA 2000000.
 # checks: disk_found inquiry vpd_devid readcap wwid raw_read raw_write
 # checks: discard_reads_zero write_same_pattern write_same_ndob
-# checks: write_same_unmap host_reset_inflight mkfs_mount_rw fsck_clean
+# checks: write_same_unmap verify_bytchk reservations_refused host_reset_inflight
+# checks: mkfs_mount_rw fsck_clean
 # checks: fio_verify_qd1 fio_verify_qd32
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
@@ -48,6 +49,16 @@ case "$wwid" in
 eui.*) pass wwid "$wwid" ;;
 *) fail wwid "'$wwid'" ;;
 esac
+# PERSISTENT RESERVE IN: QEMU's NVMe has no reservations and khcl says so
+# cleanly: ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (sg3_utils'
+# exit status 9), not an error or a hang
+pr=$(sg_persist -n -k /dev/sda 2>&1)
+st=$?
+if [ $st = 9 ]; then
+	pass reservations_refused "sg_persist -k: exit 9, $(echo "$pr" | tail -1)"
+else
+	fail reservations_refused "sg_persist -k: exit $st: $pr"
+fi
 
 # the seeded pattern, read through khcl; ours, written through it
 pat() { yes "khcl-storage-$1-0123456789" | head -c 4096; }
@@ -96,6 +107,22 @@ if sg_write_same --16 --unmap --in=/tmp/blk512 --lba=1300008 --num=8 /dev/sda &&
 	pass write_same_unmap "8 blocks discarded, read as zeroes"
 else
 	fail write_same_unmap "$(rd 1300008 1)"
+fi
+# VERIFY with BYTCHK: the target compares what the guest sends with the
+# medium (sg3_utils: exit 0 equal, 14 MISCOMPARE). The seed's 8 blocks,
+# then with one byte changed; BYTCHK 3: the 8 zeroed blocks against one
+# zero block
+pat seed >/tmp/vfy
+v1=0 v2=0 v3=0
+sg_verify --lba=1500000 --count=8 --ndo=4096 --in=/tmp/vfy /dev/sda 2>/dev/null || v1=$?
+printf 'X' | dd of=/tmp/vfy bs=1 seek=3000 conv=notrunc 2>/dev/null
+sg_verify -q --lba=1500000 --count=8 --ndo=4096 --in=/tmp/vfy /dev/sda 2>/dev/null || v2=$?
+head -c 512 /dev/zero >/tmp/vfy0
+sg_verify --ebytchk=3 --lba=1300000 --count=8 --ndo=512 --in=/tmp/vfy0 /dev/sda 2>/dev/null || v3=$?
+if [ "$v1$v2$v3" = 0140 ]; then
+	pass verify_bytchk "equal: 0, one byte changed: MISCOMPARE (14), BYTCHK 3: 0"
+else
+	fail verify_bytchk "exit statuses $v1 $v2 $v3 (want 0 14 0)"
 fi
 
 # the SCSI error handler's host reset (storvsc sends RESET_BUS) with I/O
