@@ -79,8 +79,22 @@ backing_file() {	# backing_file DIR: DIR/disk.raw, 1 GiB of random data
 	bash scripts/build.sh bench >&2	# incremental once built
 }
 
+# The khcl path (the test guest's sd on LUN 0, vtl2 sampling its
+# counters): khcl_run NAME VTL2_APPEND -> $out/NAME, $out/NAME-vtl2
+khcl_run() {
+	rm -f out/logs/last
+	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
+		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
+		--vtl2-append "$2" \
+		--guest-script scripts/tests/bench-storage-guest.sh \
+		--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
+		die "storage bench, $1: failed (logs: $(logs_of_last))"
+	cp "$(logs_of_last)/vtl0.out" "$out/$1"
+	cp "$(logs_of_last)/vtl2.out" "$out/$1-vtl2"
+}
+
 bench_storage() {
-	local disk rt=${BENCH_RUNTIME:-20} out t0 l
+	local disk rt=${BENCH_RUNTIME:-20} out t0 l polled
 	t0=$(date +%s)
 	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
 	disk="$out/disk.raw"
@@ -102,28 +116,11 @@ bench_storage() {
 	l=$(logs_of_last)
 	cp "$l/vtl0.out" "$out/hostpv"
 	log "storage: khcl (the test guest's sd on khcl's LUN 0)"
-	rm -f out/logs/last
-	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
-		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
-		--guest-script scripts/tests/bench-storage-guest.sh \
-		--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
-		die "storage bench, khcl: failed (logs: $(logs_of_last))"
-	l=$(logs_of_last)
-	cp "$l/vtl0.out" "$out/khcl"
-	cp "$l/vtl2.out" "$out/khcl-vtl2"
+	khcl_run khcl ""
 	polled=()
 	if [ "${BENCH_POLL_DEPTH:-0}" -gt 0 ]; then
 		log "storage: khcl in polled mode (poll_depth=$BENCH_POLL_DEPTH, one NVMe poll queue)"
-		rm -f out/logs/last
-		scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
-			--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
-			--vtl2-append "khcl.nvme_xlat.poll_depth=$BENCH_POLL_DEPTH nvme.poll_queues=1" \
-			--guest-script scripts/tests/bench-storage-guest.sh \
-			--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
-			die "storage bench, khcl polled: failed (logs: $(logs_of_last))"
-		l=$(logs_of_last)
-		cp "$l/vtl0.out" "$out/polled"
-		cp "$l/vtl2.out" "$out/polled-vtl2"
+		khcl_run polled "khcl.nvme_xlat.poll_depth=$BENCH_POLL_DEPTH nvme.poll_queues=1"
 		polled=("$BENCH_POLL_DEPTH" "$out/polled" "$out/polled-vtl2")
 	fi
 	python3 scripts/bench_storage.py "{$(common 0)}" "$out/direct" \

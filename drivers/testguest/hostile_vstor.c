@@ -241,6 +241,28 @@ static void hs_ring_scribble(struct hs_dev *hs, u64 off, u32 n)
 			   0xff);
 }
 
+/* INQUIRYs whose data buffer is wrong, each must be refused */
+static const char *hs_bad_buffers(struct hs_dev *hs, const char *f)
+{
+	u64 me = page_to_pfn(hs->page);
+	struct hs_pkt p;
+
+	hs_srb(&p, 0x12, 36);
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, HS_GUEST_PFNS + 5) > 0,
+		     "buffer beyond VTL0 RAM accepted");
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, (1ull << 52) - 1) > 0,
+		     "buffer at 2^52-1 accepted");
+	f = hs_check(f, hs_srb_gpa(hs, &p, 8192, 1, me) > 0,
+		     "range longer than its PFN list accepted");
+	p.srb.cdb_length = 17;
+	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
+		     "CDB length 17 accepted");
+	hs_srb(&p, 0x12, 36);
+	p.srb.data_transfer_length = 8192;
+	return hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
+			"transfer beyond the buffer accepted");
+}
+
 static int hs_data_round(struct hs_dev *hs, const char **why)
 {
 	u64 me = page_to_pfn(hs->page), want, off;
@@ -326,19 +348,7 @@ static int hs_round(struct hs_dev *hs, const char **why)
 	f = hs_check(f, hs_op(hs, 10, 0) == 0, "QUERY_PROPERTIES refused");
 	f = hs_check(f, hs_op(hs, 8, 0) == 0, "END refused");
 
-	hs_srb(&p, 0x12, 36);			/* INQUIRY */
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, HS_GUEST_PFNS + 5) > 0,
-		  "buffer beyond VTL0 RAM accepted");
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, (1ull << 52) - 1) > 0,
-		  "buffer at 2^52-1 accepted");
-	f = hs_check(f, hs_srb_gpa(hs, &p, 8192, 1, me) > 0,
-		  "range longer than its PFN list accepted");
-	p.srb.cdb_length = 17;
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0, "CDB length 17 accepted");
-	hs_srb(&p, 0x12, 36);
-	p.srb.data_transfer_length = 8192;
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
-		  "transfer beyond the buffer accepted");
+	f = hs_bad_buffers(hs, f);
 	f = hs_check(f, hs_op(hs, 13, 1000) > 0, "1000 sub-channels accepted");
 	f = hs_check(f, hs_op(hs, 13, 0) > 0, "0 sub-channels accepted");
 
@@ -368,20 +378,8 @@ static const char *hs_soak_once(struct hs_dev *hs)
 	const char *f = NULL;
 	struct hs_pkt p;
 
+	f = hs_bad_buffers(hs, f);
 	hs_srb(&p, 0x12, 36);
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, HS_GUEST_PFNS + 5) > 0,
-		     "buffer beyond VTL0 RAM accepted");
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, (1ull << 52) - 1) > 0,
-		     "buffer at 2^52-1 accepted");
-	f = hs_check(f, hs_srb_gpa(hs, &p, 8192, 1, me) > 0,
-		     "range longer than its PFN list accepted");
-	p.srb.cdb_length = 17;
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
-		     "CDB length 17 accepted");
-	hs_srb(&p, 0x12, 36);
-	p.srb.data_transfer_length = 8192;
-	f = hs_check(f, hs_srb_gpa(hs, &p, 36, 1, me) > 0,
-		     "transfer beyond the buffer accepted");
 	f = hs_check(f, hs_raw(hs, &p, 8) > 0, "8-byte packet accepted");
 	f = hs_check(f, hs_op(hs, 1, 0) > 0,
 		     "COMPLETE_IO from the guest accepted");
