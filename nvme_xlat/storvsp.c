@@ -22,9 +22,17 @@ static unsigned int max_transfer_kb = 512;
 module_param(max_transfer_kb, uint, 0444);
 MODULE_PARM_DESC(max_transfer_kb, "Largest SRB transfer announced and accepted, KiB (4..8192)");
 
-static unsigned int depth = 128;
+/*
+ * What one SRB takes of storvsc's ring when it sizes its queue
+ * (max_outstanding_req_per_channel: a multi-page buffer packet of 32
+ * PFNs, the VSTOR packet, the trailer): with depth 0 a channel's pool
+ * holds as many requests as storvsc can have outstanding on its ring.
+ */
+#define SV_STORVSC_SRB_BYTES	360
+
+static unsigned int depth;
 module_param(depth, uint, 0444);
-MODULE_PARM_DESC(depth, "Requests per channel (1..4096; the server caps it by the ring and its max_requests)");
+MODULE_PARM_DESC(depth, "Requests per channel (1..4096); 0: as many as storvsc can queue on the channel's ring (one per 360 bytes); the server caps it by its max_requests");
 
 static unsigned int poll_depth;
 module_param(poll_depth, uint, 0644);
@@ -390,7 +398,8 @@ static int __init sv_init(void)
 	sv_max_pfns = sv_lim.max_transfer_bytes / KHCL_HV_PAGE_SIZE + 1;
 	sv_vsp.req_size = sizeof(struct sv_req) + sv_max_pfns *
 			  (sizeof(u64) + sizeof(struct bio_vec));
-	sv_vsp.depth = clamp(depth, 1u, 4096u);
+	sv_vsp.depth = depth ? clamp(depth, 1u, 4096u) : 0;
+	sv_vsp.ring_pkt = SV_STORVSC_SRB_BYTES;
 	ret = sv_io_init();
 	if (ret)
 		return ret;

@@ -113,6 +113,15 @@ mon 0 1 >"$tmp/fine.out"
 caught storage_bytes_copied '^FAIL s zero_copy .*bytes_copied=4096' storage_counters s "$tmp/copied.out"
 caught storage_reset_unanswered '^FAIL s vtl2_reset_answered' storage_counters s "$tmp/noreset.out"
 caught storage_counters_clean 'counted: 2 passed, 0 failed' storage_counters s "$tmp/fine.out"
+# storvsc's queue against vtl2's pools: 256 requests for 327; a fit
+printf 'CAN_QUEUE 327 327\n' >"$tmp/cq.out"
+for d in 128 364; do
+	printf '=== uptime 9\n--- channel 5: storvsp open sub=0 in=1 depth=%s\n--- channel 6: storvsp open sub=1 in=1 depth=%s\nMemFree: 1 kB\n' "$d" "$d" >"$tmp/pool$d.out"
+done
+caught queue_pool_short '^FAIL s storage_queue_match .*can_queue 327, 256 requests in 2' \
+	storage_queue_match s "$tmp/cq.out" "$tmp/pool128.out"
+caught queue_pool_fits '^PASS s storage_queue_match .*327 .*728 requests in 2' \
+	storage_queue_match s "$tmp/cq.out" "$tmp/pool364.out"
 # the soak: 2 MB of slab grown; too few requests handled; a clean one
 soak() {	# soak SUNRECLAIM_AT_END HANDLED_AT_END
 	printf 'MEM 1 5 0 0 30000 20000 90000 500\nMEM 2 20000 0 0 30000 20000 90000 500\nMEM 9 %s 0 0 31000 %s 89000 500\n' "$2" "$1"

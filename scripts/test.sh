@@ -180,6 +180,7 @@ storage_rig() {	# storage_rig ROLE SUITE FIO_MB
 	fi
 	rm -f "$sdisk"
 	storage_counters "$2" "$logs/vtl2.out"
+	storage_queue_match "$2" "$logs/vtl0.out" "$logs/vtl2.out"
 }
 storage_rig rig storage 512
 storage_rig debug storage_debug 32

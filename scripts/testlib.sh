@@ -198,3 +198,21 @@ soak_growth() {
 		res FAIL "$suite" vtl2_no_growth "${n:-0} requests handled (>= $((rounds * 9)) expected): SUnreclaim $su0 -> $su1 kB, Percpu $pc0 -> $pc1 kB; $file"
 	fi
 }
+
+# storage_queue_match SUITE VTL0_OUT VTL2_OUT: every SRB storvsc may have
+# outstanding (its host's can_queue, "CAN_QUEUE n depth" in VTL0_OUT) has
+# a request in vtl2: the pools of the open storvsp channels (depth= in the
+# last monitor block of VTL2_OUT) hold at least that many
+storage_queue_match() {
+	local suite=$1 cq qd sum n
+	read -r _ cq qd < <(tr -d '\r' <"$2" 2>/dev/null | grep -m1 '^CAN_QUEUE ' || true)
+	read -r sum n < <(last_monitor_block "$3" |
+		awk '/^--- channel [0-9]*: storvsp open / {
+			for (i = 1; i <= NF; i++) if ($i ~ /^depth=/) { s += substr($i, 7); n++ } }
+		END { print s + 0, n + 0 }')
+	if [ -n "$cq" ] && [ "${n:-0}" -ge 1 ] && [ "$sum" -ge "$cq" ]; then
+		res PASS "$suite" storage_queue_match "storvsc can_queue $cq (LUN queue_depth $qd) <= $sum requests in $n channel pools"
+	else
+		res FAIL "$suite" storage_queue_match "storvsc can_queue ${cq:-none}, ${sum:-0} requests in ${n:-0} storvsp channel pools; $3"
+	fi
+}

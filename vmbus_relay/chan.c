@@ -29,7 +29,7 @@ static unsigned int max_pkt = 16384;
 module_param(max_pkt, uint, 0444);
 MODULE_PARM_DESC(max_pkt, "Largest guest packet accepted, bytes (larger: channel stopped)");
 
-static unsigned int max_requests = 256;
+static unsigned int max_requests = 1024;
 module_param(max_requests, uint, 0644);
 MODULE_PARM_DESC(max_requests, "Requests per channel at most, whatever a VSP asks for (1..4096; from the next open)");
 
@@ -86,7 +86,11 @@ static struct khcl_vsp_req *chan_req(struct khcl_vsp_chan *ch, u32 i)
 static int chan_pool_alloc(struct khcl_vsp_chan *ch)
 {
 	const struct khcl_vsp *vsp = ch->vsp;
-	u32 i, depth = vsp->depth ? vsp->depth : 16;
+	u32 i, depth = vsp->depth;
+
+	/* none asked for: what the client can have outstanding, or 16 */
+	if (!depth)
+		depth = vsp->ring_pkt ? max(ch->in.size / vsp->ring_pkt, 1u) : 16;
 
 	depth = min3(depth, clamp(READ_ONCE(max_requests), 1u, 4096u),
 		     (u32)(ch->in.size / CHAN_MIN_PKT));

@@ -100,12 +100,19 @@ struct khcl_vsp {
 	/*
 	 * Requests: @req_size bytes each (at least struct khcl_vsp_req,
 	 * which comes first), @depth per channel (capped by the ring size
-	 * and khcl_vmbus's max_requests), of which @reserve are kept for
-	 * khcl_vsp_req_get() (packets the guest did not ask for).
+	 * and khcl_vmbus's max_requests; 0: see @ring_pkt), of which
+	 * @reserve are kept for khcl_vsp_req_get() (packets the guest did
+	 * not ask for).
 	 */
 	u32 req_size;
 	u32 depth;
 	u32 reserve;
+	/*
+	 * With @depth 0: one request per @ring_pkt bytes of the guest's
+	 * ring, the client's own bound on what it can have outstanding on
+	 * the channel (so its queue and the pool match).
+	 */
+	u32 ring_pkt;
 	/* set by the server */
 	u32 relid;
 	struct khcl_vsp_chan *chan;

@@ -49,6 +49,12 @@ case "$wwid" in
 eui.*) pass wwid "$wwid" ;;
 *) fail wwid "'$wwid'" ;;
 esac
+# storvsc's own queue bound (its ring: 90% of 364 SRBs a channel): the
+# test compares it with the pools of vtl2's channels (storage_queue_match)
+for h in /sys/class/scsi_host/host*; do
+	[ "$(cat "$h/proc_name")" = storvsc_host ] &&
+		echo "CAN_QUEUE $(cat "$h/can_queue") $(cat /sys/block/sda/device/queue_depth)"
+done
 # PERSISTENT RESERVE IN: QEMU's NVMe has no reservations and khcl says so
 # cleanly: ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (sg3_utils'
 # exit status 9), not an error or a hang

@@ -17,7 +17,7 @@ while :; do
 	done
 	for c in /sys/kernel/khcl/vmbus/channels/*; do
 		[ -d "$c" ] || continue
-		echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") sub=$(cat "$c/sub_index") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") batches=$(cat "$c/batches") no_request=$(cat "$c/no_request") dropped=$(cat "$c/answers_dropped") overstays=$(cat "$c/drain_overstays") double_ends=$(cat "$c/double_ends")"
+		echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") sub=$(cat "$c/sub_index") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") batches=$(cat "$c/batches") no_request=$(cat "$c/no_request") dropped=$(cat "$c/answers_dropped") overstays=$(cat "$c/drain_overstays") double_ends=$(cat "$c/double_ends") $(sed -n 's/^depth /depth=/p' "$c/requests")"
 		tr '\n' ' ' <"$c/ring_errors"
 		echo
 	done
