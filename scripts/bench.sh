@@ -79,15 +79,16 @@ backing_file() {	# backing_file DIR: DIR/disk.raw, 1 GiB of random data
 	bash scripts/build.sh bench >&2	# incremental once built
 }
 
-# The khcl path (the test guest's sd on LUN 0, vtl2 sampling its
-# counters): khcl_run NAME VTL2_APPEND -> $out/NAME, $out/NAME-vtl2
+# The khcl path (the test guest's sd on LUN 0; vtl2 samples its counters,
+# or runs VTL2_SCRIPT): khcl_run NAME VTL2_APPEND [VTL2_SCRIPT]
+#   -> $out/NAME, $out/NAME-vtl2 (uses $disk, $rt, $out)
 khcl_run() {
 	rm -f out/logs/last
 	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
 		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
 		--vtl2-append "$2" \
 		--guest-script scripts/tests/bench-storage-guest.sh \
-		--vtl2-script scripts/tests/bench-storage-vtl2.sh --vtl2-background >&2 ||
+		--vtl2-script "${3:-scripts/tests/bench-storage-vtl2.sh}" --vtl2-background >&2 ||
 		die "storage bench, $1: failed (logs: $(logs_of_last))"
 	cp "$(logs_of_last)/vtl0.out" "$out/$1"
 	cp "$(logs_of_last)/vtl2.out" "$out/$1-vtl2"
@@ -134,20 +135,14 @@ bench_storage() {
 # a "profile" line with vtl2's CPU per I/O over the sampled window, then
 # perf's top symbols and objects.
 bench_profile() {
-	local out t0 l
+	local out t0 disk rt=${BENCH_RUNTIME:-20}
 	t0=$(date +%s)
 	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
+	disk="$out/disk.raw"
 	backing_file "$out"
 	log "profile: khcl path, perf in vtl2 for ${PROFILE_S:-8} s per workload"
-	rm -f out/logs/last
-	scripts/rig.sh --vtl2-role bench --disk "$out/disk.raw" --timeout 900 \
-		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=${BENCH_RUNTIME:-20}" \
-		--vtl2-append "PROFILE_S=${PROFILE_S:-8}" \
-		--guest-script scripts/tests/bench-storage-guest.sh \
-		--vtl2-script scripts/tests/bench-profile-vtl2.sh --vtl2-background >&2 ||
-		die "profile: failed (logs: $(logs_of_last))"
-	l=$(logs_of_last)
-	tr -d '\r' <"$l/vtl2.out" | awk -v names="$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
+	khcl_run profile "PROFILE_S=${PROFILE_S:-8}" scripts/tests/bench-profile-vtl2.sh
+	tr -d '\r' <"$out/profile-vtl2" | awk -v names="$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
 		scripts/tests/bench-storage-guest.sh | tr '\n' ' ')" '
 		BEGIN { split(names, name, " ") }
 		/^PROFILE_BEGIN / {
@@ -159,8 +154,8 @@ bench_profile() {
 		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
 		/^PROFILE_END / { on = 0; next }
 		on && NF { print "  " $0 }'
+	log "profile: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
 	rm -rf "$out"
-	log "profile: $(($(date +%s) - t0)) s; vtl2 console: $l/vtl2.out"
 }
 
 for p in $parts; do
