@@ -27,6 +27,10 @@
 #                             its disk behind khcl found and mounted on
 #                             /mnt/disk, then a shell; exit it to tear
 #                             everything down (no timeout)
+#     --net-peer              vtl2's NIC on a tap in a network namespace
+#                             of its own with a peer (scripts/netpeer.sh:
+#                             10.77.0.1, iperf3), instead of QEMU user
+#                             networking; deleted on any exit
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
@@ -40,7 +44,7 @@ set -euo pipefail
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
-guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script=''
+guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script='' net_peer=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--guest-reboot-script) reboot_script=$(realpath "$2"); shift ;;
 	--timeout) timeout=$2; shift ;;
 	--only-vtl2) only_vtl2=1 ;;
+	--net-peer) net_peer=1 ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 	shift
@@ -95,6 +100,7 @@ teardown() {
 	for p in "${pids[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
+	[ "$net_peer" = 0 ] || bash "$KHCL_ROOT/scripts/netpeer.sh" down "$run"
 	rm -rf "$tmp"
 }
 trap teardown EXIT
@@ -175,7 +181,16 @@ start_vtl2() {
 		extra+=(-drive "file=$disk2,if=none,id=nvm1,format=raw,$drive_opts"
 			-device nvme,drive=nvm1,serial=khcl1)
 	fi
-	"${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
+	# the NIC: QEMU user networking (nothing reachable), or the peer's tap
+	# from inside its namespace
+	# shellcheck disable=SC2054  # QEMU's option syntax
+	local nic=(-netdev user,id=n0,restrict=on) ns=()
+	if [ "$net_peer" = 1 ]; then
+		# shellcheck disable=SC2054
+		nic=(-netdev tap,id=n0,ifname=kt0,script=no,downscript=no)
+		ns=(ip netns exec "khcl-$run")
+	fi
+	"${ns[@]}" "${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
 		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 khcl.vmbus.max_vp=$guest_cpus khcl.nvme_xlat.luns=0:/dev/nvme0n1 $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
@@ -184,7 +199,7 @@ start_vtl2() {
 		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
 		-drive file="$disk",if=none,id=nvm,format=raw,$drive_opts \
 		-device nvme,drive=nvm,serial=khcl0 "${extra[@]}" \
-		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0 \
+		"${nic[@]}" -device virtio-net-pci,netdev=n0 \
 		-serial file:"$logs/vtl2.console" -serial file:"$logs/vtl2.out" \
 		</dev/null &
 	pids+=($!)
@@ -205,6 +220,9 @@ touch "$logs/vtl0.out" "$logs/vtl2.out" "$logs/vtl0.console" "$logs/vtl2.console
 deadline=$(($(date +%s) + timeout))
 vtl0_pid='' vtl2_pid=''
 log "run $run: logs in $logs"
+if [ "$net_peer" = 1 ]; then
+	bash "$KHCL_ROOT/scripts/netpeer.sh" up "$run" || die "network peer not set up"
+fi
 [ $only_vtl2 -eq 1 ] || start_vtl0
 if [ -z "$vtl2_after" ] || [ $only_vtl2 -eq 1 ]; then
 	start_vtl2

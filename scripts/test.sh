@@ -96,6 +96,16 @@ fi
 rig_case knobs vtl2.out scripts/tests/knobs-vtl2.sh --only-vtl2 \
 	--vtl2-script scripts/tests/knobs-vtl2.sh --timeout 120
 
+# 3c. rig: vtl2's NIC on the network peer (a namespace of its own with a
+# tap, scripts/netpeer.sh), and the namespace gone after the run
+rig_case netpeer vtl2.out scripts/tests/netpeer-vtl2.sh --only-vtl2 --net-peer \
+	--vtl2-script scripts/tests/netpeer-vtl2.sh --timeout 200
+if ip netns list 2>/dev/null | grep -q '^khcl-'; then
+	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
+else
+	res PASS netpeer namespace_deleted "no khcl-* namespace after the run"
+fi
+
 # 4. rig: NVMe DMA straight into the test guest's RAM, both ways
 disk=$(mktemp "${TMPDIR:-/tmp}/khcl-disk.XXXXXX")
 truncate -s 1G "$disk"
