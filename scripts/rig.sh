@@ -31,6 +31,9 @@
 #                             of its own with a peer (scripts/netpeer.sh:
 #                             10.77.0.1, iperf3), instead of QEMU user
 #                             networking; deleted on any exit
+#     --guest-virtio-net      with --net-peer: the test guest also gets a
+#                             QEMU virtio-net on the peer (the host-PV
+#                             baseline; tap kt1)
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
@@ -44,7 +47,7 @@ set -euo pipefail
 
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
-guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script='' net_peer=0
+guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script='' net_peer=0 guest_vnet=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -63,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--only-vtl2) only_vtl2=1 ;;
 	--net-peer) net_peer=1 ;;
+	--guest-virtio-net) guest_vnet=1 ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 	shift
@@ -153,7 +157,14 @@ start_vtl0() {
 		console=(-chardev stdio,id=con,signal=off -serial chardev:con)
 		guest_append="$guest_append quiet"
 	fi
-	"${qemu[@]}" -smp "$(smp_of "$guest_cpus")" -m 1G \
+	local ns=()
+	if [ "$guest_vnet" = 1 ]; then
+		# shellcheck disable=SC2054
+		extra+=(-netdev tap,id=n1,ifname=kt1,script=no,downscript=no
+			-device virtio-net-pci,netdev=n1)
+		ns=(ip netns exec "khcl-$run")
+	fi
+	"${ns[@]}" "${qemu[@]}" -smp "$(smp_of "$guest_cpus")" -m 1G \
 		-object memory-backend-file,id=ram0,size=1G,mem-path="$ram",share=on \
 		-machine q35,memory-backend=ram0 \
 		-kernel "$KHCL_OUT/testguest/bzImage" -initrd "$tmp/vtl0-initrd" \
@@ -220,6 +231,7 @@ touch "$logs/vtl0.out" "$logs/vtl2.out" "$logs/vtl0.console" "$logs/vtl2.console
 deadline=$(($(date +%s) + timeout))
 vtl0_pid='' vtl2_pid=''
 log "run $run: logs in $logs"
+[ "$guest_vnet" = 0 ] || [ "$net_peer" = 1 ] || die "--guest-virtio-net needs --net-peer"
 if [ "$net_peer" = 1 ]; then
 	bash "$KHCL_ROOT/scripts/netpeer.sh" up "$run" || die "network peer not set up"
 fi

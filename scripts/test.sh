@@ -100,6 +100,10 @@ rig_case knobs vtl2.out scripts/tests/knobs-vtl2.sh --only-vtl2 \
 # tap, scripts/netpeer.sh), and the namespace gone after the run
 rig_case netpeer vtl2.out scripts/tests/netpeer-vtl2.sh --only-vtl2 --net-peer \
 	--vtl2-script scripts/tests/netpeer-vtl2.sh --timeout 200
+# the test guest's own virtio-net on the same peer (the host-PV baseline)
+rig_case netpeer_hostpv vtl0.out scripts/tests/netpeer-guest.sh --net-peer --guest-virtio-net \
+	--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client" \
+	--guest-script scripts/tests/netpeer-guest.sh --timeout 300
 if ip netns list 2>/dev/null | grep -q '^khcl-'; then
 	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
 else
