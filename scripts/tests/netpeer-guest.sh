@@ -4,19 +4,13 @@
 # 10.77.0.1, and iperf3 to the peer's server moves data.
 # checks: guest_pings_peer guest_iperf3_peer
 # shellcheck source=scripts/tests/vmlib.sh
-. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
+. ./vmlib.sh	# pass, fail, wait_for, on_peer (rc: 1 after a fail)
 dev=''
 for d in /sys/class/net/*; do
 	[ "$(cat "$d/device/vendor" 2>/dev/null)" = 0x1af4 ] && { dev=${d##*/}; break; }
 done
 [ -n "$dev" ] || { fail guest_pings_peer "no virtio-net device"; exit 1; }
-ip link set "$dev" up
-ip addr add 10.77.0.3/24 dev "$dev"
-if out=$(busybox ping -c 3 -W 2 10.77.0.1 2>&1); then
-	pass guest_pings_peer "$dev: $(echo "$out" | tail -1)"
-else
-	fail guest_pings_peer "$dev: $out"
-fi
+on_peer guest_pings_peer "$dev" 10.77.0.3
 if out=$(iperf3 -c 10.77.0.1 -t 3 -f m 2>&1) &&
 	r=$(echo "$out" | grep -m1 ' receiver$'); then
 	pass guest_iperf3_peer "$(echo "$r" | tr -s ' ' | cut -d' ' -f5-8)"

@@ -3,18 +3,12 @@
 # the MANA stand-in) reaches the peer at 10.77.0.1 and nothing else.
 # checks: vtl2_pings_peer vtl2_no_route_out
 # shellcheck source=scripts/tests/vmlib.sh
-. ./vmlib.sh	# pass, fail, wait_for (rc: 1 after a fail)
+. ./vmlib.sh	# pass, fail, wait_for, on_peer (rc: 1 after a fail)
 dev=''
 for d in /sys/class/net/*; do
 	[ "${d##*/}" = lo ] || { dev=${d##*/}; break; }
 done
-ip link set "$dev" up
-ip addr add 10.77.0.2/24 dev "$dev"
-if out=$(busybox ping -c 3 -W 2 10.77.0.1 2>&1); then
-	pass vtl2_pings_peer "$dev: $(echo "$out" | tail -1)"
-else
-	fail vtl2_pings_peer "$dev: $out"
-fi
+on_peer vtl2_pings_peer "$dev" 10.77.0.2
 # the namespace has no route out: an outside address does not answer
 if busybox ping -c 1 -W 2 192.0.2.1 >/dev/null 2>&1; then
 	fail vtl2_no_route_out "192.0.2.1 answered"
