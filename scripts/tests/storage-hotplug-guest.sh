@@ -47,6 +47,7 @@ if wait_for 120 has_disk; then
 	pass lun_added_seen "$(disks)"
 else
 	fail lun_added_seen
+	dmesg | grep -E 'scsi|sd |storvsc' | tail -20	# what the guest saw
 fi
 d=/dev/$(disks | cut -d' ' -f1)
 sleep 1
