@@ -152,10 +152,15 @@ static void nvsp_handshake(struct kunit *test)
 				     0xcafe, &rp), KHCL_NVSP_REPLY);
 	KUNIT_EXPECT_EQ(test, rp.recv_buf_complete.status,
 			(u32)KHCL_NVSP_STAT_FAIL);
-	/* send buffer */
-	nt_msg(test, &c, KHCL_NVSP_SEND_SEND_BUF, 57, 0, &rp);
+	/* send buffer: mapped, then answered */
+	KUNIT_EXPECT_EQ(test, nt_msg(test, &c, KHCL_NVSP_SEND_SEND_BUF, 57, 0,
+				     &rp), KHCL_NVSP_MAP_SEND_BUF);
+	KUNIT_EXPECT_EQ(test, c.send_gpadl, 57U);
+	khcl_nvsp_send_buf_done(&c, 1 << 20, &rp);
+	KUNIT_EXPECT_EQ(test, rp.type, (u32)KHCL_NVSP_SEND_SEND_BUF_COMPLETE);
 	KUNIT_EXPECT_EQ(test, rp.send_buf_complete.status,
 			(u32)KHCL_NVSP_STAT_SUCCESS);
+	KUNIT_EXPECT_EQ(test, c.send_nsections, (1U << 20) / 6144);
 	KUNIT_EXPECT_EQ(test, rp.send_buf_complete.section_size, 6144U);
 	/* a mapping that failed is announced as a failure */
 	khcl_nvsp_recv_buf_done(&c, 0, 1728, &rp);
@@ -589,7 +594,10 @@ static u32 nc_connect(struct kunit *test, struct khcl_nvsp_chan *c,
 	m.buf.gpadl = NC_GPADL_SEND;
 	m.buf.id = NC_SEND_ID;
 	nc_inband(&p, &m, NC_RQST_ID, true);
-	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, nc_post(test, c, &p, &rp),
+			KHCL_NVSP_MAP_SEND_BUF);
+	KUNIT_EXPECT_EQ(test, c->send_gpadl, NC_GPADL_SEND);
+	khcl_nvsp_send_buf_done(c, NC_SEND_BUF, &rp);
 	nc_comp_ok(test, &rp, KHCL_NVSP_SEND_SEND_BUF_COMPLETE, 4 + 8);
 	KUNIT_EXPECT_EQ(test, rp.send_buf_complete.status,
 			(u32)KHCL_NVSP_STAT_SUCCESS);
@@ -675,7 +683,8 @@ static void nvsp_netvsc_612(struct kunit *test)
 	m.type = KHCL_NVSP_REVOKE_SEND_BUF;
 	m.revoke.id = NC_SEND_ID;
 	nc_inband(&p, &m, NC_NO_RESPONSE, false);
-	KUNIT_EXPECT_EQ(test, nc_post(test, &c, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, nc_post(test, &c, &p, &rp),
+			KHCL_NVSP_UNMAP_SEND_BUF);
 	KUNIT_EXPECT_FALSE(test, c.recv_buf);
 	KUNIT_EXPECT_FALSE(test, c.send_buf);
 	nc_no_errors(test, &c);
@@ -806,7 +815,8 @@ static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
 	bad = t->c.errors[KHCL_NVSP_ERR_SECTION];
 	KUNIT_EXPECT_EQ(test, nc_post(test, &t->c, &p, &rp), KHCL_NVSP_NONE);
 	/* the section is free again, and that was no error */
-	KUNIT_EXPECT_EQ(test, t->c.sections_out, 0ull);
+	KUNIT_EXPECT_EQ(test, t->c.sections_busy, 0U);
+	KUNIT_EXPECT_FALSE(test, khcl_nvsp_section_out(&t->c, sec));
 	KUNIT_EXPECT_EQ(test, t->c.errors[KHCL_NVSP_ERR_SECTION], bad);
 	return n;
 }
@@ -1083,7 +1093,9 @@ static void nvsp_sections(struct kunit *test)
 	p.d.trans_id = KHCL_NVSP_SECTIONS + 1;
 	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_NONE);
 	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_SECTION], 3ull);
-	KUNIT_EXPECT_EQ(test, c.sections_out, ~0ull & ~(1ull << 4));
+	KUNIT_EXPECT_EQ(test, c.sections_busy, (u32)KHCL_NVSP_SECTIONS - 1);
+	KUNIT_EXPECT_FALSE(test, khcl_nvsp_section_out(&c, 4));
+	KUNIT_EXPECT_TRUE(test, khcl_nvsp_section_out(&c, 5));
 	/* a buffer of 3 sections lends 3 */
 	nt_connect(test, &c);
 	khcl_nvsp_recv_buf_done(&c, 3 * 1728 + 100, 1728, &rp);

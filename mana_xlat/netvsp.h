@@ -26,21 +26,53 @@ enum khcl_nvsp_err {
 	KHCL_NVSP_ERR_STATE,		/* not valid in this state */
 	KHCL_NVSP_ERR_RANGE,		/* bad GPA range */
 	KHCL_NVSP_ERR_SECTION,		/* completion for no sent section */
+	KHCL_NVSP_ERR_DATA,		/* send section or ranges out of bounds */
 	KHCL_NVSP_NERR
 };
 
-/* Receive sections khcl fills at once (of the many the buffer holds). */
-#define KHCL_NVSP_SECTIONS	64
+/*
+ * Receive sections khcl lends the guest at once (of the many its buffer
+ * holds: netvsc's 16 MiB make 9709 of 1728 bytes): a bound on what a
+ * guest that stops returning them can hold up, and room for a TCP
+ * window of full frames.
+ */
+#define KHCL_NVSP_SECTIONS	2048
+
+/*
+ * A data SEND_RNDIS_PKT names at most this many page ranges and PFNs
+ * (netvsc: MAX_PAGE_BUFFER_COUNT 32 page buffers, merged into ranges),
+ * and its RNDIS stream (section bytes, then the ranges) is at most
+ * KHCL_NV_TX_MAX_STREAM bytes: 8 batched messages, or one 64 KiB LSO
+ * frame and its header.
+ */
+#define KHCL_NV_MAX_RANGES	32
+#define KHCL_NV_MAX_PFNS	64
+#define KHCL_NV_TX_MAX_STREAM	(128 * 1024)
+
+/*
+ * The RNDIS stream of a data SEND_RNDIS_PKT: @section_len bytes of send
+ * section @section (KHCL_NVSP_NO_SECTION: none), then the page ranges in
+ * order (each inside VTL0 RAM is for the caller to check).
+ */
+struct khcl_nv_tx {
+	u32 section, section_len;
+	u32 nranges;
+	u32 total;			/* bytes in all */
+	struct khcl_gpa_buf range[KHCL_NV_MAX_RANGES];	/* last */
+};
 
 struct khcl_nvsp_chan {
 	u32 version;			/* agreed; 0 before INIT */
 	u32 ndis_major, ndis_minor, mtu;
 	bool recv_buf, send_buf;	/* announced and answered */
 	u32 recv_gpadl, send_gpadl;
+	u32 send_section_size, send_nsections;	/* send buffer, once mapped */
 	u16 recv_id;			/* the guest's pageset id */
 	/* receive sections: in use by khcl until the guest completes them */
 	u32 section_size, nsections;
-	u64 sections_out;		/* bit i: section i is the guest's */
+	u64 sections_out[KHCL_NVSP_SECTIONS / 64];	/* bit: the guest's */
+	u32 sections_busy;		/* bits set */
+	u32 section_hint;		/* where the next search starts */
 	u64 errors[KHCL_NVSP_NERR];
 	u64 data_pkts;			/* RNDIS data packets (dropped) */
 	u64 no_section;			/* every section was the guest's */
@@ -55,6 +87,8 @@ struct khcl_nvsp_req {
 	/* SEND_RNDIS_PKT control: the message, one GPA range */
 	u32 rndis_len;
 	struct khcl_gpa_buf buf;
+	/* SEND_RNDIS_PKT data: the stream (after khcl_nvsp_control) */
+	struct khcl_nv_tx tx;
 };
 
 enum khcl_nvsp_verdict {
@@ -63,7 +97,10 @@ enum khcl_nvsp_verdict {
 	KHCL_NVSP_MAP_RECV_BUF,		/* map msg.buf.gpadl, then recv_buf_done */
 	KHCL_NVSP_UNMAP_RECV_BUF,	/* REVOKE_RECV_BUF */
 	KHCL_NVSP_RNDIS,		/* read the message, khcl_rndis_control */
-	KHCL_NVSP_RNDIS_DATA,		/* a data packet: complete, count */
+	KHCL_NVSP_RNDIS_DATA,		/* a data packet: send r->tx */
+	KHCL_NVSP_MAP_SEND_BUF,		/* map msg.buf.gpadl, then send_buf_done */
+	KHCL_NVSP_UNMAP_SEND_BUF,	/* REVOKE_SEND_BUF */
+	KHCL_NVSP_SWITCH_DP,		/* SWITCH_DATA_PATH: an empty completion */
 };
 
 void khcl_nvsp_chan_init(struct khcl_nvsp_chan *c);
@@ -81,6 +118,12 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
 			     u32 section_size, struct khcl_nvsp_msg *reply);
 /*
+ * The send buffer is mapped (@buf_len bytes, or 0: it could not be):
+ * fill SEND_SEND_BUF_COMPLETE with KHCL_NVSP_SEND_SECTION.
+ */
+void khcl_nvsp_send_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
+			     struct khcl_nvsp_msg *reply);
+/*
  * A free receive section for a message of @len bytes, now the guest's
  * until it completes the transfer-page packet naming it (trans_id =
  * section + 1; a VM_PKT_COMP the core takes back itself): its index, or
@@ -88,11 +131,96 @@ void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
  * every section is the guest's (counted in no_section).
  */
 int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len);
+/* Take back section @s that was never sent. */
+void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s);
+/* Section @s is the guest's (lent, not completed yet). */
+static inline bool khcl_nvsp_section_out(const struct khcl_nvsp_chan *c,
+					 u32 s)
+{
+	return s < KHCL_NVSP_SECTIONS &&
+	       (c->sections_out[s / 64] >> (s % 64) & 1);
+}
 
 /* The completion of a guest SEND_RNDIS_PKT. */
 void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok);
 /* The NVSP message that goes with an RNDIS message sent to the guest. */
 void khcl_nvsp_rndis_to_guest(struct khcl_nvsp_msg *m);
+
+/* ---- RNDIS data messages ---- */
+
+/* Why a data message is dropped (counted by reason). */
+enum khcl_nv_drop {
+	KHCL_NV_DROP_MSG,		/* not a well-formed RNDIS PACKET */
+	KHCL_NV_DROP_PPI,		/* per-packet info out of bounds */
+	KHCL_NV_DROP_FRAME,		/* frame too short or too long */
+	KHCL_NV_DROP_OFFLOAD,		/* an offload khcl did not offer */
+	KHCL_NV_DROP_FAULT,		/* a page outside VTL0 RAM */
+	KHCL_NV_DROP_NOMEM,		/* no skb */
+	KHCL_NV_DROP_LINK,		/* no backend, or its link is down */
+	KHCL_NV_DROP_BACKEND,		/* the backend refused the skb */
+	KHCL_NV_DROP_RX_NOSECTION,	/* RX: every receive section out */
+	KHCL_NV_DROP_RX_NOREQ,		/* RX: no request free */
+	KHCL_NV_DROP_RX_SIZE,		/* RX: frame larger than a section */
+	KHCL_NV_DROP_RX_FILTER,		/* RX: not for the guest's filter */
+	KHCL_NV_DROP_RX_NOGUEST,	/* RX: no guest receive buffer */
+	KHCL_NV_DROP_RX_STALL,		/* RX: the guest held sections too long */
+	KHCL_NV_NDROP
+};
+
+const char *khcl_nv_drop_name(enum khcl_nv_drop d);
+
+/* header and per-packet info khcl reads of one message (netvsc: <= 92) */
+#define KHCL_RNDIS_TX_HDR_MAX	256
+/* messages in one send: INIT_C's max_pkt_per_msg */
+#define KHCL_RNDIS_TX_MAX_MSGS	8
+/* bytes of each frame that always go into the skb's own memory */
+#define KHCL_RNDIS_TX_LINEAR	128
+#define KHCL_NV_GSO_MAX_FRAME	65536
+
+enum { KHCL_NV_GSO_NONE, KHCL_NV_GSO_TCPV4, KHCL_NV_GSO_TCPV6 };
+
+/* One RNDIS data message, checked; offsets from the message start. */
+struct khcl_rndis_txinfo {
+	u32 msg_len;			/* the next message starts here */
+	u32 frame_off, frame_len;
+	/* offloads, in virtio_net_hdr's terms */
+	bool csum;			/* fill in the L4 checksum */
+	u16 csum_start, csum_offset;	/* from the frame start */
+	u8 gso;				/* KHCL_NV_GSO_* */
+	u16 gso_size;
+	/* bytes from the frame's start copied, never mapped (headers) */
+	u16 hdr_len;
+	bool vlan;
+	u16 vlan_tci;
+};
+
+/*
+ * Check the RNDIS data message at the start of @hdr: the first @hdrlen
+ * bytes of it (min(@avail, KHCL_RNDIS_TX_HDR_MAX), a private copy), of
+ * @avail bytes left in the stream. @max_frame bounds a frame without LSO;
+ * @offloads says which the host offered (KHCL_NV_OFF_*). 0, or
+ * -(enum khcl_nv_drop + 1).
+ */
+#define KHCL_NV_OFF_CSUM	1
+#define KHCL_NV_OFF_LSO		2
+int khcl_rndis_tx_parse(const u8 *hdr, u32 hdrlen, u32 avail, u32 max_frame,
+			u32 offloads, struct khcl_rndis_txinfo *t);
+
+/* What the host tells the guest about a received frame. */
+struct khcl_rndis_rxinfo {
+	u32 csum;			/* KHCL_CSUM_RX_* bits, or 0 */
+	bool vlan;
+	u16 vlan_tci;
+};
+
+#define KHCL_RNDIS_RX_HDR_MAX	(44 + 2 * 16)
+/*
+ * Write the RNDIS PACKET header and per-packet info for a @frame_len
+ * byte frame to @out (KHCL_RNDIS_RX_HDR_MAX bytes); the frame follows
+ * at the returned length.
+ */
+u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
+		      const struct khcl_rndis_rxinfo *ri);
 
 /* ---- RNDIS ---- */
 
@@ -103,6 +231,13 @@ struct khcl_rndis_dev {
 	u32 link_speed;			/* units of 100 bps */
 	bool initialized;
 	u32 packet_filter;
+	/*
+	 * Offloads: those khcl offers the guest (KHCL_NV_OFF_*, set before
+	 * INIT: OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES) and those the guest
+	 * turned on (OID_TCP_OFFLOAD_PARAMETERS), which a data message may
+	 * then ask for.
+	 */
+	u32 offload_caps, offloads;
 	u64 queries, sets, unknown_oids, bad_msgs;
 };
 

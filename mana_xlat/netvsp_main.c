@@ -2,60 +2,57 @@
 /*
  * khcl network VSP: offers the VTL0 guest a synthetic NIC channel
  * (netvsc's class), runs NVSP and RNDIS control on it (netvsp.c) with
- * the guest's receive buffer mapped into VTL2, and answers RNDIS control
- * messages through receive-buffer sections (transfer-page packets).
- *
- * This is the control path: the NIC reports its link down and data
- * packets are completed and dropped (counted), because no MANA or
- * virtio-net queue is behind it yet. The guest's netvsc binds and
- * registers its net device.
+ * the guest's receive and send buffers mapped into VTL2, answers RNDIS
+ * control messages through receive-buffer sections (transfer-page
+ * packets), and hands data packets to netvsp_data.c, which carries them
+ * over the backend netdev.
  */
 #define pr_fmt(fmt) "khcl_mana_xlat: " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "../include/khcl/khcl_vsp.h"
 #include "../include/khcl/khcl_vtl2.h"
-#include "netvsp.h"
+#include "netvsp_priv.h"
 
-#define NV_SECTION	1728	/* receive section size announced */
+/*
+ * The receive section size announced: netvsc's own 1728, or what a frame
+ * of the backend's MTU (VLAN tag included) and khcl's RNDIS header need.
+ */
+static u32 nv_section_size(void)
+{
+	struct khcl_rndis_dev d = {};
+
+	nv_backend_state(&d);
+	return max_t(u32, 1728, ALIGN(d.mtu + VLAN_ETH_HLEN +
+				      KHCL_RNDIS_RX_HDR_MAX, 64));
+}
 
 static char *mac = "02:6b:68:63:6c:01";
 module_param(mac, charp, 0444);
 MODULE_PARM_DESC(mac, "MAC address the guest's NIC reports (locally administered default)");
 
-static atomic64_t nv_rndis_ctl, nv_data_dropped, nv_refused, nv_no_request,
-		  nv_no_section, nv_copy_faults;
+static atomic64_t nv_rndis_ctl, nv_refused, nv_copy_faults;
+atomic64_t nv_drops[KHCL_NV_NDROP];
+atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
+	   nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
+	   nv_no_section, nv_rx_csum_filled,
+	   nv_tx_section_bytes, nv_tx_header_bytes, nv_copied_above_min;
 
-/* Per channel: protocol state, the receive buffer; the worker's only. */
-struct nv_chan {
-	struct khcl_nvsp_chan nvsp;
-	struct khcl_rndis_dev rndis;
-	u8 *recv_va;			/* the guest's receive buffer */
-	u8 msg[KHCL_RNDIS_MAX_MSG];
-	u8 out[KHCL_RNDIS_MAX_REPLY];
+enum {
+	NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE,
+	NV_CTL_MAP_SEND, NV_CTL_UNMAP_SEND, NV_CTL_UNMAP_SEND_REFUSE,
 };
-
-/*
- * Per request: the NVSP completion, or (a request the guest did not ask
- * for) a transfer-page packet naming the receive section of an RNDIS
- * answer.
- */
-struct nv_req {
-	struct khcl_vsp_req req;	/* first */
-	struct khcl_nvsp_msg msg;
-	struct khcl_xfer_hdr xfer;
-	bool completion;
-	u8 ctl;				/* what ->ctl_done finishes */
-};
-
-enum { NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE };
 
 static u8 nv_mac[ETH_ALEN];
 
+const u8 *nv_mac_addr(void)
+{
+	return nv_mac;
+}
 
-static void nv_end(struct nv_req *nr)
+void nv_end(struct nv_req *nr)
 {
 	if (nr->completion)
 		khcl_vsp_complete(&nr->req, &nr->msg, sizeof(nr->msg));
@@ -64,30 +61,33 @@ static void nv_end(struct nv_req *nr)
 }
 
 /*
- * The RNDIS answer of @n bytes at @out, into a free receive section, sent
- * as a transfer-page packet on a request of its own (the guest did not
- * ask for that packet: it comes from the reserve).
+ * The RNDIS message of @n bytes at @msg, into a free receive section,
+ * sent as a transfer-page packet on a request of its own (the guest did
+ * not ask for that packet: it comes from the reserve). Any context; the
+ * receive buffer must stay mapped meanwhile.
  */
-static void nv_rndis_answer(struct khcl_vsp_chan *ch, struct nv_chan *nc,
-			    const u8 *out, u32 n)
+bool nv_to_guest(struct nv_chan *nc, const void *msg, u32 n)
 {
 	struct khcl_vsp_req *req;
 	struct nv_req *ar;
+	unsigned long flags;
 	int s;
 
-	req = khcl_vsp_req_get(ch);
+	req = khcl_vsp_req_get(nc->ch);
 	if (!req) {
 		atomic64_inc(&nv_no_request);
-		pr_warn_ratelimited("no request free: RNDIS answer dropped\n");
-		return;
+		pr_warn_ratelimited("no request free: RNDIS message dropped\n");
+		return false;
 	}
+	spin_lock_irqsave(&nc->lock, flags);
 	s = khcl_nvsp_section_get(&nc->nvsp, n);
+	spin_unlock_irqrestore(&nc->lock, flags);
 	if (s < 0) {
 		/* the guest keeps its sections: it only hurts itself */
 		khcl_vsp_req_end(req);
 		atomic64_inc(&nv_no_section);
-		pr_warn_ratelimited("no free receive section: RNDIS answer dropped\n");
-		return;
+		pr_warn_ratelimited("no free receive section: RNDIS message dropped\n");
+		return false;
 	}
 	ar = container_of(req, struct nv_req, req);
 	ar->xfer = (struct khcl_xfer_hdr) {
@@ -96,17 +96,18 @@ static void nv_rndis_answer(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		.byte_count = n,
 		.byte_offset = s * nc->nvsp.section_size,
 	};
-	memcpy(nc->recv_va + ar->xfer.byte_offset, out, n);
+	memcpy(nc->recv_va + ar->xfer.byte_offset, msg, n);
 	khcl_nvsp_rndis_to_guest(&ar->msg);
 	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
 				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
 				 &ar->xfer, sizeof(ar->xfer), &ar->msg,
 				 sizeof(ar->msg));
+	return true;
 }
-
 static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		     const struct khcl_nvsp_req *r, struct nv_req *nr)
 {
+	u32 type = 0;
 	int n;
 
 	atomic64_inc(&nv_rndis_ctl);
@@ -119,12 +120,15 @@ static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		nv_end(nr);
 		return;
 	}
+	memcpy(&type, nc->msg, sizeof(type));	/* rndis_len >= 4 */
+	if (type == KHCL_RNDIS_MSG_INIT)
+		nv_backend_state(&nc->rndis);	/* link and MTU as of now */
 	n = khcl_rndis_control(&nc->rndis, nc->msg, r->rndis_len, nc->out);
 	khcl_nvsp_rndis_complete(&nr->msg, n >= 0);
 	/* the completion, then the answer: they go out in this order */
 	nv_end(nr);
 	if (n > 0)
-		nv_rndis_answer(ch, nc, nc->out, n);
+		nv_to_guest(nc, nc->out, n);
 }
 
 static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
@@ -132,12 +136,13 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 {
 	struct nv_req *nr = container_of(req, struct nv_req, req);
 	struct nv_chan *nc = khcl_vsp_chan_priv(ch);
-	struct khcl_nvsp_req r;
+	struct khcl_nvsp_req *r = &nc->req;
+	enum khcl_nvsp_verdict v;
 	u64 bad;
 	int ret;
 
 	nr->completion = false;
-	ret = khcl_nvsp_parse(&nc->nvsp, d, pkt, len, &r);
+	ret = khcl_nvsp_parse(&nc->nvsp, d, pkt, len, r);
 	if (ret) {
 		atomic64_inc(&nv_refused);
 		pr_info_ratelimited("sub-channel %u: packet refused: %s\n",
@@ -147,7 +152,10 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		return;
 	}
 	bad = nc->nvsp.errors[KHCL_NVSP_ERR_SECTION];
-	switch (khcl_nvsp_control(&nc->nvsp, &r, &nr->msg)) {
+	spin_lock_bh(&nc->lock);	/* receive sections: shared with RX */
+	v = khcl_nvsp_control(&nc->nvsp, r, &nr->msg);
+	spin_unlock_bh(&nc->lock);
+	switch (v) {
 	case KHCL_NVSP_NONE:
 		break;
 	case KHCL_NVSP_REPLY:
@@ -159,21 +167,36 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		return;		/* ends in nv_ctl_done */
 	case KHCL_NVSP_UNMAP_RECV_BUF:
 		if (nc->recv_va) {
+			nv_rx_detach(nc);
 			nr->ctl = NV_CTL_UNMAP;
 			khcl_vsp_gpadl_unmap(req, nc->recv_va);
 			nc->recv_va = NULL;
 			return;	/* ends in nv_ctl_done */
 		}
 		break;
+	case KHCL_NVSP_MAP_SEND_BUF:
+		nr->ctl = NV_CTL_MAP_SEND;
+		khcl_vsp_gpadl_map(req, nc->nvsp.send_gpadl);
+		return;		/* ends in nv_ctl_done */
+	case KHCL_NVSP_UNMAP_SEND_BUF:
+		if (nc->send_va) {
+			nr->ctl = NV_CTL_UNMAP_SEND;
+			khcl_vsp_gpadl_unmap(req, nc->send_va);
+			nc->send_va = NULL;
+			return;	/* ends in nv_ctl_done */
+		}
+		break;
+	case KHCL_NVSP_SWITCH_DP:
+		/* the completion carries no message at all */
+		khcl_vsp_complete(req, NULL, 0);
+		return;
 	case KHCL_NVSP_RNDIS:
-		nv_rndis(ch, nc, &r, nr);
+		nv_rndis(ch, nc, r, nr);
 		return;
 	case KHCL_NVSP_RNDIS_DATA:
-		/* no NIC queue behind us yet: complete and drop */
-		atomic64_inc(&nv_data_dropped);
-		khcl_nvsp_rndis_complete(&nr->msg, true);
-		nr->completion = r.completion;
-		break;
+		nr->completion = r->completion;
+		nv_tx(nc, nr);	/* ends nr */
+		return;
 	}
 	/* a completion for a section the guest did not have */
 	if (nc->nvsp.errors[KHCL_NVSP_ERR_SECTION] != bad)
@@ -189,6 +212,24 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 	u32 n = 0;
 
 	switch (nr->ctl) {
+	case NV_CTL_MAP_SEND:
+		if (!req->ctl_result && nc->send_va) {
+			nr->ctl = NV_CTL_UNMAP_SEND_REFUSE;
+			khcl_vsp_gpadl_unmap(req, req->ctl_va);
+			return;
+		}
+		if (!req->ctl_result) {
+			nc->send_va = req->ctl_va;
+			n = req->ctl_len;
+		} else {
+			pr_warn("send buffer GPADL %u: %ld\n",
+				nc->nvsp.send_gpadl, req->ctl_result);
+		}
+		fallthrough;
+	case NV_CTL_UNMAP_SEND_REFUSE:
+		khcl_nvsp_send_buf_done(&nc->nvsp, n, &nr->msg);
+		nr->completion = true;
+		break;
 	case NV_CTL_MAP:
 		if (!req->ctl_result && nc->recv_va) {
 			/* a second SEND_RECV_BUF overtook the first: refused */
@@ -206,8 +247,13 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 		fallthrough;
 	case NV_CTL_UNMAP_REFUSE:
 		/* SEND_RECV_BUF's answer: sections, or a failure (n 0) */
-		khcl_nvsp_recv_buf_done(&nc->nvsp, n, NV_SECTION, &nr->msg);
+		spin_lock_bh(&nc->lock);
+		khcl_nvsp_recv_buf_done(&nc->nvsp, n, nv_section_size(),
+					&nr->msg);
+		spin_unlock_bh(&nc->lock);
 		nr->completion = true;
+		if (nr->ctl == NV_CTL_MAP && nc->recv_va)
+			nv_rx_attach(nc);
 		break;
 	default:		/* an unmap: REVOKE_RECV_BUF has no answer */
 		break;
@@ -223,10 +269,11 @@ static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 	if (!nc)
 		return -ENOMEM;
 	khcl_nvsp_chan_init(&nc->nvsp);
+	spin_lock_init(&nc->lock);
+	nc->ch = ch;
 	memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
-	nc->rndis.mtu = ETH_DATA_LEN;
 	nc->rndis.link_speed = 100000000;	/* 10 Gb/s, in 100 bps */
-	nc->rndis.link_up = false;		/* no data path yet */
+	nv_backend_state(&nc->rndis);
 	khcl_vsp_chan_set_priv(ch, nc);
 	pr_info("channel open (sub-channel %u)\n", khcl_vsp_chan_index(ch));
 	return 0;
@@ -237,7 +284,8 @@ static void nv_close(struct khcl_vsp_chan *ch)
 	struct nv_chan *nc = khcl_vsp_chan_priv(ch);
 	unsigned int i;
 
-	/* the receive buffer mapping is dropped by the server */
+	/* no RX into it from here; the server drops the buffer mappings */
+	nv_rx_detach(nc);
 	for (i = 0; i < KHCL_NVSP_NERR; i++)
 		if (nc->nvsp.errors[i])
 			pr_info("channel closed: %llu %s errors\n",
@@ -265,18 +313,42 @@ static struct khcl_vsp nv_vsp = {
 			   0x9d, 0x1a, 0x6b, 0x68, 0x6c, 0x00, 0x0e, 0x70 } },
 	.ops = &nv_ops,
 	.req_size = sizeof(struct nv_req),
-	.depth = 64,
-	.reserve = 8,		/* RNDIS answers and indications */
+	.depth = 512,
+	.reserve = 128,		/* received frames, RNDIS answers, indications */
 };
 
 /* /sys/module/khcl_mana_xlat/parameters/<stat> */
 
 KHCL_VSP_STAT(rndis_ctl, nv_rndis_ctl);
-KHCL_VSP_STAT(data_dropped, nv_data_dropped);
 KHCL_VSP_STAT(refused, nv_refused);
 KHCL_VSP_STAT(no_request, nv_no_request);
 KHCL_VSP_STAT(no_section, nv_no_section);
 KHCL_VSP_STAT(copy_faults, nv_copy_faults);
+KHCL_VSP_STAT(tx_packets, nv_tx_packets);
+KHCL_VSP_STAT(tx_bytes, nv_tx_bytes);
+KHCL_VSP_STAT(rx_packets, nv_rx_packets);
+KHCL_VSP_STAT(rx_bytes, nv_rx_bytes);
+KHCL_VSP_STAT(bytes_copied, nv_bytes_copied);
+KHCL_VSP_STAT(zerocopy_sends, nv_zc_sends);
+KHCL_VSP_STAT(zerocopy_bytes, nv_zc_bytes);
+KHCL_VSP_STAT(rx_csum_filled, nv_rx_csum_filled);
+KHCL_VSP_STAT(tx_section_bytes, nv_tx_section_bytes);
+KHCL_VSP_STAT(tx_header_bytes, nv_tx_header_bytes);
+KHCL_VSP_STAT(copied_above_min, nv_copied_above_min);
+
+/* drops: "reason count" per line, every reason */
+static int drops_get(char *buf, const struct kernel_param *kp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < KHCL_NV_NDROP; i++)
+		n += sysfs_emit_at(buf, n, "%s %lld\n", khcl_nv_drop_name(i),
+				   atomic64_read(&nv_drops[i]));
+	return n;
+}
+
+static const struct kernel_param_ops drops_ops = { .get = drops_get };
+module_param_cb(drops, &drops_ops, NULL, 0444);
 
 static struct khcl_knobs *nv_knobs;
 
@@ -288,19 +360,27 @@ static int __init nv_init(void)
 		pr_err("mac=%s is not a unicast MAC address\n", mac);
 		return -EINVAL;
 	}
+	ret = nv_data_init();
+	if (ret)
+		return ret;
 	ret = khcl_vsp_register(&nv_vsp);
-	if (!ret)	/* /sys/kernel/khcl/mana_xlat/: knobs and counters */
-		nv_knobs = khcl_knobs_dir("mana_xlat", THIS_MODULE);
-	return ret;
+	if (ret) {
+		nv_data_exit();
+		return ret;
+	}
+	/* /sys/kernel/khcl/mana_xlat/: knobs and counters */
+	nv_knobs = khcl_knobs_dir("mana_xlat", THIS_MODULE);
+	return 0;
 }
 
 static void __exit nv_exit(void)
 {
 	khcl_knobs_remove(nv_knobs);
 	khcl_vsp_unregister(&nv_vsp);
+	nv_data_exit();
 }
 
 module_init(nv_init);
 module_exit(nv_exit);
-MODULE_DESCRIPTION("khcl network VSP (NVSP/RNDIS for netvsc), control path");
+MODULE_DESCRIPTION("khcl network VSP (NVSP/RNDIS for netvsc) on a backend netdev");
 MODULE_LICENSE("GPL");

@@ -24,7 +24,10 @@ enum khcl_nvsp_type {
 	KHCL_NVSP_SEND_RNDIS_PKT = 107,
 	KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE = 108,
 	KHCL_NVSP_SEND_NDIS_CONFIG = 125,
+	KHCL_NVSP_SEND_VF_ASSOCIATION = 128,	/* host to guest */
+	KHCL_NVSP_SWITCH_DATA_PATH = 129,
 	KHCL_NVSP_SUBCHANNEL = 133,
+	KHCL_NVSP_SEND_INDIRECTION_TABLE = 134,	/* host to guest */
 };
 
 #define KHCL_NVSP_STAT_SUCCESS	1
@@ -69,6 +72,13 @@ struct khcl_nvsp_msg {
 		struct {
 			u32 status;
 		} __packed rndis_complete;
+		struct {
+			u32 op;			/* 1: allocate */
+			u32 num;		/* sub-channels */
+		} __packed subchannel;		/* and its answer {status, num} */
+		struct {
+			u32 active;		/* 0 synthetic, 1 VF */
+		} __packed switch_dp;
 		u8 raw[36];
 	};
 } __packed;
@@ -86,6 +96,61 @@ struct khcl_xfer_hdr {
 } __packed;
 
 static_assert(sizeof(struct khcl_xfer_hdr) == 16, "xfer header");
+
+/*
+ * The send buffer's section size khcl announces (netvsc's own default,
+ * NETVSC_SEND_SECTION_SIZE): the guest copies packets shorter than this
+ * into a section, longer ones go as GPA-direct page ranges.
+ */
+#define KHCL_NVSP_SEND_SECTION	6144
+
+/* ---- RNDIS data messages (RNDIS_MSG_PACKET) ---- */
+
+/* offsets count from byte 8, the start of struct rndis_packet */
+struct khcl_rndis_packet {
+	u32 type, len;
+	u32 data_offset, data_len;
+	u32 oob_data_offset, oob_data_len, num_oob;
+	u32 ppi_offset, ppi_len;
+	u32 vc_handle, reserved;
+} __packed;
+
+static_assert(sizeof(struct khcl_rndis_packet) == 44, "rndis packet");
+
+/* one per-packet info entry: {size, type, offset of the value} + value */
+struct khcl_rndis_ppi {
+	u32 size;
+	u32 type;			/* bit 31: internal */
+	u32 ppi_offset;			/* from the entry's start: 12 */
+	u32 value;
+} __packed;
+
+#define KHCL_PPI_CSUM		0	/* TCPIP_CHKSUM_PKTINFO */
+#define KHCL_PPI_LSO		2	/* TCP_LARGESEND_PKTINFO */
+#define KHCL_PPI_VLAN		6	/* IEEE_8021Q_INFO */
+#define KHCL_PPI_HASH		8	/* NBL_HASH_VALUE */
+
+/* TCPIP_CHKSUM, transmit: what the guest asks the host to fill in */
+#define KHCL_CSUM_TX_IPV4	(1u << 0)
+#define KHCL_CSUM_TX_IPV6	(1u << 1)
+#define KHCL_CSUM_TX_TCP	(1u << 2)
+#define KHCL_CSUM_TX_UDP	(1u << 3)
+#define KHCL_CSUM_TX_IP_HDR	(1u << 4)
+#define KHCL_CSUM_TX_L4_OFF(v)	(((v) >> 16) & 0x3ff)
+/* TCPIP_CHKSUM, receive: what the host checked */
+#define KHCL_CSUM_RX_TCP_OK	(1u << 3)
+#define KHCL_CSUM_RX_UDP_OK	(1u << 4)
+#define KHCL_CSUM_RX_IP_OK	(1u << 5)
+/* TCP_LARGESEND, LSO v2 */
+#define KHCL_LSO_MSS(v)		((v) & 0xfffff)
+#define KHCL_LSO_TCP_OFF(v)	(((v) >> 20) & 0x3ff)
+#define KHCL_LSO_V2		(1u << 30)
+#define KHCL_LSO_IPV6		(1u << 31)
+/* IEEE_8021Q: pri 0-2, cfi 3, vlan id 4-15 */
+#define KHCL_VLAN_TCI(v)	((((v) >> 4) & 0xfff) | (((v) & 7) << 13) | \
+				 ((((v) >> 3) & 1) << 12))
+#define KHCL_VLAN_PPI(tci)	((((tci) & 0xfff) << 4) | (((tci) >> 13) & 7) | \
+				 ((((tci) >> 12) & 1) << 3))
 
 /* ---- RNDIS control messages ---- */
 #define KHCL_RNDIS_MSG_PACKET		0x00000001
@@ -120,6 +185,40 @@ static_assert(sizeof(struct khcl_xfer_hdr) == 16, "xfer header");
 
 #define KHCL_NDIS_OBJ_OFFLOAD		0xa7	/* ndis_object_header.type */
 #define KHCL_NDIS_OFFLOAD_SIZE_V1	112	/* smallest struct ndis_offload */
+
+/* struct ndis_offload (revision 1, 112 bytes): the offsets khcl fills */
+#define KHCL_NDIS_OFF_IP4_TXENC		4
+#define KHCL_NDIS_OFF_IP4_TXCSUM	8
+#define KHCL_NDIS_OFF_IP4_RXENC		12
+#define KHCL_NDIS_OFF_IP4_RXCSUM	16
+#define KHCL_NDIS_OFF_IP6_TXENC		20
+#define KHCL_NDIS_OFF_IP6_TXCSUM	24
+#define KHCL_NDIS_OFF_IP6_RXENC		28
+#define KHCL_NDIS_OFF_IP6_RXCSUM	32
+#define KHCL_NDIS_OFF_LSO2_IP4_ENCAP	80
+#define KHCL_NDIS_OFF_LSO2_IP4_MAXSZ	84
+#define KHCL_NDIS_OFF_LSO2_IP4_MINSG	88
+#define KHCL_NDIS_OFF_LSO2_IP6_ENCAP	92
+#define KHCL_NDIS_OFF_LSO2_IP6_MAXSZ	96
+#define KHCL_NDIS_OFF_LSO2_IP6_MINSG	100
+#define KHCL_NDIS_OFF_LSO2_IP6_OPTS	104
+#define KHCL_NDIS_ENCAP_8023		0x2
+#define KHCL_NDIS_CSUM4_CAPS		0x54	/* TCP4, TCP4 options, UDP4 */
+#define KHCL_NDIS_CSUM6_CAPS		0x55	/* TCP6, options, ext hdrs, UDP6 */
+#define KHCL_NDIS_LSO6_OPTS		0x5	/* IPv6 ext headers, TCP options */
+
+/*
+ * struct ndis_offload_params (OID_TCP_OFFLOAD_PARAMETERS): a byte per
+ * offload after the 4-byte header; 0 no change, csum 1 off, 2 TX, 3 RX,
+ * 4 both; LSO v2 1 off, 2 on
+ */
+#define KHCL_NDIS_PAR_TCP4_CSUM		5
+#define KHCL_NDIS_PAR_UDP4_CSUM		6
+#define KHCL_NDIS_PAR_TCP6_CSUM		7
+#define KHCL_NDIS_PAR_UDP6_CSUM		8
+#define KHCL_NDIS_PAR_LSO2_IP4		11
+#define KHCL_NDIS_PAR_LSO2_IP6		12
+#define KHCL_NDIS_PAR_MIN		13	/* bytes up to lso_v2_ipv6 */
 
 struct khcl_rndis_hdr {
 	u32 type;

@@ -17,6 +17,7 @@ static const char *const khcl_nvsp_err_names[KHCL_NVSP_NERR] = {
 	[KHCL_NVSP_ERR_STATE] = "state",
 	[KHCL_NVSP_ERR_RANGE] = "range",
 	[KHCL_NVSP_ERR_SECTION] = "section",
+	[KHCL_NVSP_ERR_DATA] = "data",
 };
 
 const char *khcl_nvsp_err_name(enum khcl_nvsp_err e)
@@ -54,6 +55,8 @@ static u32 nvsp_minlen(u32 type)
 		return 16;
 	case KHCL_NVSP_SUBCHANNEL:
 		return 12;
+	case KHCL_NVSP_SWITCH_DATA_PATH:
+		return 8;
 	default:
 		return 0;
 	}
@@ -72,6 +75,50 @@ static int nvsp_parse_range(struct khcl_nvsp_chan *c, const u8 *p, u32 off,
 	return 0;
 }
 
+/*
+ * A data SEND_RNDIS_PKT's ranges, back to back after the descriptor:
+ * {len, offset, pfn[]}, each non-empty, starting in its first page, at
+ * most KHCL_NV_MAX_RANGES of them and KHCL_NV_MAX_PFNS PFNs in all,
+ * filling the descriptor exactly.
+ */
+static int nvsp_parse_ranges(struct khcl_nvsp_chan *c, const u8 *p, u32 off,
+			     struct khcl_nv_tx *tx)
+{
+	u32 at = sizeof(struct khcl_vmpkt_desc) + 8, cnt, i, pfns = 0;
+	u32 rg[2];		/* len, offset */
+	u64 n, total = 0;
+
+	if (off < at)
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	memcpy(&cnt, p + sizeof(struct khcl_vmpkt_desc) + 4, sizeof(cnt));
+	if (!cnt || cnt > KHCL_NV_MAX_RANGES)
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	for (i = 0; i < cnt; i++) {
+		if (off - at < sizeof(rg))
+			return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+		memcpy(rg, p + at, sizeof(rg));
+		if (!rg[0] || rg[1] >= KHCL_HV_PAGE_SIZE)
+			return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+		n = ((u64)rg[1] + rg[0] + KHCL_HV_PAGE_SIZE - 1) >>
+		    KHCL_HV_PAGE_SHIFT;
+		pfns += n;	/* n < 2^21: no wrap */
+		if (pfns > KHCL_NV_MAX_PFNS ||
+		    n * sizeof(u64) > off - at - sizeof(rg))
+			return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+		tx->range[i].len = rg[0];
+		tx->range[i].offset = rg[1];
+		tx->range[i].npfns = n;
+		tx->range[i].pfns = p + at + sizeof(rg);
+		at += sizeof(rg) + n * sizeof(u64);
+		total += rg[0];
+	}
+	if (at != off || total > KHCL_NV_TX_MAX_STREAM)
+		return nvsp_err(c, KHCL_NVSP_ERR_RANGE);
+	tx->nranges = cnt;
+	tx->total = total;
+	return 0;
+}
+
 int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
 		    const struct khcl_vmpkt_desc *d, const void *pkt, u32 len,
 		    struct khcl_nvsp_req *r)
@@ -79,7 +126,8 @@ int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
 	const u8 *p = pkt;
 	u32 off = (u32)d->offset8 << 3, n, min;
 
-	memset(r, 0, sizeof(*r));
+	/* all but the range table, which nranges bounds */
+	memset(r, 0, offsetof(struct khcl_nvsp_req, tx.range));
 	r->pkt_type = d->type;
 	r->trans_id = d->trans_id;
 	r->completion = d->flags & KHCL_VMPKT_FLAG_COMPLETION_REQUESTED;
@@ -100,8 +148,12 @@ int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
 	case KHCL_VMPKT_DATA_USING_GPA_DIRECT:
 		if (r->type != KHCL_NVSP_SEND_RNDIS_PKT)
 			return nvsp_err(c, KHCL_NVSP_ERR_PKT_TYPE);
-		if (nvsp_parse_range(c, p, off, r))
+		if (r->msg.rndis.channel_type == 0) {
+			if (nvsp_parse_ranges(c, p, off, &r->tx))
+				return -1;
+		} else if (nvsp_parse_range(c, p, off, r)) {
 			return -1;
+		}
 		break;
 	case KHCL_VMPKT_DATA_INBAND:
 		break;
@@ -116,6 +168,14 @@ int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
 	return 0;
 }
 
+static void nvsp_sections_reset(struct khcl_nvsp_chan *c, u32 n)
+{
+	c->nsections = n;
+	memset(c->sections_out, 0, sizeof(c->sections_out));
+	c->sections_busy = 0;
+	c->section_hint = 0;
+}
+
 static bool nvsp_version_ok(u32 v)
 {
 	return v == KHCL_NVSP_V61 || v == KHCL_NVSP_V6 || v == KHCL_NVSP_V5;
@@ -124,6 +184,43 @@ static bool nvsp_version_ok(u32 v)
 static enum khcl_nvsp_verdict nvsp_answer(const struct khcl_nvsp_req *r)
 {
 	return r->completion ? KHCL_NVSP_REPLY : KHCL_NVSP_NONE;
+}
+
+/*
+ * A data packet: its send section (if any) inside the mapped send
+ * buffer, at least one byte in all. The stream is r->tx.
+ */
+static enum khcl_nvsp_verdict nvsp_data(struct khcl_nvsp_chan *c,
+					const struct khcl_nvsp_req *r,
+					struct khcl_nvsp_msg *reply)
+{
+	struct khcl_nv_tx *tx = (struct khcl_nv_tx *)&r->tx;
+	u32 idx = r->msg.rndis.section_index;
+	u32 n = r->msg.rndis.section_size;
+
+	tx->section = KHCL_NVSP_NO_SECTION;
+	tx->section_len = 0;
+	if (!c->version) {		/* data before INIT */
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		khcl_nvsp_rndis_complete(reply, false);
+		return nvsp_answer(r);
+	}
+	if (idx != KHCL_NVSP_NO_SECTION) {
+		if (!c->send_nsections || idx >= c->send_nsections || !n ||
+		    n > c->send_section_size)
+			goto bad;
+		tx->section = idx;
+		tx->section_len = n;
+		tx->total += n;
+	}
+	if (!tx->total)
+		goto bad;
+	c->data_pkts++;
+	return KHCL_NVSP_RNDIS_DATA;
+bad:
+	c->errors[KHCL_NVSP_ERR_DATA]++;
+	khcl_nvsp_rndis_complete(reply, false);
+	return nvsp_answer(r);
 }
 
 enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
@@ -136,8 +233,8 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 	if (r->pkt_type == KHCL_VMPKT_COMP) {
 		/* the guest is done with section trans_id - 1 */
 		if (r->trans_id >= 1 && r->trans_id <= c->nsections &&
-		    (c->sections_out & (1ull << (r->trans_id - 1))))
-			c->sections_out &= ~(1ull << (r->trans_id - 1));
+		    khcl_nvsp_section_out(c, r->trans_id - 1))
+			khcl_nvsp_section_put(c, r->trans_id - 1);
 		else
 			c->errors[KHCL_NVSP_ERR_SECTION]++;
 		return KHCL_NVSP_NONE;
@@ -180,18 +277,12 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 		khcl_nvsp_recv_buf_done(c, 0, 0, reply);
 		return nvsp_answer(r);
 	case KHCL_NVSP_SEND_SEND_BUF:
-		reply->type = KHCL_NVSP_SEND_SEND_BUF_COMPLETE;
-		reply->send_buf_complete.status = KHCL_NVSP_STAT_FAIL;
 		if (c->version && !c->send_buf) {
-			/* no TX path yet: the buffer is acknowledged only */
-			c->send_buf = true;
 			c->send_gpadl = m->buf.gpadl;
-			reply->send_buf_complete.status =
-				KHCL_NVSP_STAT_SUCCESS;
-			reply->send_buf_complete.section_size = 6144;
-		} else {
-			c->errors[KHCL_NVSP_ERR_STATE]++;
+			return KHCL_NVSP_MAP_SEND_BUF;
 		}
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		khcl_nvsp_send_buf_done(c, 0, reply);
 		return nvsp_answer(r);
 	case KHCL_NVSP_REVOKE_RECV_BUF:
 		if (!c->recv_buf || m->revoke.id != c->recv_id) {
@@ -199,19 +290,22 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 			return KHCL_NVSP_NONE;
 		}
 		c->recv_buf = false;
-		c->nsections = 0;
-		c->sections_out = 0;
+		nvsp_sections_reset(c, 0);
 		return KHCL_NVSP_UNMAP_RECV_BUF;
 	case KHCL_NVSP_REVOKE_SEND_BUF:
-		if (!c->send_buf)
+		if (!c->send_buf) {
 			c->errors[KHCL_NVSP_ERR_STATE]++;
-		c->send_buf = false;
-		return KHCL_NVSP_NONE;
-	case KHCL_NVSP_SEND_RNDIS_PKT:
-		if (m->rndis.channel_type == 0) {
-			c->data_pkts++;
-			return KHCL_NVSP_RNDIS_DATA;
+			return KHCL_NVSP_NONE;
 		}
+		c->send_buf = false;
+		c->send_nsections = 0;
+		return KHCL_NVSP_UNMAP_SEND_BUF;
+	case KHCL_NVSP_SWITCH_DATA_PATH:
+		/* no VF is offered: the synthetic path stays; empty answer */
+		return r->completion ? KHCL_NVSP_SWITCH_DP : KHCL_NVSP_NONE;
+	case KHCL_NVSP_SEND_RNDIS_PKT:
+		if (m->rndis.channel_type == 0)
+			return nvsp_data(c, r, reply);
 		/* control: needs its message pages and a place to answer */
 		if (m->rndis.channel_type == 1 && c->recv_buf &&
 		    r->pkt_type == KHCL_VMPKT_DATA_USING_GPA_DIRECT &&
@@ -242,8 +336,7 @@ void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
 	}
 	c->recv_buf = true;
 	c->section_size = section_size;
-	c->nsections = n < KHCL_NVSP_SECTIONS ? n : KHCL_NVSP_SECTIONS;
-	c->sections_out = 0;
+	nvsp_sections_reset(c, n < KHCL_NVSP_SECTIONS ? n : KHCL_NVSP_SECTIONS);
 	reply->recv_buf_complete.status = KHCL_NVSP_STAT_SUCCESS;
 	reply->recv_buf_complete.num_sections = 1;
 	reply->recv_buf_complete.offset = 0;
@@ -252,20 +345,61 @@ void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
 	reply->recv_buf_complete.end_offset = n * section_size;
 }
 
+void khcl_nvsp_send_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
+			     struct khcl_nvsp_msg *reply)
+{
+	u32 n = buf_len / KHCL_NVSP_SEND_SECTION;
+
+	memset(reply, 0, sizeof(*reply));
+	reply->type = KHCL_NVSP_SEND_SEND_BUF_COMPLETE;
+	if (!n) {
+		reply->send_buf_complete.status = KHCL_NVSP_STAT_FAIL;
+		return;
+	}
+	c->send_buf = true;
+	c->send_section_size = KHCL_NVSP_SEND_SECTION;
+	c->send_nsections = n;
+	reply->send_buf_complete.status = KHCL_NVSP_STAT_SUCCESS;
+	reply->send_buf_complete.section_size = KHCL_NVSP_SEND_SECTION;
+}
+
 int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len)
 {
-	u32 i;
+	u32 w, i, n = (c->nsections + 63) / 64, s;
+	u64 free;
 
 	if (!c->recv_buf || len > c->section_size)
 		return -1;
-	for (i = 0; i < c->nsections; i++) {
-		if (!(c->sections_out & (1ull << i))) {
-			c->sections_out |= 1ull << i;
-			return i;
-		}
+	if (c->sections_busy >= c->nsections) {
+		c->no_section++;
+		return -1;
 	}
-	c->no_section++;
+	/* the first free one from the hint on, a word at a time */
+	for (i = 0; i <= n; i++) {
+		w = (c->section_hint / 64 + i) % n;
+		free = ~c->sections_out[w];
+		if (i == 0)	/* below the hint: on the way back round */
+			free &= ~0ull << (c->section_hint % 64);
+		if (w == n - 1 && c->nsections % 64)
+			free &= (1ull << (c->nsections % 64)) - 1;
+		if (!free)
+			continue;
+		s = w * 64 + __builtin_ctzll(free);
+		c->sections_out[w] |= 1ull << (s % 64);
+		c->sections_busy++;
+		c->section_hint = s + 1 < c->nsections ? s + 1 : 0;
+		return s;
+	}
+	c->no_section++;	/* not reached: busy < nsections */
 	return -1;
+}
+
+void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s)
+{
+	if (s >= 0 && (u32)s < c->nsections && khcl_nvsp_section_out(c, s)) {
+		c->sections_out[s / 64] &= ~(1ull << (s % 64));
+		c->sections_busy--;
+	}
 }
 
 void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok)

@@ -6,6 +6,83 @@
  */
 #include "netvsp.h"
 
+static void put32(u8 *p, u32 off, u32 v)
+{
+	memcpy(p + off, &v, sizeof(v));
+}
+
+/* NDIS_OFFLOAD revision 1: what khcl offers (dev->offload_caps) */
+static u32 rndis_offload_caps(struct khcl_rndis_dev *dev, u8 *data)
+{
+	memset(data, 0, KHCL_NDIS_OFFLOAD_SIZE_V1);
+	data[0] = KHCL_NDIS_OBJ_OFFLOAD;
+	data[1] = 1;
+	data[2] = KHCL_NDIS_OFFLOAD_SIZE_V1;
+	if (dev->offload_caps & KHCL_NV_OFF_CSUM) {
+		put32(data, KHCL_NDIS_OFF_IP4_TXENC, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_IP4_TXCSUM, KHCL_NDIS_CSUM4_CAPS);
+		put32(data, KHCL_NDIS_OFF_IP4_RXENC, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_IP4_RXCSUM, KHCL_NDIS_CSUM4_CAPS);
+		put32(data, KHCL_NDIS_OFF_IP6_TXENC, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_IP6_TXCSUM, KHCL_NDIS_CSUM6_CAPS);
+		put32(data, KHCL_NDIS_OFF_IP6_RXENC, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_IP6_RXCSUM, KHCL_NDIS_CSUM6_CAPS);
+	}
+	/* netvsc takes LSO only along with TCP checksum offload */
+	if ((dev->offload_caps & KHCL_NV_OFF_LSO) &&
+	    (dev->offload_caps & KHCL_NV_OFF_CSUM)) {
+		put32(data, KHCL_NDIS_OFF_LSO2_IP4_ENCAP, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP4_MAXSZ, KHCL_NV_GSO_MAX_FRAME);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP4_MINSG, 2);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP6_ENCAP, KHCL_NDIS_ENCAP_8023);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP6_MAXSZ, KHCL_NV_GSO_MAX_FRAME);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP6_MINSG, 2);
+		put32(data, KHCL_NDIS_OFF_LSO2_IP6_OPTS, KHCL_NDIS_LSO6_OPTS);
+	}
+	return KHCL_NDIS_OFFLOAD_SIZE_V1;
+}
+
+/*
+ * OID_TCP_OFFLOAD_PARAMETERS: the guest turns offloads on and off; only
+ * those offered may go on. A byte khcl does not read (IPsec, RSC, the
+ * IPv4 header checksum) changes nothing.
+ */
+static u32 rndis_offload_params(struct khcl_rndis_dev *dev, const u8 *p,
+				u32 n)
+{
+	static const u8 csum[] = { KHCL_NDIS_PAR_TCP4_CSUM,
+				   KHCL_NDIS_PAR_UDP4_CSUM,
+				   KHCL_NDIS_PAR_TCP6_CSUM,
+				   KHCL_NDIS_PAR_UDP6_CSUM };
+	u32 on = dev->offloads, i;
+	int tx_csum = -1;
+
+	if (n < KHCL_NDIS_PAR_MIN)
+		return KHCL_RNDIS_STATUS_INVALID_DATA;
+	for (i = 0; i < sizeof(csum); i++) {
+		u8 v = p[csum[i]];
+
+		if (v > 4)
+			return KHCL_RNDIS_STATUS_INVALID_DATA;
+		if (v)		/* TX on (2, 4) or off (1, 3) */
+			tx_csum = tx_csum > 0 || v == 2 || v == 4;
+	}
+	if (tx_csum == 1)
+		on |= KHCL_NV_OFF_CSUM;
+	else if (!tx_csum)
+		on &= ~KHCL_NV_OFF_CSUM;
+	if (p[KHCL_NDIS_PAR_LSO2_IP4] > 2 || p[KHCL_NDIS_PAR_LSO2_IP6] > 2)
+		return KHCL_RNDIS_STATUS_INVALID_DATA;
+	if (p[KHCL_NDIS_PAR_LSO2_IP4] == 2 || p[KHCL_NDIS_PAR_LSO2_IP6] == 2)
+		on |= KHCL_NV_OFF_LSO;
+	else if (p[KHCL_NDIS_PAR_LSO2_IP4] || p[KHCL_NDIS_PAR_LSO2_IP6])
+		on &= ~KHCL_NV_OFF_LSO;
+	if (on & ~dev->offload_caps)
+		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;
+	dev->offloads = on;
+	return KHCL_RNDIS_STATUS_SUCCESS;
+}
+
 static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
 		       u32 *status)
 {
@@ -30,12 +107,7 @@ static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
 		memcpy(data, dev->mac, sizeof(dev->mac));
 		return sizeof(dev->mac);
 	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
-		/* NDIS_OFFLOAD revision 1, every capability off */
-		memset(data, 0, KHCL_NDIS_OFFLOAD_SIZE_V1);
-		data[0] = KHCL_NDIS_OBJ_OFFLOAD;
-		data[1] = 1;
-		data[2] = KHCL_NDIS_OFFLOAD_SIZE_V1;
-		return KHCL_NDIS_OFFLOAD_SIZE_V1;
+		return rndis_offload_caps(dev, data);
 	default:
 		dev->unknown_oids++;
 		*status = KHCL_RNDIS_STATUS_NOT_SUPPORTED;
@@ -59,8 +131,7 @@ static u32 rndis_set(struct khcl_rndis_dev *dev, u32 oid, const u8 *info,
 		return n % 6 ? KHCL_RNDIS_STATUS_INVALID_DATA :
 			       KHCL_RNDIS_STATUS_SUCCESS;
 	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
-		/* nothing is offloaded; the guest's choices change nothing */
-		return KHCL_RNDIS_STATUS_SUCCESS;
+		return rndis_offload_params(dev, info, n);
 	default:
 		dev->unknown_oids++;
 		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;

@@ -10,6 +10,9 @@ set -euo pipefail
 
 cd "$KHCL_ROOT"
 roles=${*:-$KHCL_ROLES_ALL}
+for role in $roles; do	# every role known before anything is built
+	khcl_role_frags "$role" >/dev/null || exit 1
+done
 ver=$(khcl_src_version)
 src=$(khcl_src_dir)
 log "kernel source: Debian linux-source-6.12 $ver"

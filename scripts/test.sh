@@ -98,12 +98,21 @@ rig_case knobs vtl2.out scripts/tests/knobs-vtl2.sh --only-vtl2 \
 
 # 3c. rig: vtl2's NIC on the network peer (a namespace of its own with a
 # tap, scripts/netpeer.sh), and the namespace gone after the run
+# (khcl_mana_xlat.backend= empty: vtl2 keeps its NIC, as the direct
+# baseline of make bench does)
 rig_case netpeer vtl2.out scripts/tests/netpeer-vtl2.sh --only-vtl2 --net-peer \
+	--vtl2-append "khcl_mana_xlat.backend=" \
 	--vtl2-script scripts/tests/netpeer-vtl2.sh --timeout 200
 # the test guest's own virtio-net on the same peer (the host-PV baseline)
 rig_case netpeer_hostpv vtl0.out scripts/tests/netpeer-guest.sh --net-peer --guest-virtio-net \
 	--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client" \
 	--guest-script scripts/tests/netpeer-guest.sh --timeout 300
+# the stock hv_netvsc on khcl's NIC, carried by mana_xlat over vtl2's
+# virtio-net to the same peer: ping (fragmented too), iperf3 both ways
+rig_case net vtl0.out scripts/tests/net-guest.sh --net-peer --guest-cpus 2 \
+	--guest-script scripts/tests/net-guest.sh \
+	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background --timeout 600
+net_counters net "$logs/vtl2.out"
 if ip netns list 2>/dev/null | grep -q '^khcl-'; then
 	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
 else

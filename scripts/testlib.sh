@@ -178,6 +178,31 @@ storage_counters() {
 	fi
 }
 
+# net_counters SUITE FILE: mana_xlat's counters in the last monitor block
+# of a network run: frames both ways, zero-copy sends and not a byte of a
+# frame of zerocopy_min bytes or more copied, and nothing the honest
+# guest sent refused
+net_counters() {
+	local suite=$1 file=$2 block drops bad=''
+	block=$(last_monitor_block "$file")
+	v() { sed -n "s|^/sys/module/khcl_mana_xlat/parameters/$1:||p" <<<"$block" | tail -1; }
+	if [ "$(v zerocopy_sends)" -ge 1 ] 2>/dev/null && [ "$(v copied_above_min)" = 0 ]; then
+		res PASS "$suite" zero_copy_tx "zerocopy_sends=$(v zerocopy_sends) zerocopy_bytes=$(v zerocopy_bytes) copied_above_min=0 (zerocopy_min=$(v zerocopy_min)); bytes_copied=$(v bytes_copied) tx_section_bytes=$(v tx_section_bytes) tx_header_bytes=$(v tx_header_bytes)"
+	else
+		res FAIL "$suite" zero_copy_tx "zerocopy_sends=$(v zerocopy_sends) copied_above_min=$(v copied_above_min); $file"
+	fi
+	drops=$(sed -n 's|^/sys/module/khcl_mana_xlat/parameters/drops:||p' <<<"$block")
+	for r in msg ppi frame offload fault; do
+		grep -qx "$r 0" <<<"$drops" || bad="$bad $r"
+	done
+	if [ -z "$bad" ] && [ "$(v tx_packets)" -ge 1000 ] 2>/dev/null &&
+		[ "$(v rx_packets)" -ge 1000 ] 2>/dev/null; then
+		res PASS "$suite" nothing_refused "tx_packets=$(v tx_packets) rx_packets=$(v rx_packets), no send dropped as malformed"
+	else
+		res FAIL "$suite" nothing_refused "tx_packets=$(v tx_packets) rx_packets=$(v rx_packets) drops:$bad; $file"
+	fi
+}
+
 # soak_growth SUITE FILE ROUNDS: the malformed-SRB soak's vtl2 samples
 # (storage-soak-vtl2.sh: "MEM uptime srbs refused copy_faults Slab
 # SUnreclaim MemFree Percpu", kB) from the first past 10^4 handled

@@ -28,6 +28,7 @@ struct fn_state {
 	struct khcl_rndis_dev dev;
 	struct khcl_nvsp_chan c;
 	uint8_t mem[FN_MEM];		/* the guest's RAM */
+	uint8_t send[FN_SEND_SECTIONS * KHCL_NVSP_SEND_SECTION];
 	uint32_t buf_len, section;	/* what mapping the receive buffer gives */
 	uint32_t mapped_len;		/* what the last mapping gave */
 	uint64_t trans_id;
@@ -137,6 +138,8 @@ static void fn_check_oid(const struct khcl_rndis_dev *before,
 			fn_fail();		/* CVE-2016-0088 */
 		break;
 	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
+		if (fn.dev.offloads & ~fn.dev.offload_caps)
+			fn_fail();		/* on, though never offered */
 		break;
 	default:
 		fn_fail();			/* CVE-2021-28476 */
@@ -223,19 +226,131 @@ static void fn_section(int n)
 
 	if (sec < 0) {
 		if (before.recv_buf && (uint32_t)n <= before.section_size &&
-		    (before.nsections == 64 ? ~before.sections_out :
-		     ~before.sections_out & ((1ull << before.nsections) - 1)))
+		    before.sections_busy < before.nsections)
 			fn_fail();	/* one was free */
-		if (fn.c.sections_out != before.sections_out)
+		if (memcmp(fn.c.sections_out, before.sections_out,
+			   sizeof(before.sections_out)))
 			fn_fail();
 		return;
 	}
+	/* exactly that one bit more */
 	if ((uint32_t)sec >= before.nsections ||
-	    (before.sections_out >> sec & 1) ||
-	    fn.c.sections_out != (before.sections_out | 1ull << sec) ||
+	    khcl_nvsp_section_out(&before, sec) ||
+	    fn.c.sections_busy != before.sections_busy + 1 ||
 	    ((uint64_t)sec + 1) * before.section_size > fn.mapped_len ||
 	    (uint32_t)n > before.section_size)
 		fn_fail();
+	before.sections_out[sec / 64] |= 1ull << (sec % 64);
+	if (memcmp(fn.c.sections_out, before.sections_out,
+		   sizeof(before.sections_out)))
+		fn_fail();
+}
+
+/* Stream byte @at of a send, as netvsp_data.c reads it; -1: not RAM. */
+FZ_NOCOV static int fn_stream_byte(const struct khcl_nv_tx *tx, uint32_t at)
+{
+	uint64_t a, pfn;
+
+	if (at < tx->section_len)
+		return fn.send[tx->section * KHCL_NVSP_SEND_SECTION + at];
+	at -= tx->section_len;
+	for (uint32_t i = 0; i < tx->nranges; i++) {
+		const struct khcl_gpa_buf *b = &tx->range[i];
+
+		if (at >= b->len) {
+			at -= b->len;
+			continue;
+		}
+		a = (uint64_t)b->offset + at;
+		pfn = khcl_gpa_buf_pfn(b->pfns, a >> KHCL_HV_PAGE_SHIFT);
+		if (pfn >= FN_GUEST_PAGES)
+			return -1;
+		return fn.mem[pfn * KHCL_HV_PAGE_SIZE +
+			      (a & (KHCL_HV_PAGE_SIZE - 1))];
+	}
+	fn_fail();	/* past the stream */
+	return -1;
+}
+
+/*
+ * A data send, as netvsp_data.c walks it: each message's header copied
+ * out (exactly its length, for ASan), checked by the core; what the core
+ * accepts must describe a frame inside the message with every header an
+ * offload needs in the copied part.
+ */
+static void fn_data(const struct khcl_nvsp_chan *before,
+		    const struct khcl_nvsp_req *r)
+{
+	const struct khcl_nv_tx *tx = &r->tx;
+	struct khcl_rndis_txinfo t;
+	uint32_t off = 0, msgs = 0, hl, sum = tx->section_len, i;
+	uint8_t *hdr;
+	int b, ret;
+
+	if (tx->section != KHCL_NVSP_NO_SECTION &&
+	    (tx->section >= before->send_nsections || !tx->section_len ||
+	     tx->section_len > KHCL_NVSP_SEND_SECTION))
+		fn_fail();
+	if (tx->section == KHCL_NVSP_NO_SECTION && tx->section_len)
+		fn_fail();
+	if (tx->nranges > KHCL_NV_MAX_RANGES)
+		fn_fail();
+	for (i = 0; i < tx->nranges; i++) {
+		const struct khcl_gpa_buf *g = &tx->range[i];
+
+		if (!g->len || g->offset >= KHCL_HV_PAGE_SIZE ||
+		    g->npfns != (g->offset + (uint64_t)g->len +
+				 KHCL_HV_PAGE_SIZE - 1) / KHCL_HV_PAGE_SIZE)
+			fn_fail();
+		sum += g->len;
+	}
+	if (sum != tx->total || !sum || sum > KHCL_NV_TX_MAX_STREAM)
+		fn_fail();
+	while (off < tx->total && msgs++ < KHCL_RNDIS_TX_MAX_MSGS) {
+		hl = tx->total - off < KHCL_RNDIS_TX_HDR_MAX ?
+		     tx->total - off : KHCL_RNDIS_TX_HDR_MAX;
+		hdr = malloc(hl);
+		if (!hdr)
+			return;
+		for (i = 0; i < hl; i++) {
+			b = fn_stream_byte(tx, off + i);
+			if (b < 0)
+				break;
+			hdr[i] = b;
+		}
+		if (i < hl) {		/* a fault: the send is dropped */
+			free(hdr);
+			return;
+		}
+		ret = khcl_rndis_tx_parse(hdr, hl, tx->total - off, 1518,
+					  fn.dev.offloads, &t);
+		free(hdr);
+		if (ret) {
+			if (ret >= 0 || -ret - 1 >= KHCL_NV_NDROP ||
+			    !khcl_nv_drop_name(-ret - 1))
+				fn_fail();
+			return;
+		}
+		if (t.msg_len < sizeof(struct khcl_rndis_packet) ||
+		    t.msg_len > tx->total - off || t.frame_off < 44 ||
+		    (uint64_t)t.frame_off + t.frame_len > t.msg_len ||
+		    t.frame_len < 14 || t.hdr_len > t.frame_len ||
+		    t.hdr_len < (t.frame_len < KHCL_RNDIS_TX_LINEAR ?
+				 t.frame_len : KHCL_RNDIS_TX_LINEAR) ||
+		    t.frame_len > (t.gso ? KHCL_NV_GSO_MAX_FRAME : 1518u))
+			fn_fail();
+		/* what skb_checksum_help and GSO need in the linear part */
+		if (t.csum && (t.csum_start < 14 ||
+			       (t.csum_offset != 16 && t.csum_offset != 6) ||
+			       t.csum_start + t.csum_offset + 2u > t.hdr_len))
+			fn_fail();
+		if (t.gso && (!t.csum || t.csum_offset != 16 || !t.gso_size ||
+			      !(fn.dev.offloads & KHCL_NV_OFF_LSO)))
+			fn_fail();
+		if (t.csum && !t.gso && !(fn.dev.offloads & KHCL_NV_OFF_CSUM))
+			fn_fail();		/* an offload not turned on */
+		off += t.msg_len;
+	}
 }
 
 /* One packet of @len bytes, as the ring core hands it to the VSP. */
@@ -296,7 +411,29 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 		free(msg);
 		break;
 	case KHCL_NVSP_RNDIS_DATA:
+		if (!before.version || r.type != KHCL_NVSP_SEND_RNDIS_PKT ||
+		    r.msg.rndis.channel_type)
+			fn_fail();
+		fn_data(&before, &r);
 		khcl_nvsp_rndis_complete(&reply, true);
+		break;
+	case KHCL_NVSP_MAP_SEND_BUF:
+		if (!before.version || before.send_buf)
+			fn_fail();
+		khcl_nvsp_send_buf_done(&fn.c, fn.buf_len ? sizeof(fn.send) : 0,
+					&reply);
+		if (fn.c.send_buf != !!fn.buf_len ||
+		    (uint64_t)fn.c.send_nsections * fn.c.send_section_size >
+		    sizeof(fn.send))
+			fn_fail();
+		break;
+	case KHCL_NVSP_UNMAP_SEND_BUF:
+		if (!before.send_buf || fn.c.send_buf || fn.c.send_nsections)
+			fn_fail();
+		break;
+	case KHCL_NVSP_SWITCH_DP:
+		if (!r.completion)
+			fn_fail();
 		break;
 	default:
 		fn_fail();
@@ -304,19 +441,36 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 	/* a guest completion hands back exactly the section it names */
 	if (r.pkt_type == KHCL_VMPKT_COMP) {
 		bool out = r.trans_id >= 1 && r.trans_id <= before.nsections &&
-			   (before.sections_out >> (r.trans_id - 1) & 1);
+			   khcl_nvsp_section_out(&before, r.trans_id - 1);
 
-		if (fn.c.sections_out != (out ? before.sections_out &
-					  ~(1ull << (r.trans_id - 1)) :
-					  before.sections_out) ||
+		if (out)
+			before.sections_out[(r.trans_id - 1) / 64] &=
+				~(1ull << ((r.trans_id - 1) % 64));
+		if (memcmp(fn.c.sections_out, before.sections_out,
+			   sizeof(before.sections_out)) ||
+		    fn.c.sections_busy != before.sections_busy - out ||
 		    fn.c.errors[KHCL_NVSP_ERR_SECTION] !=
 		    before.errors[KHCL_NVSP_ERR_SECTION] + !out)
 			fn_fail();
 	}
-	/* sections only inside the buffer, none without one */
+	/* sections only inside the buffer, none without one, counted */
+	for (uint32_t w = 0, busy = 0; w <= KHCL_NVSP_SECTIONS / 64; w++) {
+		uint64_t v, past;
+
+		if (w == KHCL_NVSP_SECTIONS / 64) {
+			if (busy != fn.c.sections_busy)
+				fn_fail();
+			break;
+		}
+		v = fn.c.sections_out[w];
+		busy += __builtin_popcountll(v);
+		past = fn.c.nsections >= (w + 1) * 64 ? 0 :
+		       fn.c.nsections <= w * 64 ? ~0ull :
+		       ~0ull << (fn.c.nsections % 64);
+		if ((v & past) || (v && !fn.c.recv_buf))
+			fn_fail();
+	}
 	if (fn.c.nsections > KHCL_NVSP_SECTIONS ||
-	    (fn.c.nsections < 64 && fn.c.sections_out >> fn.c.nsections) ||
-	    (!fn.c.recv_buf && fn.c.sections_out) ||
 	    (fn.c.recv_buf && (uint64_t)fn.c.nsections * fn.c.section_size >
 	     fn.mapped_len))
 		fn_fail();
@@ -386,6 +540,83 @@ static void fn_rndis_pkt(uint8_t op, const uint8_t *p, uint32_t n)
 	free(pkt);
 }
 
+/*
+ * A data send (FN_DATA): @p = {split, section bytes (u16), stream}. The
+ * stream's first bytes go into a send section, the rest into guest pages
+ * as ranges of at most split * 16 + 1 bytes, back to back from page 0.
+ */
+static void fn_data_pkt(uint8_t op, const uint8_t *p, uint32_t n)
+{
+	struct khcl_nvsp_msg m = { .type = KHCL_NVSP_SEND_RNDIS_PKT };
+	struct khcl_vmpkt_desc d = {
+		.type = KHCL_VMPKT_DATA_USING_GPA_DIRECT,
+		.flags = KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
+		.trans_id = ++fn.trans_id,
+	};
+	uint32_t sec = (op >> 3) & 3, in_sec, rest, chunk, at = 0, nr = 0;
+	uint32_t desc = sizeof(d) + 8, mem_at = 0, len;
+	uint8_t pkt[sizeof(d) + 8 + KHCL_NV_MAX_RANGES * (8 + 3 * 8) + 40];
+	uint8_t *copy;
+
+	if (n < 3)
+		return;
+	chunk = p[0] * 16u + 1;
+	in_sec = p[1] | p[2] << 8;
+	p += 3;
+	n -= 3;
+	if (in_sec > n)
+		in_sec = n;
+	if (in_sec > KHCL_NVSP_SEND_SECTION)
+		in_sec = KHCL_NVSP_SEND_SECTION;
+	memcpy(fn.send + sec * KHCL_NVSP_SEND_SECTION, p, in_sec);
+	m.rndis.channel_type = 0;
+	m.rndis.section_index = in_sec ? sec : KHCL_NVSP_NO_SECTION;
+	m.rndis.section_size = in_sec;
+	rest = op & 0x20 ? 0 : n - in_sec;
+	while (rest && nr < KHCL_NV_MAX_RANGES && mem_at < FN_MEM) {
+		uint32_t l = rest < chunk ? rest : chunk, off, npfns;
+
+		if (l > FN_MEM - mem_at)
+			l = FN_MEM - mem_at;
+		if (l > 2 * KHCL_HV_PAGE_SIZE)
+			l = 2 * KHCL_HV_PAGE_SIZE;
+		off = mem_at & (KHCL_HV_PAGE_SIZE - 1);
+		npfns = (off + l + KHCL_HV_PAGE_SIZE - 1) / KHCL_HV_PAGE_SIZE;
+		memcpy(fn.mem + mem_at, p + in_sec + at, l);
+		memcpy(pkt + desc, &l, 4);
+		memcpy(pkt + desc + 4, &off, 4);
+		for (uint32_t i = 0; i < npfns; i++) {
+			uint64_t pfn = mem_at / KHCL_HV_PAGE_SIZE + i;
+
+			if ((op & 0x40) && nr == 1)
+				pfn = FN_GUEST_PAGES;	/* not RAM */
+			memcpy(pkt + desc + 8 + i * 8, &pfn, 8);
+		}
+		desc += 8 + npfns * 8;
+		mem_at += l;
+		at += l;
+		rest -= l;
+		nr++;
+	}
+	if (!nr) {
+		d.type = KHCL_VMPKT_DATA_INBAND;
+		desc = sizeof(d);
+	}
+	memset(pkt + sizeof(d), 0, 4);
+	memcpy(pkt + sizeof(d) + 4, &nr, 4);
+	d.offset8 = desc / 8;
+	len = desc + sizeof(m);
+	d.len8 = (len + 7) / 8;
+	memcpy(pkt, &d, sizeof(d));
+	memcpy(pkt + desc, &m, sizeof(m));
+	copy = malloc(len);	/* exactly its length, for ASan */
+	if (!copy)
+		return;
+	memcpy(copy, pkt, len);
+	fn_packet(copy, len);
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_in in = { data, size, 0 };
@@ -393,6 +624,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fn, 0, sizeof(fn));
 	fn.dev.mtu = 1500;
 	fn.dev.link_speed = 100000000;
+	fn.dev.offload_caps = size & 1 ? KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO : 0;
 	memcpy(fn.dev.mac, "\x02\x6b\x68\x63\x6c\x01", 6);
 	fn.buf_len = 16 << 20;
 	fn.section = 1728;
@@ -420,6 +652,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len -= 2;
 			memcpy(fn.mem + at, p + 2,
 			       len < FN_MEM - at ? len : FN_MEM - at);
+			break;
+		case FN_DATA:
+			fn_data_pkt(op, p, len);
 			break;
 		case FN_MAPCFG:
 			if (len < 8)

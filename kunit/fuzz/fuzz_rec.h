@@ -84,10 +84,19 @@ enum fn_kind {
 	FN_MAPCFG,	/* payload: u32 receive buffer bytes (0: the mapping
 			 * fails), u32 section size, for later SEND_RECV_BUFs
 			 */
+	FN_DATA,	/* payload: u8 split, u16 section bytes, then an RNDIS
+			 * data stream; harness puts the first section bytes
+			 * in send section (op >> 3 & 3) (all of it inband
+			 * when bit 5 is set), the rest in guest pages as
+			 * ranges of at most split * 16 + 1 bytes (bit 6: one
+			 * PFN past guest RAM), and sends the data
+			 * SEND_RNDIS_PKT naming them
+			 */
 	FN_NKINDS
 };
 
 #define FN_GUEST_PAGES	8	/* PFNs 0..7 are guest RAM, above is not */
+#define FN_SEND_SECTIONS 4	/* the send buffer, KHCL_NVSP_SEND_SECTION each */
 
 /*
  * fuzz_vmbus_ctl: records "op:u8 args", (op & 0x1f) % FV_NOPS selecting

@@ -109,6 +109,38 @@ static void nv_simple(uint32_t type, uint32_t req)
 }
 
 /* hv_netvsc's probe up to RNDIS: INIT, NDIS config/version, buffers. */
+/*
+ * FN_DATA: an RNDIS PACKET of @frame bytes with @nppi {type, value} PPIs;
+ * @in_sec of its bytes in a send section, the rest in ranges of
+ * split * 16 + 1 bytes.
+ */
+static void nv_data(uint8_t flags, uint8_t split, uint16_t in_sec,
+		    uint32_t frame, const uint32_t *ppi, uint32_t nppi)
+{
+	static uint8_t b[12000];
+	struct khcl_rndis_packet m = { .type = KHCL_RNDIS_MSG_PACKET };
+	struct khcl_rndis_ppi e = { .size = 16, .ppi_offset = 12 };
+	uint32_t n = sizeof(m), i;
+
+	for (i = 0; i < nppi; i++) {
+		e.type = ppi[2 * i];
+		e.value = ppi[2 * i + 1];
+		memcpy(b + 3 + n, &e, sizeof(e));
+		n += sizeof(e);
+	}
+	m.data_offset = n - 8;
+	m.data_len = frame;
+	m.ppi_offset = 36;
+	m.ppi_len = n - sizeof(m);
+	m.len = n + frame;
+	memcpy(b + 3, &m, sizeof(m));
+	memset(b + 3 + n, 0x5a, frame);
+	b[0] = split;
+	b[1] = in_sec & 0xff;
+	b[2] = in_sec >> 8;
+	nv_rec(FN_DATA | flags, b, 3 + m.len);
+}
+
 static void nv_handshake(void)
 {
 	nv_msg(0, KHCL_NVSP_INIT, KHCL_NVSP_V61, KHCL_NVSP_V61, 0);
@@ -138,6 +170,12 @@ static void gen_netvsp(void)
 		KHCL_OID_GEN_CURRENT_PACKET_FILTER,
 	};
 	uint8_t info[156] = { KHCL_NDIS_OBJ_OFFLOAD, 3, 156 }, raw[96];
+	const uint32_t csum[] = { KHCL_PPI_CSUM, KHCL_CSUM_TX_IPV4 |
+				  KHCL_CSUM_TX_TCP | (34u << 16) };
+	const uint32_t lso[] = { KHCL_PPI_LSO, 1448 | (34u << 20) |
+				 KHCL_LSO_V2 };
+	const uint32_t vlan[] = { KHCL_PPI_VLAN, (10u << 4) | 3 };
+	const uint32_t hash[] = { KHCL_PPI_HASH, 0x1234 };
 	struct khcl_rndis_oid_req *q = (void *)raw;
 	uint32_t v = 0x0d, rg[4], off;
 	uint64_t pfn;
@@ -277,6 +315,25 @@ static void gen_netvsp(void)
 	nv_msg(0x80, KHCL_NVSP_REVOKE_RECV_BUF, 0, 0, 0);
 	nv_oid(0, KHCL_RNDIS_MSG_QUERY, KHCL_OID_GEN_LINK_SPEED, NULL, 0);
 	save("fuzz_netvsp", "buffers");
+
+	/* data sends as netvsc makes them, then hostile ones */
+	nv_handshake();
+	nv_rndis_init(1);
+	memset(info, 0, sizeof(info));
+	info[0] = 0x80;
+	info[1] = 3;
+	info[2] = 28;
+	info[5] = info[6] = info[7] = info[8] = 4;	/* TX+RX checksums */
+	info[11] = info[12] = 2;			/* LSO v2 */
+	nv_oid(0, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS, info,
+	       28);
+	nv_data(0x20, 0, 86, 42, NULL, 0);		/* in a section */
+	nv_data(0, 0, 0, 1514, csum, 1);		/* pages, csum */
+	nv_data(0, 8, 60, 9000, lso, 1);		/* cp_partial, LSO */
+	nv_data(0x40, 40, 0, 3000, vlan, 1);		/* a PFN past RAM */
+	nv_data(0, 2, 0, 200, hash, 1);		/* 33-byte ranges */
+	nv_msg(0, KHCL_NVSP_SWITCH_DATA_PATH, 1, 0, 0);
+	save("fuzz_netvsp", "data");
 }
 
 /* ---- fuzz_vmbus_ctl ---- */

@@ -8,7 +8,7 @@
 # checks: vmbus_version_5_3 hv_storvsc_loads_and_registers
 # checks: hv_netvsc_loads_and_registers hv_storvsc_binds
 # checks: hv_storvsc_scans_one_disk hv_netvsc_binds
-# checks: hv_netvsc_opens_link_down echo_packets echo_subchannels
+# checks: hv_netvsc_opens_with_carrier echo_packets echo_subchannels
 # checks: echo_subchannels_more echo_primary_with_subchannels
 # checks: echo_after_reopen echo_subchannels_after_reopen
 # checks: echo_after_reconnect vmbus_version_4_1 echo_on_4_1
@@ -71,8 +71,8 @@ fi
 
 # hv_netvsc binds to khcl's NIC (NVSP, receive/send buffers, RNDIS
 # control through receive sections), registers eth0 with the MAC khcl
-# reports, and opens it (packet filter set); the link is reported down
-# (no data path yet)
+# reports, and opens it (packet filter set) with the carrier of vtl2's
+# NIC, its backend (QEMU user networking here: link up)
 i=0
 while [ $i -lt 40 ]; do
 	ndev=$(grep -l '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null | head -1)
@@ -87,11 +87,19 @@ if [ -n "$ndev" ] && [ -n "$(find /sys/bus/vmbus/drivers/hv_netvsc/ -maxdepth 1 
 else
 	fail hv_netvsc_binds "$(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
 fi
-if [ -n "$ndev" ] && ip link set "$ndev" up 2>/tmp/err &&
-	ip link show "$ndev" | grep -q 'NO-CARRIER.*UP'; then
-	pass hv_netvsc_opens_link_down "$(ip link show "$ndev" | head -1)"
+lower_up() {	# within 10 s
+	i=0
+	while [ $i -lt 20 ]; do
+		ip link show "$ndev" | grep -q 'LOWER_UP' && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+if [ -n "$ndev" ] && ip link set "$ndev" up 2>/tmp/err && lower_up; then
+	pass hv_netvsc_opens_with_carrier "$(ip link show "$ndev" | head -1)"
 else
-	fail hv_netvsc_opens_link_down "$(cat /tmp/err) $(ip link show 2>&1 | tr '\n' ' ')"
+	fail hv_netvsc_opens_with_carrier "$(cat /tmp/err) $(ip link show 2>&1 | tr '\n' ' ')"
 fi
 
 echo_run() {	# echo_run NAME COUNT

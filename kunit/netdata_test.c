@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the network data path cores: data SEND_RNDIS_PKT parsing
+ * (mana_xlat/nvsp.c: send sections, page ranges) and RNDIS PACKET
+ * messages (mana_xlat/rndis_data.c: per-packet info, offloads, the RX
+ * header). First the packets Linux 6.12's netvsc builds
+ * (Documentation/notes/netvsc-datapath.md), then what a hostile guest
+ * can send instead (HOSTILE.md: headers and lengths past the message,
+ * per-packet info that loops or points outside, zero-length fragments,
+ * offloads never offered). Runs as KUnit and in user space.
+ */
+#ifdef __KERNEL__
+#include <kunit/test.h>
+#else
+#include "userspace/kunit_shim.h"
+#endif
+#include "../mana_xlat/netvsp.h"
+
+struct nd_pkt {
+	struct khcl_vmpkt_desc d;
+	u8 body[1024];
+	u32 len;
+};
+
+struct nd_range {
+	u32 len, off, npfns;		/* npfns 0: what len and off need */
+};
+
+static void nd_put32(u8 *p, u32 off, u32 v)
+{
+	memcpy(p + off, &v, sizeof(v));
+}
+
+/*
+ * A data SEND_RNDIS_PKT as netvsc_send_pkt() sends it: GPA-direct with
+ * @n ranges (none: inband), section @sec of @sec_len bytes.
+ */
+static void nd_data(struct nd_pkt *p, const struct nd_range *rg, u32 n,
+		    u32 sec, u32 sec_len)
+{
+	struct khcl_nvsp_msg m = { .type = KHCL_NVSP_SEND_RNDIS_PKT };
+	u32 at = 8, i, j, np;
+
+	memset(p, 0, sizeof(*p));
+	m.rndis.channel_type = 0;
+	m.rndis.section_index = sec;
+	m.rndis.section_size = sec_len;
+	p->d.flags = KHCL_VMPKT_FLAG_COMPLETION_REQUESTED;
+	p->d.trans_id = 5;
+	if (!n) {
+		p->d.type = KHCL_VMPKT_DATA_INBAND;
+		p->d.offset8 = 2;
+		memcpy(p->body, &m, sizeof(m));
+		p->len = 16 + sizeof(m);
+		return;
+	}
+	p->d.type = KHCL_VMPKT_DATA_USING_GPA_DIRECT;
+	nd_put32(p->body, 4, n);
+	for (i = 0; i < n; i++) {
+		np = rg[i].npfns ? rg[i].npfns :
+		     (rg[i].off + rg[i].len + 4095) / 4096;
+		nd_put32(p->body, at, rg[i].len);
+		nd_put32(p->body, at + 4, rg[i].off);
+		at += 8;
+		for (j = 0; j < np; j++) {
+			u64 pfn = 0x3000 + i * 16 + j;
+
+			memcpy(p->body + at, &pfn, 8);
+			at += 8;
+		}
+	}
+	p->d.offset8 = (16 + at) / 8;
+	memcpy(p->body + at, &m, sizeof(m));
+	p->len = 16 + at + sizeof(m);
+}
+
+/* netvsc's channel: 6.1, receive and send buffers mapped */
+static void nd_chan(struct khcl_nvsp_chan *c)
+{
+	struct khcl_nvsp_msg rp;
+
+	khcl_nvsp_chan_init(c);
+	c->version = KHCL_NVSP_V61;
+	khcl_nvsp_recv_buf_done(c, 16 << 20, 1728, &rp);
+	khcl_nvsp_send_buf_done(c, 170 * 6144, &rp);
+}
+
+static int nd_post(struct khcl_nvsp_chan *c, struct nd_pkt *p,
+		   struct khcl_nvsp_req *r)
+{
+	struct khcl_nvsp_msg rp;
+
+	if (khcl_nvsp_parse(c, &p->d, p, p->len, r))
+		return -1;
+	return khcl_nvsp_control(c, r, &rp);
+}
+
+/* netvsc's RNDIS PACKET: header, @nppi entries {type, value}, frame */
+static u32 nd_msg(u8 *b, u32 frame_len, const u32 *ppi, u32 nppi)
+{
+	struct khcl_rndis_packet m = { .type = KHCL_RNDIS_MSG_PACKET };
+	struct khcl_rndis_ppi e = { .size = 16, .ppi_offset = 12 };
+	u32 i, n = sizeof(m);
+
+	for (i = 0; i < nppi; i++) {
+		e.type = ppi[2 * i];
+		e.value = ppi[2 * i + 1];
+		memcpy(b + n, &e, sizeof(e));
+		n += sizeof(e);
+	}
+	m.data_offset = n - 8;
+	m.data_len = frame_len;
+	m.ppi_offset = 36;
+	m.ppi_len = n - sizeof(m);
+	m.len = n + frame_len;
+	memcpy(b, &m, sizeof(m));
+	return m.len;
+}
+
+static int nd_parse(u8 *b, u32 avail, u32 offloads,
+		    struct khcl_rndis_txinfo *t)
+{
+	u32 hl = avail < KHCL_RNDIS_TX_HDR_MAX ? avail : KHCL_RNDIS_TX_HDR_MAX;
+
+	return khcl_rndis_tx_parse(b, hl, avail, 1518, offloads, t);
+}
+
+#define ND_OFF	(KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO)
+#define ND_DROP(d)	(-(int)(d) - 1)
+
+static void netdata_netvsc_612(struct kunit *test)
+{
+	static u8 b[2048];
+	struct khcl_nvsp_chan c;
+	struct khcl_rndis_txinfo t;
+	struct khcl_nvsp_req r;
+	struct nd_pkt p;
+	/* header+PPIs in skb headroom, linear part, two page frags */
+	const struct nd_range gpa[] = {
+		{ 76, 0xfd0, 0 }, { 200, 0x10, 0 }, { 4096, 0, 0 }, { 9000, 0x800, 0 },
+	};
+	u32 hash_csum[] = { KHCL_PPI_HASH, 0x1234abcd,
+			    KHCL_PPI_CSUM, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_TCP |
+			    (34u << 16) };
+	u32 lso[] = { KHCL_PPI_LSO, 1448 | (34u << 20) | KHCL_LSO_V2 };
+	u32 lso6[] = { KHCL_PPI_LSO, 1428 | (54u << 20) | KHCL_LSO_V2 |
+		       KHCL_LSO_IPV6 };
+	u32 vlan[] = { KHCL_PPI_VLAN, (100u << 4) | 5 | (1u << 3) };
+	u32 n, n2;
+
+	nd_chan(&c);
+	/* a small frame copied into send section 3: inband */
+	nd_data(&p, NULL, 0, 3, 86);
+	KUNIT_ASSERT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_RNDIS_DATA);
+	KUNIT_EXPECT_EQ(test, r.tx.section, 3U);
+	KUNIT_EXPECT_EQ(test, r.tx.section_len, 86U);
+	KUNIT_EXPECT_EQ(test, r.tx.nranges, 0U);
+	KUNIT_EXPECT_EQ(test, r.tx.total, 86U);
+	/* a large one from its pages: every range kept, in order */
+	nd_data(&p, gpa, 4, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_ASSERT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_RNDIS_DATA);
+	KUNIT_EXPECT_EQ(test, r.tx.nranges, 4U);
+	KUNIT_EXPECT_EQ(test, r.tx.total, 76U + 200 + 4096 + 9000);
+	KUNIT_EXPECT_EQ(test, r.tx.range[0].npfns, 2U);	/* crosses a page */
+	KUNIT_EXPECT_EQ(test, r.tx.range[3].npfns, 3U);
+	KUNIT_EXPECT_EQ(test, r.tx.range[3].offset, 0x800U);
+	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.tx.range[3].pfns, 2),
+			0x3000ull + 3 * 16 + 2);
+	/* cp_partial: earlier messages and this header in the section */
+	nd_data(&p, gpa + 2, 2, 0, 300);
+	KUNIT_ASSERT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_RNDIS_DATA);
+	KUNIT_EXPECT_EQ(test, r.tx.total, 300U + 4096 + 9000);
+	KUNIT_EXPECT_EQ(test, c.data_pkts, 3ull);
+
+	/* hash and TX checksum PPIs, TCP over IPv4 */
+	n = nd_msg(b, 1514, hash_csum, 2);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.msg_len, n);
+	KUNIT_EXPECT_EQ(test, t.frame_off, 44U + 32);
+	KUNIT_EXPECT_EQ(test, t.frame_len, 1514U);
+	KUNIT_EXPECT_TRUE(test, t.csum);
+	KUNIT_EXPECT_EQ(test, t.csum_start, 34);
+	KUNIT_EXPECT_EQ(test, t.csum_offset, 16);
+	KUNIT_EXPECT_EQ(test, t.gso, KHCL_NV_GSO_NONE);
+	/* every header an offload names is copied, never mapped */
+	KUNIT_EXPECT_EQ(test, t.hdr_len, KHCL_RNDIS_TX_LINEAR);
+	/* LSO v2: segments of 1448, TCP at 34; no checksum PPI with it */
+	n = nd_msg(b, 30000, lso, 1);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.gso, KHCL_NV_GSO_TCPV4);
+	KUNIT_EXPECT_EQ(test, t.gso_size, 1448);
+	KUNIT_EXPECT_TRUE(test, t.csum);
+	KUNIT_EXPECT_EQ(test, t.csum_start, 34);
+	n = nd_msg(b, 65536, lso6, 1);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.gso, KHCL_NV_GSO_TCPV6);
+	KUNIT_EXPECT_EQ(test, t.csum_start, 54);
+	/* VLAN 100, priority 5, CFI: the skb's tag */
+	n = nd_msg(b, 60, vlan, 1);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, 0, &t), 0);
+	KUNIT_EXPECT_TRUE(test, t.vlan);
+	KUNIT_EXPECT_EQ(test, t.vlan_tci, 100 | (5 << 13) | (1 << 12));
+	KUNIT_EXPECT_EQ(test, t.hdr_len, 60);	/* short: all of it */
+	KUNIT_EXPECT_EQ(test, KHCL_VLAN_PPI(t.vlan_tci), vlan[1]);
+	/* batched: a message padded to 8 bytes, then the next */
+	n = nd_msg(b, 42, NULL, 0);		/* 86 */
+	nd_put32(b, 4, 88);
+	n2 = nd_msg(b + 88, 60, NULL, 0);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, 88 + n2, 0, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.msg_len, 88U);
+	KUNIT_ASSERT_EQ(test, nd_parse(b + 88, n2, 0, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.frame_len, 60U);
+	KUNIT_EXPECT_EQ(test, n, 86U);
+}
+
+static void netdata_hostile_ranges(struct kunit *test)
+{
+	struct khcl_nvsp_chan c;
+	struct khcl_nvsp_req r;
+	struct nd_pkt p;
+	struct nd_range rg[40];
+	u32 i;
+
+	nd_chan(&c);
+	for (i = 0; i < 40; i++)
+		rg[i] = (struct nd_range){ 100, 0, 0 };
+	/* a zero-length fragment, one starting past its page */
+	rg[1].len = 0;
+	nd_data(&p, rg, 3, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	rg[1] = (struct nd_range){ 100, 4096, 1 };
+	nd_data(&p, rg, 3, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	rg[1] = (struct nd_range){ 100, 0, 0 };
+	/* more ranges than netvsc can send, more PFNs */
+	nd_data(&p, rg, 33, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	rg[0] = (struct nd_range){ 65 * 4096 - 1, 1, 0 };
+	nd_data(&p, rg, 1, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	/* a PFN list shorter than the range needs, or longer */
+	rg[0] = (struct nd_range){ 5000, 0, 1 };
+	nd_data(&p, rg, 2, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	rg[0] = (struct nd_range){ 100, 0, 3 };
+	nd_data(&p, rg, 2, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	/* a range count larger than the descriptor holds */
+	rg[0] = (struct nd_range){ 100, 0, 0 };
+	nd_data(&p, rg, 2, KHCL_NVSP_NO_SECTION, 0);
+	nd_put32(p.body, 4, 3);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	nd_put32(p.body, 4, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_RANGE], 8ull);
+	/* more bytes than any honest send (8 batched, or one LSO frame) */
+	for (i = 0; i < 32; i++)
+		rg[i] = (struct nd_range){ 4096, 0, 0 };
+	nd_data(&p, rg, 32, 0, 6000);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_RNDIS_DATA);
+	rg[0] = (struct nd_range){ 8 * 4096, 0, 0 };
+	nd_data(&p, rg, 32, KHCL_NVSP_NO_SECTION, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), -1);
+
+	/* send sections: past the buffer, empty, longer than a section */
+	nd_data(&p, NULL, 0, 170, 100);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_REPLY);
+	nd_data(&p, NULL, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_REPLY);
+	nd_data(&p, NULL, 0, 0, 6145);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_REPLY);
+	/* inband with no section: nothing to send */
+	nd_data(&p, NULL, 0, KHCL_NVSP_NO_SECTION, 100);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_DATA], 4ull);
+	/* no send buffer mapped (revoked): sections refused */
+	c.send_nsections = 0;
+	nd_data(&p, NULL, 0, 0, 100);
+	KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, c.errors[KHCL_NVSP_ERR_DATA], 5ull);
+}
+
+static void netdata_hostile_rndis(struct kunit *test)
+{
+	static u8 b[2048];
+	struct khcl_rndis_txinfo t;
+	struct khcl_rndis_packet m;
+	u32 csum[] = { KHCL_PPI_CSUM, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_TCP |
+		       (34u << 16) };
+	u32 n;
+
+	n = nd_msg(b, 100, NULL, 0);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, 0, &t), 0);
+	/* shorter than its header, not a PACKET, longer than the stream */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, 43, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	nd_put32(b, 0, KHCL_RNDIS_MSG_INIT);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	n = nd_msg(b, 100, NULL, 0);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n - 1, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	nd_put32(b, 4, 40);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	/* a frame inside the header, past the message, wrapping */
+	n = nd_msg(b, 100, NULL, 0);
+	nd_put32(b, 8, 20);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	nd_put32(b, 8, 36);
+	nd_put32(b, 12, 101);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	nd_put32(b, 8, 0xfffffff8);
+	nd_put32(b, 12, 100);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_MSG));
+	/* frames shorter than an Ethernet header, longer than the MTU */
+	n = nd_msg(b, 13, NULL, 0);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_FRAME));
+	n = nd_msg(b, 1519, NULL, 0);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_FRAME));
+
+	/* per-packet info: before the frame, inside the message */
+	n = nd_msg(b, 100, csum, 1);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
+	memcpy(&m, b, sizeof(m));
+	nd_put32(b, 28, 20);			/* inside the header */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 28, 36);
+	nd_put32(b, 32, 17);			/* into the frame */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 32, 0xfffffff0);		/* wrapping */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 32, 16);
+	/* entries: size 0 (netvsc itself would loop on it), too large */
+	nd_put32(b, 44, 0);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 44, 17);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 44, 16);
+	nd_put32(b, 52, 13);			/* value past the entry */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 52, 4);			/* value inside its header */
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_PPI));
+	nd_put32(b, 52, 12);
+	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
+	/* the same type twice */
+	{
+		u32 two[] = { KHCL_PPI_VLAN, 1 << 4, KHCL_PPI_VLAN, 2 << 4 };
+
+		n = nd_msg(b, 100, two, 2);
+		KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+				ND_DROP(KHCL_NV_DROP_PPI));
+	}
+
+	/* offloads: not offered, both L4 kinds, the IP header, no room */
+	n = nd_msg(b, 100, csum, 1);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, 0, &t),
+			ND_DROP(KHCL_NV_DROP_OFFLOAD));
+	nd_put32(b, 56, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_TCP |
+		 KHCL_CSUM_TX_UDP | (34u << 16));
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_OFFLOAD));
+	nd_put32(b, 56, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_IP_HDR);
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_OFFLOAD));
+	nd_put32(b, 56, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_TCP | (90u << 16));
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_OFFLOAD));
+	nd_put32(b, 56, KHCL_CSUM_TX_IPV4 | KHCL_CSUM_TX_UDP | (5u << 16));
+	KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+			ND_DROP(KHCL_NV_DROP_OFFLOAD));
+	{
+		u32 bad[][2] = {
+			{ KHCL_PPI_LSO, 1448 | (34u << 20) },	/* not v2 */
+			{ KHCL_PPI_LSO, (34u << 20) | KHCL_LSO_V2 }, /* mss 0 */
+			{ KHCL_PPI_LSO, 0x10000 | (34u << 20) | KHCL_LSO_V2 },
+			{ KHCL_PPI_LSO, 1448 | (80u << 20) | KHCL_LSO_V2 },
+		};
+		u32 both[] = { KHCL_PPI_LSO, 1448 | (34u << 20) | KHCL_LSO_V2,
+			       KHCL_PPI_CSUM, csum[1] };
+		u32 i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			n = nd_msg(b, 100, bad[i], 1);
+			KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+					ND_DROP(KHCL_NV_DROP_OFFLOAD));
+		}
+		n = nd_msg(b, 100, both, 2);
+		KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+				ND_DROP(KHCL_NV_DROP_OFFLOAD));
+		n = nd_msg(b, 100, both, 1);	/* LSO alone, not offered */
+		KUNIT_EXPECT_EQ(test, nd_parse(b, n, KHCL_NV_OFF_CSUM, &t),
+				ND_DROP(KHCL_NV_DROP_OFFLOAD));
+		/* an LSO frame above 64 KiB */
+		n = nd_msg(b, 65537, both, 1);
+		KUNIT_EXPECT_EQ(test, nd_parse(b, n, ND_OFF, &t),
+				ND_DROP(KHCL_NV_DROP_FRAME));
+	}
+}
+
+/* The RX header, walked with the checks netvsc's rndis_get_ppi makes. */
+static void netdata_rx_header(struct kunit *test)
+{
+	struct khcl_rndis_rxinfo ri = {
+		.csum = KHCL_CSUM_RX_TCP_OK | KHCL_CSUM_RX_IP_OK,
+		.vlan = true, .vlan_tci = 7 | (3 << 13),
+	};
+	u8 b[KHCL_RNDIS_RX_HDR_MAX];
+	struct khcl_rndis_packet m;
+	struct khcl_rndis_ppi e;
+	u32 n, at, left, seen = 0;
+
+	n = khcl_rndis_rx_hdr(b, 1514, &ri);
+	KUNIT_ASSERT_EQ(test, n, 44U + 32);
+	memcpy(&m, b, sizeof(m));
+	KUNIT_EXPECT_EQ(test, m.type, (u32)KHCL_RNDIS_MSG_PACKET);
+	KUNIT_EXPECT_EQ(test, m.len, n + 1514);
+	KUNIT_EXPECT_EQ(test, 8 + m.data_offset, n);
+	KUNIT_EXPECT_EQ(test, m.data_len, 1514U);
+	KUNIT_EXPECT_EQ(test, m.ppi_offset, 36U);
+	KUNIT_EXPECT_EQ(test, m.ppi_len, 32U);
+	for (at = 8 + m.ppi_offset, left = m.ppi_len; left; ) {
+		memcpy(&e, b + at, sizeof(e));
+		KUNIT_ASSERT_EQ(test, e.size, 16U);	/* sums to ppi_len */
+		KUNIT_ASSERT_EQ(test, e.ppi_offset, 12U);
+		if (e.type == KHCL_PPI_CSUM)
+			KUNIT_EXPECT_EQ(test, e.value, ri.csum);
+		if (e.type == KHCL_PPI_VLAN)	/* netvsc: id | pri<<13 | cfi<<12 */
+			KUNIT_EXPECT_EQ(test, KHCL_VLAN_TCI(e.value),
+					(u32)ri.vlan_tci);
+		seen |= 1u << e.type;
+		at += e.size;
+		left -= e.size;
+	}
+	KUNIT_EXPECT_EQ(test, seen, (1u << KHCL_PPI_CSUM) |
+			(1u << KHCL_PPI_VLAN));
+	/* none: still ppi_offset 36, ppi_len 0, the frame at 44 */
+	memset(&ri, 0, sizeof(ri));
+	n = khcl_rndis_rx_hdr(b, 60, &ri);
+	memcpy(&m, b, sizeof(m));
+	KUNIT_EXPECT_EQ(test, n, 44U);
+	KUNIT_EXPECT_EQ(test, m.ppi_len, 0U);
+	KUNIT_EXPECT_EQ(test, m.data_offset, 36U);
+}
+
+static struct kunit_case netdata_cases[] = {
+	KUNIT_CASE(netdata_netvsc_612),
+	KUNIT_CASE(netdata_hostile_ranges),
+	KUNIT_CASE(netdata_hostile_rndis),
+	KUNIT_CASE(netdata_rx_header),
+	{}
+};
+
+static struct kunit_suite khcl_netdata_suite = {
+	.name = "khcl_netdata",
+	.test_cases = netdata_cases,
+};
+kunit_test_suite(khcl_netdata_suite);
+
+MODULE_DESCRIPTION("khcl network data path core tests");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khcl network VSP, data path: the backend netdev (MANA in production,
+ * virtio-net in the rig) named by the "backend" knob carries the guest's
+ * frames.
+ *
+ * TX: each RNDIS PACKET of a guest send becomes one skb for the backend.
+ * Its first bytes (the headers, at least up to the end of the L4 header
+ * an offload names) are copied into the skb; so is all of a frame below
+ * "zerocopy_min" bytes or one that starts in the send section. The rest
+ * of a larger frame is the guest's own pages as skb frags (zero copy):
+ * the send's completion then goes to the guest when the backend has
+ * freed the skb, as vhost-net's zero copy does. Offloads (checksum, LSO
+ * v2) become the skb's, through virtio_net_hdr_to_skb(), the same check
+ * tun and packet sockets apply to untrusted offload requests.
+ *
+ * RX: an rx_handler on the backend copies each frame once into a free
+ * receive section behind an RNDIS PACKET header and sends it as a
+ * transfer-page packet on a request from the channel's reserve. Frames
+ * for the guest are all the backend receives: it is the guest's NIC.
+ */
+#define pr_fmt(fmt) "khcl_mana_xlat: " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/virtio_net.h>
+#include <net/gso.h>
+#include "../include/khcl/khcl_vtl2.h"
+#include "netvsp_priv.h"
+
+static char backend[IFNAMSIZ] = "eth0";
+module_param_string(backend, backend, sizeof(backend), 0444);
+MODULE_PARM_DESC(backend, "netdev that carries the guest's frames (MANA's, or virtio-net in the rig)");
+
+static unsigned int zerocopy_min = 1024;
+module_param(zerocopy_min, uint, 0644);
+MODULE_PARM_DESC(zerocopy_min, "frames of at least this many bytes sent from the guest's pages (zero copy); smaller ones copied");
+
+/* the backend, held; set under RTNL, read under RCU */
+static struct net_device __rcu *nv_dev;
+
+static unsigned int offloads = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO;
+module_param(offloads, uint, 0644);
+MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT: 1 TCP/UDP checksum, 2 LSO v2 (with 1); done by the backend, or in software when it cannot");
+static struct nv_chan __rcu *nv_rx_chan;	/* where RX goes */
+static DEFINE_MUTEX(nv_rx_lock);
+
+/* ---- the backend ---- */
+
+void nv_backend_state(struct khcl_rndis_dev *dev)
+{
+	struct net_device *nd;
+
+	rcu_read_lock();
+	nd = rcu_dereference(nv_dev);
+	dev->link_up = nd && netif_running(nd) && netif_carrier_ok(nd);
+	dev->mtu = nd ? READ_ONCE(nd->mtu) : ETH_DATA_LEN;
+	dev->offload_caps = READ_ONCE(offloads) &
+			    (KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO);
+	rcu_read_unlock();
+}
+
+static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb);
+
+/* RTNL held */
+static int nv_bind(struct net_device *nd)
+{
+	int ret;
+
+	ret = netdev_rx_handler_register(nd, nv_rx_handler, NULL);
+	if (ret) {
+		pr_err("backend %s: rx handler: %d (taken by another driver?)\n",
+		       nd->name, ret);
+		return ret;
+	}
+	/* the guest's MAC in the NIC's filter (MANA: its vPort's) */
+	ret = dev_uc_add(nd, nv_mac_addr());
+	if (ret)
+		pr_warn("backend %s: cannot add the guest's MAC to its filter: %d\n",
+			nd->name, ret);
+	/* frames arrive as the wire has them: no LRO or GRO merging */
+	nd->wanted_features &= ~(NETIF_F_LRO | NETIF_F_GRO | NETIF_F_GRO_HW);
+	netdev_update_features(nd);
+	dev_hold(nd);
+	rcu_assign_pointer(nv_dev, nd);
+	if (!(nd->flags & IFF_UP)) {
+		ret = dev_open(nd, NULL);
+		if (ret)
+			pr_warn("backend %s: cannot bring it up: %d\n",
+				nd->name, ret);
+	}
+	pr_info("backend %s bound: mtu %u, %u TX queues, carrier %s\n",
+		nd->name, nd->mtu, nd->real_num_tx_queues,
+		netif_carrier_ok(nd) ? "on" : "off");
+	return 0;
+}
+
+/* RTNL held */
+static void nv_unbind(void)
+{
+	struct net_device *nd = rtnl_dereference(nv_dev);
+
+	if (!nd)
+		return;
+	netdev_rx_handler_unregister(nd);	/* waits for RX in flight */
+	dev_uc_del(nd, nv_mac_addr());
+	nd->wanted_features |= NETIF_F_GRO;
+	netdev_update_features(nd);
+	RCU_INIT_POINTER(nv_dev, NULL);
+	synchronize_net();			/* and for TX */
+	dev_put(nd);
+	pr_info("backend %s unbound\n", nd->name);
+}
+
+static int nv_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *nd = netdev_notifier_info_to_dev(ptr);
+
+	switch (event) {
+	case NETDEV_REGISTER:
+		if (!rtnl_dereference(nv_dev) && !strcmp(nd->name, backend))
+			nv_bind(nd);
+		break;
+	case NETDEV_UNREGISTER:
+		if (nd == rtnl_dereference(nv_dev))
+			nv_unbind();
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nv_netdev_nb = {
+	.notifier_call = nv_netdev_event,
+};
+
+int nv_data_init(void)
+{
+	return register_netdevice_notifier(&nv_netdev_nb);
+}
+
+void nv_data_exit(void)
+{
+	unregister_netdevice_notifier(&nv_netdev_nb);
+	rtnl_lock();
+	nv_unbind();
+	rtnl_unlock();
+	synchronize_net();
+}
+
+/* ---- RX ---- */
+
+void nv_rx_attach(struct nv_chan *nc)
+{
+	mutex_lock(&nv_rx_lock);
+	if (!rcu_access_pointer(nv_rx_chan))
+		rcu_assign_pointer(nv_rx_chan, nc);
+	mutex_unlock(&nv_rx_lock);
+}
+
+/* Before @nc's receive buffer goes: no RX is writing into it after this. */
+void nv_rx_detach(struct nv_chan *nc)
+{
+	mutex_lock(&nv_rx_lock);
+	if (rcu_access_pointer(nv_rx_chan) == nc) {
+		RCU_INIT_POINTER(nv_rx_chan, NULL);
+		synchronize_net();
+	}
+	mutex_unlock(&nv_rx_lock);
+}
+
+static void nv_drop(enum khcl_nv_drop d)
+{
+	atomic64_inc(&nv_drops[d]);
+}
+
+/* NDIS packet filter bits the guest sets */
+#define NV_FILTER_DIRECTED	0x1
+#define NV_FILTER_MULTICAST	0x2
+#define NV_FILTER_ALL_MULTICAST	0x4
+#define NV_FILTER_BROADCAST	0x8
+#define NV_FILTER_PROMISCUOUS	0x20
+
+static bool nv_rx_wanted(struct nv_chan *nc, const u8 *dst)
+{
+	u32 f = READ_ONCE(nc->rndis.packet_filter);
+
+	if (f & NV_FILTER_PROMISCUOUS)
+		return true;
+	if (is_broadcast_ether_addr(dst))
+		return f & NV_FILTER_BROADCAST;
+	if (is_multicast_ether_addr(dst))
+		return f & (NV_FILTER_ALL_MULTICAST | NV_FILTER_MULTICAST);
+	return (f & NV_FILTER_DIRECTED) && ether_addr_equal(dst, nc->rndis.mac);
+}
+
+/*
+ * What the guest may skip checking: a TCP or UDP checksum the backend
+ * verified (or, for CHECKSUM_PARTIAL, one just computed).
+ */
+static u32 nv_rx_csum(struct sk_buff *skb)
+{
+	int nh = skb_network_offset(skb);
+	u8 proto, buf[sizeof(struct ipv6hdr)];
+	const u8 *h;
+
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY)
+		return 0;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		h = skb_header_pointer(skb, nh, sizeof(struct iphdr), buf);
+		if (!h || ((const struct iphdr *)h)->frag_off & htons(IP_MF | IP_OFFSET))
+			return 0;
+		proto = ((const struct iphdr *)h)->protocol;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		h = skb_header_pointer(skb, nh, sizeof(struct ipv6hdr), buf);
+		if (!h)
+			return 0;
+		proto = ((const struct ipv6hdr *)h)->nexthdr;
+	} else {
+		return 0;
+	}
+	if (proto == IPPROTO_TCP)
+		return KHCL_CSUM_RX_TCP_OK;
+	if (proto == IPPROTO_UDP)
+		return KHCL_CSUM_RX_UDP_OK;
+	return 0;
+}
+
+/* One frame (the skb from its MAC header on) into a receive section. */
+static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
+{
+	struct khcl_rndis_rxinfo ri = {};
+	struct khcl_vsp_req *req;
+	struct nv_req *ar;
+	u32 hl, len = skb->len;
+	u8 *dst;
+	int s;
+
+	/*
+	 * A frame from a local sender (the rig's peer shares the host) may
+	 * carry only a partial checksum: the guest gets a whole one.
+	 */
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		if (skb_checksum_help(skb)) {
+			nv_drop(KHCL_NV_DROP_RX_SIZE);
+			return;
+		}
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		atomic64_inc(&nv_rx_csum_filled);
+	}
+	ri.csum = nv_rx_csum(skb);
+	if (skb_vlan_tag_present(skb)) {
+		ri.vlan = true;
+		ri.vlan_tci = skb_vlan_tag_get(skb);
+	}
+	req = khcl_vsp_req_get(nc->ch);
+	if (!req) {
+		nv_drop(KHCL_NV_DROP_RX_NOREQ);
+		return;
+	}
+	spin_lock(&nc->lock);
+	s = khcl_nvsp_section_get(&nc->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
+	spin_unlock(&nc->lock);
+	if (s < 0) {
+		khcl_vsp_req_end(req);
+		nv_drop(len > nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX ?
+			KHCL_NV_DROP_RX_SIZE : KHCL_NV_DROP_RX_NOSECTION);
+		return;
+	}
+	ar = container_of(req, struct nv_req, req);
+	ar->xfer = (struct khcl_xfer_hdr) {
+		.pageset_id = nc->nvsp.recv_id,
+		.range_cnt = 1,
+		.byte_offset = s * nc->nvsp.section_size,
+	};
+	dst = nc->recv_va + ar->xfer.byte_offset;
+	hl = khcl_rndis_rx_hdr(dst, len, &ri);
+	if (skb_copy_bits(skb, 0, dst + hl, len)) {
+		/* cannot happen for a well-formed skb; give the section back */
+		spin_lock(&nc->lock);
+		khcl_nvsp_section_put(&nc->nvsp, s);
+		spin_unlock(&nc->lock);
+		khcl_vsp_req_end(req);
+		nv_drop(KHCL_NV_DROP_RX_SIZE);
+		return;
+	}
+	ar->xfer.byte_count = hl + len;
+	khcl_nvsp_rndis_to_guest(&ar->msg);
+	ar->msg.rndis.channel_type = 0;		/* data */
+	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
+				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
+				 &ar->xfer, sizeof(ar->xfer), &ar->msg,
+				 sizeof(ar->msg));
+	atomic64_inc(&nv_rx_packets);
+	atomic64_add(len, &nv_rx_bytes);
+}
+
+static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb, *segs, *next;
+	struct nv_chan *nc;
+
+	if (skb->pkt_type == PACKET_LOOPBACK)
+		return RX_HANDLER_PASS;
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		return RX_HANDLER_CONSUMED;
+	nc = rcu_dereference(nv_rx_chan);
+	if (!nc) {
+		nv_drop(KHCL_NV_DROP_RX_NOGUEST);
+		goto consume;
+	}
+	skb_push(skb, skb->mac_len);	/* the frame from its MAC header */
+	if (!nv_rx_wanted(nc, skb->data)) {
+		nv_drop(KHCL_NV_DROP_RX_FILTER);
+		goto consume;
+	}
+	if (!skb_is_gso(skb)) {
+		nv_rx_one(nc, skb);
+		goto consume;
+	}
+	/* a merged frame (GRO the backend could not turn off): resegment */
+	segs = __skb_gso_segment(skb, NETIF_F_SG, false);
+	if (IS_ERR_OR_NULL(segs)) {
+		nv_drop(KHCL_NV_DROP_RX_SIZE);
+		goto consume;
+	}
+	skb_list_walk_safe(segs, segs, next) {
+		nv_rx_one(nc, segs);
+		consume_skb(segs);
+	}
+consume:
+	consume_skb(skb);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* ---- TX ---- */
+
+/*
+ * Copy stream bytes [@off, @off + @len) of the send @tx into @dst: the
+ * send section first, then the page ranges. Each byte is read once.
+ */
+static int nv_stream_copy(struct nv_chan *nc, const struct khcl_nv_tx *tx,
+			  u32 off, u8 *dst, u32 len)
+{
+	u32 i, n;
+
+	if (off < tx->section_len) {
+		n = min(len, tx->section_len - off);
+		memcpy(dst, nc->send_va + (size_t)tx->section *
+		       KHCL_NVSP_SEND_SECTION + off, n);
+		dst += n;
+		len -= n;
+		off = 0;
+	} else {
+		off -= tx->section_len;
+	}
+	for (i = 0; len && i < tx->nranges; i++) {
+		const struct khcl_gpa_buf *b = &tx->range[i];
+
+		if (off >= b->len) {
+			off -= b->len;
+			continue;
+		}
+		n = min(len, b->len - off);
+		if (khcl_vtl0mem_copy_at(b, off, dst, n, false))
+			return -EFAULT;
+		dst += n;
+		len -= n;
+		off = 0;
+	}
+	return len ? -EFAULT : 0;
+}
+
+/*
+ * Map stream bytes [@off, @off + @len) (all in the page ranges) as skb
+ * frags: the VTL0 pages themselves, held in @nr->bv until the skb is
+ * freed.
+ */
+static int nv_stream_frags(struct nv_req *nr, const struct khcl_nv_tx *tx,
+			   u32 off, u32 len, struct sk_buff *skb)
+{
+	struct skb_shared_info *sh = skb_shinfo(skb);
+	struct khcl_gpa_buf sub;
+	u32 i, n, skip, first;
+	int got, k;
+
+	off -= tx->section_len;
+	for (i = 0; len && i < tx->nranges; i++) {
+		const struct khcl_gpa_buf *b = &tx->range[i];
+
+		if (off >= b->len) {
+			off -= b->len;
+			continue;
+		}
+		n = min(len, b->len - off);
+		/* the sub-range [off, off + n) of this range */
+		skip = b->offset + off;
+		first = skip >> KHCL_HV_PAGE_SHIFT;
+		sub.offset = skip & (KHCL_HV_PAGE_SIZE - 1);
+		sub.len = n;
+		sub.npfns = b->npfns - first;
+		sub.pfns = b->pfns + (size_t)first * sizeof(u64);
+		got = khcl_vtl0mem_buf_bvecs(&sub, n, nr->bv + nr->nbv,
+					     KHCL_NV_MAX_PFNS - nr->nbv);
+		if (got < 0)
+			return got;
+		for (k = 0; k < got; k++) {
+			struct bio_vec *v = &nr->bv[nr->nbv + k];
+
+			if (sh->nr_frags >= MAX_SKB_FRAGS) {
+				nr->nbv += got;
+				return -E2BIG;
+			}
+			__skb_fill_page_desc_noacc(sh, sh->nr_frags++,
+						   v->bv_page, v->bv_offset,
+						   v->bv_len);
+		}
+		nr->nbv += got;
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += n;
+		len -= n;
+		off = 0;
+	}
+	return len ? -EFAULT : 0;
+}
+
+/* The request's zero-copy skbs are freed (and the worker is done). */
+static void nv_zc_done(struct nv_req *nr)
+{
+	khcl_vtl0mem_put_bvecs(nr->bv, nr->nbv);
+	nr->nbv = 0;
+	khcl_nvsp_rndis_complete(&nr->msg, !nr->tx_failed);
+	nv_end(nr);
+}
+
+static void nv_ubuf_complete(struct sk_buff *skb, struct ubuf_info *uarg,
+			     bool zerocopy_success)
+{
+	struct nv_req *nr = container_of(uarg, struct nv_req, ubuf);
+
+	if (refcount_dec_and_test(&uarg->refcnt))
+		nv_zc_done(nr);
+}
+
+static const struct ubuf_info_ops nv_ubuf_ops = {
+	.complete = nv_ubuf_complete,
+};
+
+/*
+ * LSO v2 as netvsc sends it (Windows' convention): IPv4 total length and
+ * header checksum 0, the TCP checksum seeded with a pseudo-header of
+ * length 0. Linux's GSO (the backend's TSO, or software) wants the
+ * lengths of the whole frame: fix them in the skb's own copy of the
+ * headers. The IP header must end before the TCP header LSO names.
+ */
+static int nv_lso_fixup(struct sk_buff *skb, const struct khcl_rndis_txinfo *t)
+{
+	u32 l4len = skb->len - t->csum_start;
+	__sum16 *check = (__sum16 *)(skb->data + t->csum_start + 16);
+
+	if (t->gso == KHCL_NV_GSO_TCPV4) {
+		struct iphdr *iph = (struct iphdr *)(skb->data + ETH_HLEN);
+
+		if (skb->protocol != htons(ETH_P_IP) || iph->version != 4 ||
+		    iph->ihl < 5 || ETH_HLEN + iph->ihl * 4 > t->csum_start ||
+		    iph->protocol != IPPROTO_TCP)
+			return -EINVAL;
+		iph->tot_len = htons(skb->len - ETH_HLEN);
+		ip_send_check(iph);
+		*check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, l4len,
+					    IPPROTO_TCP, 0);
+	} else {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)(skb->data + ETH_HLEN);
+
+		if (skb->protocol != htons(ETH_P_IPV6) || ip6->version != 6 ||
+		    ETH_HLEN + sizeof(*ip6) > t->csum_start)
+			return -EINVAL;
+		ip6->payload_len = htons(skb->len - ETH_HLEN - sizeof(*ip6));
+		*check = ~csum_ipv6_magic(&ip6->saddr, &ip6->daddr, l4len,
+					  IPPROTO_TCP, 0);
+	}
+	return 0;
+}
+
+/*
+ * Where a sent frame's bytes came from: the send section (the guest's own
+ * copy), guest pages copied (bytes_copied; copied_above_min of frames of
+ * zerocopy_min bytes or more, which must stay 0), or guest pages mapped
+ * (zerocopy_bytes) behind @hdr copied header bytes (0: no zero copy).
+ */
+static void nv_tx_count(const struct khcl_nv_tx *tx, u32 start, u32 len,
+			u32 hdr)
+{
+	u32 in_sec = start < tx->section_len ?
+		     min(len, tx->section_len - start) : 0;
+
+	atomic64_add(in_sec, &nv_tx_section_bytes);
+	if (hdr) {
+		atomic64_inc(&nv_zc_sends);
+		atomic64_add(hdr, &nv_tx_header_bytes);
+		atomic64_add(len - hdr, &nv_zc_bytes);
+		return;
+	}
+	atomic64_add(len - in_sec, &nv_bytes_copied);
+	if (len >= READ_ONCE(zerocopy_min))
+		atomic64_add(len - in_sec, &nv_copied_above_min);
+}
+
+/*
+ * One checked message of the send: its skb, queued on the backend. 0, or
+ * -(enum khcl_nv_drop + 1).
+ */
+static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
+		     struct net_device *nd, u32 off,
+		     const struct khcl_rndis_txinfo *t)
+{
+	const struct khcl_nv_tx *tx = &nc->req.tx;
+	u32 start = off + t->frame_off, lin = t->frame_len;
+	struct virtio_net_hdr vh = {};
+	enum khcl_nv_drop why;
+	struct sk_buff *skb;
+	bool zc;
+	int ret;
+
+	/* zero copy: a large frame whose part past the headers is in pages */
+	zc = t->frame_len >= READ_ONCE(zerocopy_min) &&
+	     start + t->hdr_len >= tx->section_len;
+	if (zc)
+		lin = t->hdr_len;
+	skb = netdev_alloc_skb(nd, lin);
+	if (!skb)
+		return -KHCL_NV_DROP_NOMEM - 1;
+	why = KHCL_NV_DROP_FAULT;
+	if (nv_stream_copy(nc, tx, start, skb_put(skb, lin), lin))
+		goto drop;
+	if (zc) {
+		/*
+		 * The frags are the guest's pages: no page references (the
+		 * request holds them), shared (the guest can change them, so
+		 * the stack checksums a copy), completed through nr->ubuf.
+		 */
+		nr->ubuf.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_MANAGED_FRAG_REFS;
+		skb_zcopy_set(skb, &nr->ubuf, NULL);
+		ret = nv_stream_frags(nr, tx, start + lin, t->frame_len - lin,
+				      skb);
+		if (ret) {
+			if (ret == -E2BIG)
+				why = KHCL_NV_DROP_FRAME;
+			goto drop;
+		}
+	}
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb_set_network_header(skb, ETH_HLEN);
+	if (t->vlan)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), t->vlan_tci);
+	if (t->csum) {
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = t->csum_start;
+		vh.csum_offset = t->csum_offset;
+	}
+	if (t->gso) {
+		vh.gso_type = t->gso == KHCL_NV_GSO_TCPV6 ?
+			      VIRTIO_NET_HDR_GSO_TCPV6 :
+			      VIRTIO_NET_HDR_GSO_TCPV4;
+		vh.gso_size = t->gso_size;
+		vh.hdr_len = t->hdr_len;
+	}
+	why = KHCL_NV_DROP_OFFLOAD;
+	if (t->gso && nv_lso_fixup(skb, t))
+		goto drop;
+	if ((t->csum || t->gso) && virtio_net_hdr_to_skb(skb, &vh, true))
+		goto drop;
+	nv_tx_count(tx, start, t->frame_len, zc ? lin : 0);
+	atomic64_inc(&nv_tx_packets);
+	atomic64_add(t->frame_len, &nv_tx_bytes);
+	ret = dev_queue_xmit(skb);
+	if (ret != NET_XMIT_SUCCESS && ret != NET_XMIT_CN)
+		return -KHCL_NV_DROP_BACKEND - 1;
+	return 0;
+drop:
+	kfree_skb(skb);
+	return -(int)why - 1;
+}
+
+void nv_tx(struct nv_chan *nc, struct nv_req *nr)
+{
+	const struct khcl_nv_tx *tx = &nc->req.tx;
+	struct khcl_rndis_txinfo t;
+	struct net_device *nd;
+	u32 off = 0, msgs = 0, hl, max_frame;
+	int ret = 0;
+
+	nr->tx_failed = false;
+	nr->nbv = 0;
+	refcount_set(&nr->ubuf.refcnt, 1);	/* the worker's */
+	nr->ubuf.ops = &nv_ubuf_ops;
+	rcu_read_lock();
+	nd = rcu_dereference(nv_dev);
+	if (!nd || !netif_carrier_ok(nd)) {
+		ret = -KHCL_NV_DROP_LINK - 1;
+		goto out;
+	}
+	max_frame = READ_ONCE(nd->mtu) + VLAN_ETH_HLEN;
+	while (!ret && off < tx->total) {
+		if (msgs++ == KHCL_RNDIS_TX_MAX_MSGS) {
+			ret = -KHCL_NV_DROP_MSG - 1;	/* more than INIT_C allows */
+			break;
+		}
+		hl = min_t(u32, tx->total - off, KHCL_RNDIS_TX_HDR_MAX);
+		if (nv_stream_copy(nc, tx, off, nc->hdr, hl)) {
+			ret = -KHCL_NV_DROP_FAULT - 1;
+			break;
+		}
+		ret = khcl_rndis_tx_parse(nc->hdr, hl, tx->total - off,
+					  max_frame, nc->rndis.offloads, &t);
+		if (!ret)
+			ret = nv_tx_one(nc, nr, nd, off, &t);
+		off += t.msg_len;
+	}
+out:
+	rcu_read_unlock();
+	if (ret) {
+		/* this message and the rest of the send are dropped */
+		nv_drop(-ret - 1);
+		nr->tx_failed = true;
+		pr_info_ratelimited("send dropped: %s\n",
+				    khcl_nv_drop_name(-ret - 1));
+	}
+	nv_ubuf_complete(NULL, &nr->ubuf, true);	/* the worker's reference */
+}
