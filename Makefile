@@ -9,7 +9,8 @@
 #   make fuzz       libFuzzer campaign over the protocol cores
 #   make test-harness  the test harness's own tests (make test runs them)
 #   make bench      the JSON lines of shared/BENCH.md (vmbus.echo,
-#                   vtl2.memory, storage.*); make bench-storage: storage only
+#                   vtl2.memory, storage.*, net.*); make bench-storage,
+#                   make bench-net: one part only
 #   make bench-profile  perf in vtl2 on the storage workloads (text)
 ROLES ?= vtl2 rig debug testguest
 
@@ -38,6 +39,9 @@ bench: build
 bench-storage: build
 	@bash scripts/bench.sh storage
 
+bench-net: build
+	@bash scripts/bench.sh net
+
 # where vtl2's CPU goes on the storage path (perf in vtl2; text, not JSON)
 bench-profile: build
 	@bash scripts/bench.sh profile
@@ -50,4 +54,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test test-harness bench bench-storage bench-profile fuzz clean
+.PHONY: all setup build run test test-harness bench bench-storage bench-net bench-profile fuzz clean

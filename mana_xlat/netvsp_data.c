@@ -119,12 +119,54 @@ static void nv_unbind(void)
 	pr_info("backend %s unbound\n", nd->name);
 }
 
+/*
+ * The backend's link as the guest last heard it: a change (carrier, or
+ * the backend going up or down) reaches it as an RNDIS status indication
+ * (MEDIA_CONNECT / MEDIA_DISCONNECT), which netvsc turns into its own
+ * carrier.
+ */
+static void nv_link_work_fn(struct work_struct *w)
+{
+	struct khcl_rndis_indicate ind = { .type = KHCL_RNDIS_MSG_INDICATE };
+	struct khcl_rndis_dev d = {};
+	struct nv_chan *nc;
+
+	nv_backend_state(&d);
+	rcu_read_lock();
+	nc = rcu_dereference(nv_rx_chan);
+	if (nc && READ_ONCE(nc->rndis.initialized) &&
+	    READ_ONCE(nc->rndis.link_up) != d.link_up) {
+		WRITE_ONCE(nc->rndis.link_up, d.link_up);
+		ind.len = sizeof(ind);
+		ind.status = d.link_up ? KHCL_RNDIS_STATUS_MEDIA_CONNECT :
+					 KHCL_RNDIS_STATUS_MEDIA_DISCONNECT;
+		if (nv_to_guest(nc, &ind, sizeof(ind)))
+			atomic64_inc(&nv_link_changes);
+		pr_info("link %s: told the guest\n", d.link_up ? "up" : "down");
+	}
+	rcu_read_unlock();
+}
+
+static DECLARE_WORK(nv_link_work, nv_link_work_fn);
+
+/* The guest's RNDIS device is (re)initialized: its link is as of now. */
+void nv_link_check(void)
+{
+	schedule_work(&nv_link_work);
+}
+
 static int nv_netdev_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
 	struct net_device *nd = netdev_notifier_info_to_dev(ptr);
 
 	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		if (nd == rtnl_dereference(nv_dev))
+			schedule_work(&nv_link_work);
+		break;
 	case NETDEV_REGISTER:
 		if (!rtnl_dereference(nv_dev) && !strcmp(nd->name, backend))
 			nv_bind(nd);
@@ -149,6 +191,7 @@ int nv_data_init(void)
 void nv_data_exit(void)
 {
 	unregister_netdevice_notifier(&nv_netdev_nb);
+	cancel_work_sync(&nv_link_work);
 	rtnl_lock();
 	nv_unbind();
 	rtnl_unlock();
@@ -340,6 +383,46 @@ consume:
 	consume_skb(skb);
 	return RX_HANDLER_CONSUMED;
 }
+
+/*
+ * /sys/module/khcl_mana_xlat/parameters/nic: the backend and what the
+ * guest's netvsc agreed to on the receiving channel, one line.
+ */
+static int nic_get(char *buf, const struct kernel_param *kp)
+{
+	struct net_device *nd;
+	struct nv_chan *nc;
+	int n;
+
+	rcu_read_lock();
+	nd = rcu_dereference(nv_dev);
+	n = sysfs_emit(buf, "backend %s", nd ? nd->name : "none");
+	if (nd)
+		n += sysfs_emit_at(buf, n, " mtu %u carrier %s", nd->mtu,
+				   netif_carrier_ok(nd) ? "on" : "off");
+	nc = rcu_dereference(nv_rx_chan);
+	if (nc)
+		n += sysfs_emit_at(buf, n,
+				   " nvsp %u.%u ndis %u.%u guest_mtu %u rndis %s link %s filter %#x offloads %#x sections %u/%u of %u\n",
+				   nc->nvsp.version >> 16,
+				   nc->nvsp.version & 0xffff,
+				   nc->nvsp.ndis_major, nc->nvsp.ndis_minor,
+				   nc->nvsp.mtu,
+				   READ_ONCE(nc->rndis.initialized) ?
+				   "initialized" : "halted",
+				   READ_ONCE(nc->rndis.link_up) ? "up" : "down",
+				   READ_ONCE(nc->rndis.packet_filter),
+				   READ_ONCE(nc->rndis.offloads),
+				   READ_ONCE(nc->nvsp.sections_busy),
+				   nc->nvsp.nsections, nc->nvsp.section_size);
+	else
+		n += sysfs_emit_at(buf, n, " guest none\n");
+	rcu_read_unlock();
+	return n;
+}
+
+static const struct kernel_param_ops nic_ops = { .get = nic_get };
+module_param_cb(nic, &nic_ops, NULL, 0444);
 
 /* ---- TX ---- */
 

@@ -38,7 +38,8 @@ atomic64_t nv_drops[KHCL_NV_NDROP];
 atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 	   nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
 	   nv_no_section, nv_rx_csum_filled,
-	   nv_tx_section_bytes, nv_tx_header_bytes, nv_copied_above_min;
+	   nv_tx_section_bytes, nv_tx_header_bytes, nv_copied_above_min,
+	   nv_link_changes;
 
 enum {
 	NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE,
@@ -129,6 +130,18 @@ static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 	nv_end(nr);
 	if (n > 0)
 		nv_to_guest(nc, nc->out, n);
+	if (type == KHCL_RNDIS_MSG_INIT)
+		nv_link_check();	/* a change since INIT's snapshot */
+}
+
+static u64 nv_errors(const struct khcl_nvsp_chan *c)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < KHCL_NVSP_NERR; i++)
+		n += c->errors[i];
+	return n;
 }
 
 static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
@@ -151,10 +164,13 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		nv_end(nr);
 		return;
 	}
-	bad = nc->nvsp.errors[KHCL_NVSP_ERR_SECTION];
+	bad = nv_errors(&nc->nvsp);
 	spin_lock_bh(&nc->lock);	/* receive sections: shared with RX */
 	v = khcl_nvsp_control(&nc->nvsp, r, &nr->msg);
 	spin_unlock_bh(&nc->lock);
+	/* refused in the state it came in (answered FAIL, or not at all) */
+	if (nv_errors(&nc->nvsp) != bad)
+		atomic64_inc(&nv_refused);
 	switch (v) {
 	case KHCL_NVSP_NONE:
 		break;
@@ -198,9 +214,6 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		nv_tx(nc, nr);	/* ends nr */
 		return;
 	}
-	/* a completion for a section the guest did not have */
-	if (nc->nvsp.errors[KHCL_NVSP_ERR_SECTION] != bad)
-		atomic64_inc(&nv_refused);
 	nv_end(nr);
 }
 
@@ -335,6 +348,7 @@ KHCL_VSP_STAT(rx_csum_filled, nv_rx_csum_filled);
 KHCL_VSP_STAT(tx_section_bytes, nv_tx_section_bytes);
 KHCL_VSP_STAT(tx_header_bytes, nv_tx_header_bytes);
 KHCL_VSP_STAT(copied_above_min, nv_copied_above_min);
+KHCL_VSP_STAT(link_changes, nv_link_changes);
 
 /* drops: "reason count" per line, every reason */
 static int drops_get(char *buf, const struct kernel_param *kp)

@@ -58,7 +58,7 @@ extern atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 		  nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
 		  nv_no_section, nv_rx_csum_filled,
 		  nv_tx_section_bytes, nv_tx_header_bytes,
-		  nv_copied_above_min;
+		  nv_copied_above_min, nv_link_changes;
 
 void nv_end(struct nv_req *nr);
 const u8 *nv_mac_addr(void);
@@ -73,6 +73,8 @@ void nv_backend_state(struct khcl_rndis_dev *dev);
 /* the guest can receive on @nc now (receive buffer mapped), or NULL */
 void nv_rx_attach(struct nv_chan *nc);
 void nv_rx_detach(struct nv_chan *nc);
+/* tell the guest the backend's link if it changed since it last heard */
+void nv_link_check(void);
 /* a data SEND_RNDIS_PKT: send its frames, end @nr */
 void nv_tx(struct nv_chan *nc, struct nv_req *nr);
 

@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KHCL_ROOT"
 
-parts=${*:-echo memory storage}
+parts=${*:-echo memory storage net}
 kernel=$(cat out/rig/source-version 2>/dev/null || echo unknown)
 common() {	# common RUNTIME_S: the keys every line carries
 	printf '"accel":"tcg","vcpus_vtl0":1,"vcpus_vtl2":1,"qemu_drive":"%s","runtime_s":%s,"kernel":"%s"' \
@@ -129,6 +129,45 @@ bench_storage() {
 	log "storage: $(($(date +%s) - t0)) s; raw outputs in $out"
 }
 
+# The network workloads (bench-net-guest.sh: iperf3 TCP both ways, UDP
+# 64-byte packets, ping request/response) to the rig's peer: direct (vtl2
+# alone, khcl_mana_xlat leaving its NIC alone), hostpv (the test guest's
+# virtio-net on the peer, vtl2 up and idle), khcl (the test guest's
+# hv_netvsc behind khcl; vtl2 samples its counters and /proc/stat).
+bench_net() {
+	local rt=${BENCH_RUNTIME:-20} out t0
+	t0=$(date +%s)
+	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
+	bash scripts/build.sh bench >&2	# incremental once built
+	log "net: direct (iperf3 in vtl2 on its virtio-net), ${rt} s per workload"
+	rm -f out/logs/last
+	scripts/rig.sh --only-vtl2 --vtl2-role bench --net-peer --timeout 900 \
+		--vtl2-append "khcl_mana_xlat.backend= BENCH_NET=virtio BENCH_ADDR=10.77.0.2 BENCH_RUNTIME=$rt" \
+		--vtl2-script scripts/tests/bench-net-guest.sh >&2 ||
+		die "net bench, direct: failed (logs: $(logs_of_last))"
+	cp "$(logs_of_last)/vtl2.out" "$out/direct"
+	log "net: hostpv (the test guest on its own virtio-net)"
+	rm -f out/logs/last
+	scripts/rig.sh --net-peer --guest-virtio-net --timeout 900 \
+		--vtl2-append "khcl_mana_xlat.backend=" \
+		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_NET=virtio BENCH_RUNTIME=$rt" \
+		--guest-script scripts/tests/bench-net-guest.sh >&2 ||
+		die "net bench, hostpv: failed (logs: $(logs_of_last))"
+	cp "$(logs_of_last)/vtl0.out" "$out/hostpv"
+	log "net: khcl (the test guest's hv_netvsc behind khcl)"
+	rm -f out/logs/last
+	scripts/rig.sh --vtl2-role bench --net-peer --timeout 900 \
+		--guest-append "BENCH_NET=khcl BENCH_RUNTIME=$rt" \
+		--guest-script scripts/tests/bench-net-guest.sh \
+		--vtl2-script scripts/tests/bench-net-vtl2.sh --vtl2-background >&2 ||
+		die "net bench, khcl: failed (logs: $(logs_of_last))"
+	cp "$(logs_of_last)/vtl0.out" "$out/khcl"
+	cp "$(logs_of_last)/vtl2.out" "$out/khcl-vtl2"
+	python3 scripts/bench_net.py "{$(common 0)}" "$out/direct" \
+		"$out/hostpv" "$out/khcl" "$out/khcl-vtl2"
+	log "net: $(($(date +%s) - t0)) s; raw outputs in $out"
+}
+
 # Where vtl2's CPU goes on the khcl path: the storage workloads again
 # (not measured: perf runs in vtl2), each sampled by perf in vtl2 for
 # PROFILE_S s (bench-profile-vtl2.sh). Plain text, no JSON: per workload
@@ -163,7 +202,8 @@ for p in $parts; do
 	echo) bench_echo ;;
 	memory) bench_memory ;;
 	storage) bench_storage ;;
+	net) bench_net ;;
 	profile) bench_profile ;;
-	*) die "unknown bench part $p (echo, memory, storage, profile)" ;;
+	*) die "unknown bench part $p (echo, memory, storage, net, profile)" ;;
 	esac
 done

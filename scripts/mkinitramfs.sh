@@ -2,7 +2,7 @@
 # Build out/<role>/initramfs.img with dracut (busybox + our 90khcl module).
 #   scripts/mkinitramfs.sh vtl2|rig|debug|testguest|bench
 # bench: the rig's modules on the bench kernel (rig + SysV IPC) plus fio
-# for make bench's direct baseline in vtl2 and perf for its profile (not
+# and iperf3 for make bench's direct baselines in vtl2 and perf for its profile (not
 # a payload: fio's libraries alone are 80 MB).
 # Extra binaries for the test guest: KHCL_GUEST_EXTRA="/usr/bin/foo ..."
 set -euo pipefail
@@ -23,7 +23,7 @@ rig|bench)
 	mods="khcl_vtl2 khcl_vmbus khcl_nvme_xlat khcl_mana_xlat khcl_echo_vsp khcl_dmaproof khcl_ivshmem"
 	if [ "$role" = bench ]; then
 		KHCL_ZSTD_LEVEL=3
-		bins="/usr/bin/fio /usr/bin/perf"
+		bins="/usr/bin/fio /usr/bin/perf /usr/bin/iperf3"
 	fi
 	;;
 debug)

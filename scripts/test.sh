@@ -113,6 +113,25 @@ rig_case net vtl0.out scripts/tests/net-guest.sh --net-peer --guest-cpus 2 \
 	--guest-script scripts/tests/net-guest.sh \
 	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background --timeout 600
 net_counters net "$logs/vtl2.out"
+# the guest rebooted mid-transfer (debug kernel: KASAN, lockdep and
+# kmemleak watch the data path and the cleanup): vtl2 closes the old
+# channel once its sends completed, the rebooted netvsc works
+rig_case net_reboot vtl0.out scripts/tests/net-reboot2-guest.sh --net-peer \
+	--vtl2-role debug --guest-cpus 2 --timeout 900 \
+	--guest-script scripts/tests/net-reboot-guest.sh \
+	--guest-reboot-script scripts/tests/net-reboot2-guest.sh \
+	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background
+if grep -q '^PASS rebooting_mid_transfer' "$logs/vtl0-boot1.out" 2>/dev/null; then
+	res PASS net_reboot rebooted_mid_transfer "$(tr -d '\r' <"$logs/vtl0-boot1.out" | grep -m1 '^PASS rebooting')"
+else
+	res FAIL net_reboot rebooted_mid_transfer "logs: $logs"
+fi
+# what an admin does: offload toggles, an MTU change (netvsc reopens the
+# channel), a link flap of vtl2's NIC (net-ops-vtl2.sh, cued by the
+# guest's promiscuous filter); traffic resumes after each
+rig_case net_ops vtl0.out scripts/tests/net-ops-guest.sh --net-peer --guest-cpus 2 \
+	--guest-script scripts/tests/net-ops-guest.sh \
+	--vtl2-script scripts/tests/net-ops-vtl2.sh --vtl2-background --timeout 700
 if ip netns list 2>/dev/null | grep -q '^khcl-'; then
 	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
 else
@@ -316,6 +335,16 @@ rig_case storage_soak vtl0.out scripts/tests/storage-soak-guest.sh \
 	--guest-script scripts/tests/storage-soak-guest.sh \
 	--vtl2-script scripts/tests/storage-soak-vtl2.sh --vtl2-background
 soak_growth storage_soak "$logs/vtl2.out" "$soak"
+# 4i. the malformed network data soak (rig kernel): khcl_netvsc_hostile's
+# 9 malformed data packets (bad sections, RNDIS lengths past the section,
+# per-packet info inside the header or of size 0, a zero-length fragment,
+# a page beyond VTL0 RAM) $soak times; vtl2's memory from the warm pools
+# to the end, as above (9 per round, 8 x rounds counted after warm-up)
+rig_case net_soak vtl0.out scripts/tests/net-soak-guest.sh \
+	--timeout 3000 --guest-append "SOAK_ROUNDS=$soak" \
+	--guest-script scripts/tests/net-soak-guest.sh \
+	--vtl2-script scripts/tests/net-soak-vtl2.sh --vtl2-background
+soak_growth net_soak "$logs/vtl2.out" "$soak" 8
 
 # 5. KUnit suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak):
 # every suite of kunit/Kbuild must report, each with its whole plan

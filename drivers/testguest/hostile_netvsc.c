@@ -16,9 +16,17 @@
  *   that come back through its receive sections
  *   returns a section it never got, then keeps every section and sends
  *   70 queries: khcl answers while sections last and drops the rest
- *   revokes the buffer, after which its GPADL can go
+ *   hands over a send buffer and sends malformed data (hn_data_bad):
+ *   sections past the buffer, empty or longer than a section, RNDIS
+ *   packets longer than their section, per-packet info inside the header
+ *   or of size 0, a frame past its message, a zero-length page range, a
+ *   page beyond VTL0 RAM; each refused (status 2, or no completion)
+ *   revokes the buffers, after which their GPADLs can go
  *
  * "result" holds "PASS|FAIL netvsc_hostile reps=N (first failure)".
+ * Writing N to "soak" sends the malformed data N times on one channel
+ * (HOSTILE.md: 10^5 times, no growth), then a query that must still be
+ * answered: "PASS|FAIL netvsc_soak rounds=N packets=M seconds=S".
  */
 #define pr_fmt(fmt) "khcl_netvsc_hostile: " fmt
 
@@ -36,6 +44,8 @@
 #define HN_GUEST_PFNS	(SZ_1G >> HV_HYP_PAGE_SHIFT)
 /* sections khcl can use in our buffer: 1728 bytes each, at most 64 */
 #define HN_SECTIONS	min(HN_RECV_SIZE / 1728, 64)
+#define HN_SEND_SECTION	6144
+#define HN_SEND_SIZE	(2 * HN_SEND_SECTION)
 
 struct hn_dev {
 	struct hv_device *hdev;
@@ -46,8 +56,8 @@ struct hn_dev {
 	u32 last_rndis[8];		/* the start of the last RNDIS answer */
 	u64 last_xfer_id;
 	bool auto_complete;		/* give sections back at once */
-	void *recv;
-	struct vmbus_gpadl gpadl;
+	void *recv, *send;
+	struct vmbus_gpadl gpadl, send_gpadl;
 	struct page *page;		/* RNDIS requests are built here */
 };
 
@@ -112,9 +122,9 @@ static int hn_open(struct hn_dev *hn)
 }
 
 /* An NVSP message; the status word of its completion, or -ETIMEDOUT. */
-static s64 hn_nvsp(struct hn_dev *hn, u32 type, u32 a, u32 b)
+static s64 hn_nvsp4(struct hn_dev *hn, u32 type, u32 a, u32 b, u32 c)
 {
-	u32 m[10] = { type, a, b };
+	u32 m[10] = { type, a, b, c };
 	u64 want = hn->comps + 1;
 
 	if (vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0x61,
@@ -125,6 +135,11 @@ static s64 hn_nvsp(struct hn_dev *hn, u32 type, u32 a, u32 b)
 		return -ETIMEDOUT;
 	/* INIT_COMPLETE has its status at 12, the others at 4 */
 	return type == 1 ? hn->last_comp[3] : hn->last_comp[1];
+}
+
+static s64 hn_nvsp(struct hn_dev *hn, u32 type, u32 a, u32 b)
+{
+	return hn_nvsp4(hn, type, a, b, 0);
 }
 
 /* An RNDIS control message at @pfn; its RNDIS_PKT_COMPLETE status. */
@@ -172,12 +187,123 @@ static const char *hn_check(const char *prev, bool ok, const char *what)
 	return prev ? prev : ok ? NULL : what;
 }
 
+/* A data send from send section @idx, @size bytes of it: its status. */
+static s64 hn_data_sec(struct hn_dev *hn, u32 idx, u32 size)
+{
+	return hn_nvsp4(hn, 107, 0, idx, size);
+}
+
+/*
+ * A data send of one page range {@len, @off} of @pfn; its status, or
+ * (@wait false: khcl refuses it without an answer) 0 at once.
+ */
+static s64 hn_data_gpa(struct hn_dev *hn, u32 len, u32 off, u64 pfn,
+		       bool wait)
+{
+	u32 m[10] = { 107, 0, 0xffffffff, 0 };
+	struct {
+		struct vmbus_packet_mpb_array a;
+		u64 pfn;
+	} __packed d;
+	u64 want = hn->comps + 1;
+
+	memset(&d, 0, sizeof(d));
+	d.a.rangecount = 1;
+	d.a.range.len = len;
+	d.a.range.offset = off;
+	d.pfn = pfn;
+	if (vmbus_sendpacket_mpb_desc(hn->hdev->channel, &d.a, sizeof(d), m,
+				      sizeof(m), 0x63))
+		return -EIO;
+	if (!wait)
+		return 0;
+	if (!wait_event_timeout(hn->wq, hn->comps >= want, HN_TIMEOUT))
+		return -ETIMEDOUT;
+	return hn->last_comp[1];
+}
+
+/*
+ * An RNDIS PACKET at the start of send section 0: header fields as given
+ * (offsets from byte 8, as the format counts them), one 16-byte
+ * per-packet info entry of @ppi_size at 44, a 60-byte frame after it.
+ */
+static void hn_pkt(struct hn_dev *hn, u32 msg_len, u32 data_off,
+		   u32 ppi_off, u32 ppi_size)
+{
+	u32 *w = hn->send;
+
+	memset(hn->send, 0, 44 + 16 + 60);
+	w[0] = 1;			/* RNDIS_MSG_PACKET */
+	w[1] = msg_len;
+	w[2] = data_off;
+	w[3] = 60;
+	w[7] = ppi_off;
+	w[8] = 16;
+	w[11] = ppi_size;		/* the entry: size, type 0, offset 12 */
+	w[13] = 12;
+	memset((u8 *)hn->send + 60, 0xff, 6);	/* broadcast, never sent */
+}
+
+/* The malformed data sends; NULL when khcl refused each as it should. */
+static const char *hn_data_bad(struct hn_dev *hn, u64 *pkts)
+{
+	const char *f = NULL;
+
+	f = hn_check(f, hn_data_sec(hn, 2, 60) == 2,
+		     "send section past the buffer accepted");
+	f = hn_check(f, hn_data_sec(hn, 0, 0) == 2, "empty section accepted");
+	f = hn_check(f, hn_data_sec(hn, 0, HN_SEND_SECTION + 1) == 2,
+		     "section longer than a section accepted");
+	hn_pkt(hn, 44 + 16 + 60, 36 + 16, 36, 16);	/* well formed, */
+	f = hn_check(f, hn_data_sec(hn, 0, 100) == 2,	/* but cut short */
+		     "RNDIS packet past its section accepted");
+	hn_pkt(hn, 44 + 16 + 60, 36 + 16, 20, 16);
+	f = hn_check(f, hn_data_sec(hn, 0, 120) == 2,
+		     "per-packet info inside the header accepted");
+	hn_pkt(hn, 44 + 16 + 60, 36 + 16, 36, 0);
+	f = hn_check(f, hn_data_sec(hn, 0, 120) == 2,
+		     "per-packet info of size 0 accepted");
+	hn_pkt(hn, 44 + 16 + 60, 36 + 16 + 61, 36, 16);
+	f = hn_check(f, hn_data_sec(hn, 0, 120) == 2,
+		     "frame past its message accepted");
+	/* a zero-length fragment: refused outright, no answer */
+	hn_data_gpa(hn, 0, 0, page_to_pfn(hn->page), false);
+	f = hn_check(f, hn_data_gpa(hn, 120, 0, HN_GUEST_PFNS + 3, true) == 2,
+		     "page beyond VTL0 RAM accepted");
+	*pkts += 9;
+	return f;
+}
+
+/* The send buffer: GPADL, SEND_SEND_BUF answered with 6144-byte sections */
+static const char *hn_send_buf(struct hn_dev *hn)
+{
+	if (vmbus_establish_gpadl(hn->hdev->channel, hn->send, HN_SEND_SIZE,
+				  &hn->send_gpadl))
+		return "send buffer GPADL failed";
+	if (hn_nvsp(hn, 104, hn->send_gpadl.gpadl_handle, 0) != 1 ||
+	    hn->last_comp[2] != HN_SEND_SECTION)
+		return "send buffer refused";
+	return NULL;
+}
+
+static const char *hn_send_buf_revoke(struct hn_dev *hn)
+{
+	u32 m[10] = { 106, 0 };
+
+	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
+			 VM_PKT_DATA_INBAND, 0);
+	msleep(50);
+	return vmbus_teardown_gpadl(hn->hdev->channel, &hn->send_gpadl) ?
+	       "send GPADL teardown after revoke failed" : NULL;
+}
+
 static int hn_round(struct hn_dev *hn, const char **why)
 {
 	u64 me = page_to_pfn(hn->page), want;
 	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
 	u32 td[4] = { 11, 0, hn->hdev->channel->offermsg.child_relid, 0 };
-	const char *f = NULL;
+	const char *f = NULL, *e;
+	u64 pkts = 0;
 	int i, ret;
 
 	f = hn_check(f, hn_nvsp(hn, 101, 0, 0xcafe) == 2,
@@ -233,6 +359,17 @@ static int hn_round(struct hn_dev *hn, const char **why)
 	hn_oid(hn, 4, 0x00010114, 0);
 	f = hn_check(f, hn_answer(hn, want, 0x80000004, 0),
 		     "no answer after sections came back");
+	/* data before a send buffer, then malformed data */
+	f = hn_check(f, hn_data_sec(hn, 0, 60) == 2,
+		     "data in a section before a send buffer accepted");
+	e = hn_send_buf(hn);
+	f = hn_check(f, !e, e);
+	if (!e) {
+		e = hn_data_bad(hn, &pkts);
+		f = hn_check(f, !e, e);
+		e = hn_send_buf_revoke(hn);
+		f = hn_check(f, !e, e);
+	}
 	/* revoke (no answer), then the GPADL can go */
 	{
 		u32 m[10] = { 103, 0xcafe };
@@ -279,6 +416,87 @@ static ssize_t run_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(run);
 
+/*
+ * The soak: NVSP 6.1, the receive buffer, RNDIS INIT and the send buffer
+ * once, then the malformed data @n times, then a query that must still
+ * be answered, and both buffers revoked.
+ */
+static const char *hn_soak(struct hn_dev *hn, u32 n, u64 *pkts)
+{
+	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 }, i;
+	u64 me = page_to_pfn(hn->page), want;
+	unsigned long t = jiffies;
+	const char *f = NULL, *e;
+	u32 m[10] = { 103, 0xcafe };
+
+	if (hn_nvsp(hn, 1, 0x60001, 0x60001) != 1)
+		return "NVSP 6.1 refused";
+	if (vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
+				  &hn->gpadl))
+		return "receive buffer GPADL failed";
+	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
+		     "receive buffer refused");
+	want = hn->xfers + 1;
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 1 &&
+		     hn_answer(hn, want, 0x80000002, 0), "RNDIS INIT");
+	e = f ? NULL : hn_send_buf(hn);
+	f = hn_check(f, !e, e);
+	for (i = 0; i < n && !f; i++) {
+		f = hn_data_bad(hn, pkts);
+		if (i && !(i % 10000))
+			pr_info("soak: %u of %u rounds in %u s\n", i, n,
+				jiffies_to_msecs(jiffies - t) / 1000);
+		cond_resched();
+	}
+	want = hn->xfers + 1;
+	hn_oid(hn, 4, 0x00010114, 0);
+	f = hn_check(f, hn_answer(hn, want, 0x80000004, 0),
+		     "no answer to a query after the soak");
+	if (!e) {
+		e = hn_send_buf_revoke(hn);
+		f = hn_check(f, !e, e);
+	}
+	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
+			 VM_PKT_DATA_INBAND, 0);
+	msleep(50);
+	f = hn_check(f, !vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl),
+		     "GPADL teardown after revoke failed");
+	return f;
+}
+
+static ssize_t soak_store(struct device_driver *drv, const char *buf,
+			  size_t count)
+{
+	unsigned long t = jiffies;
+	const char *f;
+	u64 pkts = 0;
+	u32 n;
+
+	if (kstrtou32(buf, 0, &n) || !n || n > 10000000)
+		return -EINVAL;
+	mutex_lock(&hn_mutex);
+	if (!hn_cur) {
+		mutex_unlock(&hn_mutex);
+		return -ENODEV;
+	}
+	if (hn_open(hn_cur)) {
+		f = "open failed";
+	} else {
+		f = hn_soak(hn_cur, n, &pkts);
+		vmbus_close(hn_cur->hdev->channel);
+		hn_cur->open = false;
+	}
+	snprintf(hn_result, sizeof(hn_result),
+		 "%s netvsc_soak rounds=%u packets=%llu seconds=%u%s%s",
+		 f ? "FAIL" : "PASS", n, pkts,
+		 jiffies_to_msecs(jiffies - t) / 1000, f ? " " : "",
+		 f ? f : "");
+	pr_info("%s\n", hn_result);
+	mutex_unlock(&hn_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(soak);
+
 static ssize_t result_show(struct device_driver *drv, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", hn_result);
@@ -287,6 +505,7 @@ static DRIVER_ATTR_RO(result);
 
 static struct attribute *hn_drv_attrs[] = {
 	&driver_attr_run.attr,
+	&driver_attr_soak.attr,
 	&driver_attr_result.attr,
 	NULL,
 };
@@ -300,10 +519,12 @@ static int hn_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *id)
 		return -ENOMEM;
 	hn->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	hn->recv = vzalloc(HN_RECV_SIZE);
-	if (!hn->page || !hn->recv) {
+	hn->send = vzalloc(HN_SEND_SIZE);
+	if (!hn->page || !hn->recv || !hn->send) {
 		if (hn->page)
 			__free_page(hn->page);
 		vfree(hn->recv);
+		vfree(hn->send);
 		kfree(hn);
 		return -ENOMEM;
 	}
@@ -325,6 +546,7 @@ static void hn_remove(struct hv_device *hdev)
 	mutex_unlock(&hn_mutex);
 	__free_page(hn->page);
 	vfree(hn->recv);
+	vfree(hn->send);
 	kfree(hn);
 }
 

@@ -6,21 +6,12 @@
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh	# pass, fail, wait_for, on_peer (rc: 1 after a fail)
 modprobe hv_netvsc 2>/dev/null
-# shellcheck disable=SC2317  # called through wait_for
-khcl_nic() {
-	dev=$(grep -l '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null | head -1)
-	dev=${dev%/address}
-	dev=${dev##*/}
-	[ -n "$dev" ]
-}
 if ! wait_for 30 khcl_nic; then
 	fail netvsc_carrier "no NIC with khcl's MAC: $(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
 	exit 1
 fi
 ip link set "$dev" up
-# shellcheck disable=SC2317
-carrier() { [ "$(cat "/sys/class/net/$dev/carrier" 2>/dev/null)" = 1 ]; }
-if wait_for 20 carrier; then
+if wait_for 20 carrier_is "$dev" 1; then
 	pass netvsc_carrier "$dev $(cat "/sys/class/net/$dev/address") mtu $(cat "/sys/class/net/$dev/mtu")"
 else
 	fail netvsc_carrier "$(ip link show "$dev" | head -1)"
@@ -35,16 +26,6 @@ if [ -z "$bad" ]; then
 else
 	fail ping_sizes "no answer at sizes$bad"
 fi
-iperf() {	# iperf CHECK ARGS...
-	_c=$1
-	shift
-	if _o=$(iperf3 -c 10.77.0.1 -t 3 -f m "$@" 2>&1) &&
-		_r=$(echo "$_o" | grep -m1 ' receiver$'); then
-		pass "$_c" "$(echo "$_r" | tr -s ' ' | cut -d' ' -f5-12)"
-	else
-		fail "$_c" "$(echo "$_o" | tail -3 | tr '\n' ' ')"
-	fi
-}
 iperf iperf3_tcp_tx
 iperf iperf3_tcp_rx -R
 iperf iperf3_udp -u -b 50M

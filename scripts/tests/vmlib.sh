@@ -17,6 +17,26 @@ wait_for() {	# wait_for SECONDS COMMAND...: poll every 0.5 s until it holds
 	return 1
 }
 is_blk() { [ -b "$1" ]; }
+# khcl_nic: dev= the netdev with the MAC khcl gives its NIC (02:6b:68:63:6c:01)
+khcl_nic() {
+	dev=$(grep -l '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null | head -1)
+	dev=${dev%/address}
+	dev=${dev##*/}
+	[ -n "$dev" ]
+}
+# carrier_is DEV 0|1
+carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
+# iperf CHECK ARGS...: iperf3 to the peer for 3 s (ARGS: -R, -u ...)
+iperf() {
+	_c=$1
+	shift
+	if _o=$(iperf3 -c 10.77.0.1 -t 3 -f m "$@" 2>&1) &&
+		_r=$(echo "$_o" | grep -m1 ' receiver$'); then
+		pass "$_c" "$(echo "$_r" | tr -s ' ' | cut -d' ' -f5-12)"
+	else
+		fail "$_c" "$(echo "$_o" | tail -3 | tr '\n' ' ')"
+	fi
+}
 # on_peer CHECK DEV ADDR: DEV up with ADDR/24 on the rig's network peer
 # (rig.sh --net-peer), which must answer 3 pings at 10.77.0.1
 on_peer() {
@@ -27,4 +47,44 @@ on_peer() {
 	else
 		fail "$1" "$2: $_out"
 	fi
+}
+
+# monitor_blocks: vtl2's monitor (vmbus-monitor-vtl2.sh), until the rig
+# stops it: every 5 s the VMBus server's state, counters and channels and
+# every khcl module's parameters, so the last block before the rig stops
+# shows what the guest's run did to them (scripts/testlib.sh reads them)
+monitor_blocks() {
+	for ev in khcl_vmbus_msg khcl_vmbus_chan; do
+		ev=/sys/kernel/debug/tracing/events/khcl_vmbus/$ev/enable
+		[ -w "$ev" ] && echo 1 >"$ev"
+	done
+	while :; do
+		echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
+		for f in version state stats; do
+			echo "--- $f"
+			cat "/sys/kernel/khcl/vmbus/$f"
+		done
+		for c in /sys/kernel/khcl/vmbus/channels/*; do
+			[ -d "$c" ] || continue
+			echo "--- channel ${c##*/}: $(cat "$c/name") $(cat "$c/state") sub=$(cat "$c/sub_index") in=$(cat "$c/packets_in") out=$(cat "$c/packets_out") events=$(cat "$c/events_in") signals=$(cat "$c/signals_out") full=$(cat "$c/ring_full") batches=$(cat "$c/batches") no_request=$(cat "$c/no_request") dropped=$(cat "$c/answers_dropped") overstays=$(cat "$c/drain_overstays") double_ends=$(cat "$c/double_ends") $(sed -n 's/^depth /depth=/p' "$c/requests")"
+			tr '\n' ' ' <"$c/ring_errors"
+			echo
+		done
+		grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
+		grep -H . /sys/module/khcl_nvme_xlat/parameters/* 2>/dev/null
+		grep -H . /sys/module/khcl_mana_xlat/parameters/* 2>/dev/null
+		grep -E 'MemFree|Slab' /proc/meminfo
+		if [ -r /sys/kernel/debug/tracing/trace ]; then
+			echo "--- last khcl_vmbus trace events"
+			grep khcl_vmbus /sys/kernel/debug/tracing/trace | tail -4
+		fi
+		# debug kernel: a kmemleak scan takes 20 s and more under TCG; one
+		# block in four, so the counters stay fresh
+		n=$((${n:-0} + 1))
+		if [ -w /sys/kernel/debug/kmemleak ] && [ $((n % 4)) = 1 ]; then
+			echo scan >/sys/kernel/debug/kmemleak
+			cat /sys/kernel/debug/kmemleak
+		fi
+		sleep 5
+	done
 }
