@@ -27,7 +27,10 @@ up)
 	done
 	ip -n "$ns" addr add "$PEER_ADDR" dev br0
 	ip -n "$ns" link set br0 up
-	ip netns exec "$ns" iperf3 -s -D -B "${PEER_ADDR%/*}" >/dev/null
+	# a client that vanished (a guest rebooted mid-test) holds the
+	# one-test server only until 5 s without data or ACKs
+	ip netns exec "$ns" iperf3 -s -D -B "${PEER_ADDR%/*}" \
+		--rcv-timeout 5000 --snd-timeout 5000 >/dev/null
 	log "peer $ns: ${PEER_ADDR%/*} on br0 (taps kt0, kt1), iperf3 server"
 	;;
 down)
