@@ -412,6 +412,83 @@ static void rndis_hostile(struct kunit *test)
  */
 
 /* ver_list[] of netvsc_connect_vsp(), tried from the last entry down */
+/*
+ * The offloads: the capabilities khcl offers as netvsc reads them
+ * (rndis_netdev_set_hwcaps: TCP4 checksum 0x14 and LSO v2 8023
+ * encapsulation for TSO), the parameters the guest then sets (only
+ * offloads offered may go on), and RESET's answer.
+ */
+static void rndis_offloads_reset(struct kunit *test)
+{
+	struct khcl_rndis_dev dev = { .initialized = true, .mtu = 1500 };
+	struct khcl_rndis_query_complete *qc;
+	u8 msg[256], out[KHCL_RNDIS_MAX_REPLY], par[28] = { 0x80, 3, 28 };
+	const u8 *caps = out + 24;
+	u32 n, v, reset[3] = { KHCL_RNDIS_MSG_RESET, 12, 0 };
+
+	qc = (void *)out;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_QUERY, KHCL_OID_TCP_OFFLOAD_HW_CAPS,
+		   NULL, 0);
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 112);
+	memcpy(&v, caps + 8, 4);
+	KUNIT_EXPECT_EQ(test, v, 0U);		/* nothing offered */
+	dev.offload_caps = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO;
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 112);
+	memcpy(&v, caps + 8, 4);		/* csum.ip4_txcsum */
+	KUNIT_EXPECT_EQ(test, v & 0x14, 0x14U);
+	memcpy(&v, caps + 24, 4);		/* csum.ip6_txcsum */
+	KUNIT_EXPECT_EQ(test, v & 0x15, 0x15U);
+	memcpy(&v, caps + 80, 4);		/* lsov2.ip4_encap */
+	KUNIT_EXPECT_EQ(test, v, 2U);
+	memcpy(&v, caps + 84, 4);		/* lsov2.ip4_maxsz */
+	KUNIT_EXPECT_EQ(test, v, 65536U);
+	memcpy(&v, caps + 104, 4);		/* lsov2.ip6_opts */
+	KUNIT_EXPECT_EQ(test, v & 5, 5U);
+	/* netvsc turns on TX+RX checksums and LSO v2 for both families */
+	par[4] = 1;
+	par[5] = par[6] = par[7] = par[8] = 4;
+	par[11] = par[12] = 2;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, 0U);
+	KUNIT_EXPECT_EQ(test, dev.offloads, dev.offload_caps);
+	/* ethtool -K tso off: LSO v2 disabled, checksums unchanged */
+	memset(par + 4, 0, sizeof(par) - 4);
+	par[11] = par[12] = 1;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, dev.offloads, (u32)KHCL_NV_OFF_CSUM);
+	/* a value no offload has, a short buffer, one never offered */
+	par[5] = 5;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, KHCL_RNDIS_STATUS_INVALID_DATA);
+	par[5] = 4;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, 12);
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, KHCL_RNDIS_STATUS_INVALID_DATA);
+	dev.offload_caps = KHCL_NV_OFF_CSUM;
+	par[11] = 2;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, KHCL_RNDIS_STATUS_NOT_SUPPORTED);
+	KUNIT_EXPECT_EQ(test, dev.offloads, (u32)KHCL_NV_OFF_CSUM);
+	/* RESET: RESET_C {type, 16, status, addressing_reset}, no filter */
+	dev.packet_filter = 0xd;
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, (u8 *)reset, 12, out),
+			16);
+	memcpy(&v, out, 4);
+	KUNIT_EXPECT_EQ(test, v, 0x80000006U);
+	memcpy(&v, out + 8, 4);
+	KUNIT_EXPECT_EQ(test, v, 0U);
+	KUNIT_EXPECT_EQ(test, dev.packet_filter, 0U);
+}
+
 static const u32 nc_versions[] = {
 	2, 0x30002, 0x40000, KHCL_NVSP_V5, KHCL_NVSP_V6, KHCL_NVSP_V61,
 };
@@ -1113,6 +1190,7 @@ static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(nvsp_sections),
 	KUNIT_CASE(rndis_sequence),
 	KUNIT_CASE(rndis_hostile),
+	KUNIT_CASE(rndis_offloads_reset),
 	KUNIT_CASE(nvsp_netvsc_612),
 	KUNIT_CASE(rndis_netvsc_612),
 	{}

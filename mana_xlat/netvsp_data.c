@@ -34,6 +34,7 @@
 #include <net/gso.h>
 #include "../include/khcl/khcl_vtl2.h"
 #include "netvsp_priv.h"
+#include "trace.h"
 
 static char backend[IFNAMSIZ] = "eth0";
 module_param_string(backend, backend, sizeof(backend), 0444);
@@ -142,6 +143,7 @@ static void nv_link_work_fn(struct work_struct *w)
 					 KHCL_RNDIS_STATUS_MEDIA_DISCONNECT;
 		if (nv_to_guest(nc, &ind, sizeof(ind)))
 			atomic64_inc(&nv_link_changes);
+		trace_khcl_net_link(d.link_up);
 		pr_info("link %s: told the guest\n", d.link_up ? "up" : "down");
 	}
 	rcu_read_unlock();
@@ -222,6 +224,7 @@ void nv_rx_detach(struct nv_chan *nc)
 static void nv_drop(enum khcl_nv_drop d)
 {
 	atomic64_inc(&nv_drops[d]);
+	trace_khcl_net_drop(khcl_nv_drop_name(d));
 }
 
 /* NDIS packet filter bits the guest sets */
@@ -343,6 +346,7 @@ static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 				 sizeof(ar->msg));
 	atomic64_inc(&nv_rx_packets);
 	atomic64_add(len, &nv_rx_bytes);
+	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len, ri.csum);
 }
 
 static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
@@ -604,7 +608,7 @@ static void nv_tx_count(const struct khcl_nv_tx *tx, u32 start, u32 len,
  */
 static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
 		     struct net_device *nd, u32 off,
-		     const struct khcl_rndis_txinfo *t)
+		     const struct khcl_rndis_txinfo *t, u32 *zcs)
 {
 	const struct khcl_nv_tx *tx = &nc->req.tx;
 	u32 start = off + t->frame_off, lin = t->frame_len;
@@ -664,6 +668,7 @@ static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
 	if ((t->csum || t->gso) && virtio_net_hdr_to_skb(skb, &vh, true))
 		goto drop;
 	nv_tx_count(tx, start, t->frame_len, zc ? lin : 0);
+	*zcs += zc;
 	atomic64_inc(&nv_tx_packets);
 	atomic64_add(t->frame_len, &nv_tx_bytes);
 	ret = dev_queue_xmit(skb);
@@ -680,7 +685,7 @@ void nv_tx(struct nv_chan *nc, struct nv_req *nr)
 	const struct khcl_nv_tx *tx = &nc->req.tx;
 	struct khcl_rndis_txinfo t;
 	struct net_device *nd;
-	u32 off = 0, msgs = 0, hl, max_frame;
+	u32 off = 0, msgs = 0, hl, max_frame, bytes = 0, zcs = 0;
 	int ret = 0;
 
 	nr->tx_failed = false;
@@ -707,7 +712,9 @@ void nv_tx(struct nv_chan *nc, struct nv_req *nr)
 		ret = khcl_rndis_tx_parse(nc->hdr, hl, tx->total - off,
 					  max_frame, nc->rndis.offloads, &t);
 		if (!ret)
-			ret = nv_tx_one(nc, nr, nd, off, &t);
+			ret = nv_tx_one(nc, nr, nd, off, &t, &zcs);
+		if (!ret)
+			bytes += t.frame_len;
 		off += t.msg_len;
 	}
 out:
@@ -719,5 +726,7 @@ out:
 		pr_info_ratelimited("send dropped: %s\n",
 				    khcl_nv_drop_name(-ret - 1));
 	}
+	trace_khcl_net_send(khcl_vsp_chan_index(nc->ch), nr->req.trans_id,
+			    msgs, bytes, zcs, !ret);
 	nv_ubuf_complete(NULL, &nr->ubuf, true);	/* the worker's reference */
 }

@@ -15,6 +15,8 @@
 #include <linux/slab.h>
 #include "../include/khcl/khcl_vtl2.h"
 #include "netvsp_priv.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /*
  * The receive section size announced: netvsc's own 1728, or what a frame

@@ -235,7 +235,21 @@ int khcl_rndis_control(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
 		sc.status = KHCL_RNDIS_STATUS_SUCCESS;
 		memcpy(out, &sc, sizeof(sc));
 		return sizeof(sc);
-	default:	/* data on the control path, RESET, host-only types */
+	case KHCL_RNDIS_MSG_RESET:
+		/*
+		 * RESET {type, len, reserved} has no request id: RESET_C is
+		 * {type, len 16, status, addressing_reset 0}. netvsc never
+		 * sends it; other RNDIS hosts' clients do.
+		 */
+		memset(&sc, 0, sizeof(sc));
+		sc.h.type = KHCL_RNDIS_MSG_RESET | KHCL_RNDIS_COMPLETION;
+		sc.h.len = sizeof(sc);
+		sc.h.req_id = KHCL_RNDIS_STATUS_SUCCESS;	/* status */
+		sc.status = 0;				/* addressing reset */
+		dev->packet_filter = 0;
+		memcpy(out, &sc, sizeof(sc));
+		return sizeof(sc);
+	default:	/* data on the control path, host-only types */
 		dev->bad_msgs++;
 		return -1;
 	}

@@ -25,8 +25,10 @@
 #                             output is kept in vtl0-boot1.out)
 #     --shell                 the test guest's console on this terminal:
 #                             its disk behind khcl found and mounted on
-#                             /mnt/disk, then a shell; exit it to tear
-#                             everything down (no timeout)
+#                             /mnt/disk, its NIC behind khcl up on the
+#                             network peer (implies --net-peer), then a
+#                             shell; exit it to tear everything down (no
+#                             timeout)
 #     --net-peer              vtl2's NIC on a tap in a network namespace
 #                             of its own with a peer (scripts/netpeer.sh:
 #                             10.77.0.1, iperf3), instead of QEMU user
@@ -75,6 +77,7 @@ done
 if [ $shell -eq 1 ]; then
 	[ -z "$guest_script" ] || die "--shell runs its own guest script"
 	guest_script=$(realpath "$(dirname "$0")/tests/shell-guest.sh")
+	net_peer=1	# the NIC behind khcl reaches a peer
 	timeout=$((365 * 86400))
 	exec 3<&0	# the terminal, for the guest's console
 else

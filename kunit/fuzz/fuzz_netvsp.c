@@ -177,7 +177,9 @@ static int fn_rndis(const uint8_t *msg, uint32_t len)
 	}
 	if (ret >= (int)sizeof(oh)) {
 		memcpy(&oh, out, sizeof(oh));
-		if (oh.len != (uint32_t)ret || oh.req_id != h.req_id ||
+		/* RESET_C has no request id: its status is there */
+		if (oh.len != (uint32_t)ret ||
+		    oh.req_id != (h.type == KHCL_RNDIS_MSG_RESET ? 0 : h.req_id) ||
 		    oh.type != (h.type | KHCL_RNDIS_COMPLETION))
 			fn_fail();
 	} else if (ret > 0) {
@@ -202,6 +204,11 @@ static int fn_rndis(const uint8_t *msg, uint32_t len)
 	case KHCL_RNDIS_MSG_KEEPALIVE:
 		if (ret != sizeof(struct khcl_rndis_status_complete))
 			fn_fail();
+		break;
+	case KHCL_RNDIS_MSG_RESET:
+		if (ret != sizeof(struct khcl_rndis_status_complete))
+			fn_fail();
+		fn.filter = 0;		/* a reset device receives nothing */
 		break;
 	default:
 		if (ret != -1)

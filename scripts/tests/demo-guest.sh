@@ -1,7 +1,10 @@
 #!/bin/sh
 # make run, test guest side: the stock storvsc finds the disk behind the
 # paravisor (vtl2's NVMe namespace through khcl), a file system is made on
-# it, a file written, the caches dropped, the file read back and checked.
+# it, a file written, the caches dropped, the file read back and checked;
+# then the stock netvsc's NIC behind khcl (vtl2's virtio-net, the MANA
+# stand-in) gets its address on the rig's peer, pings it and moves a few
+# seconds of iperf3 TCP each way.
 # Progress lines on ttyS1 (the run's output); exits non-zero on a failure.
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh	# pass, fail, wait_for
@@ -39,4 +42,24 @@ else
 	say "e2fsck found errors"
 	exit 1
 fi
+modprobe hv_netvsc
+if ! wait_for 30 khcl_nic; then
+	say "no NIC with khcl's MAC appeared in 30 s"
+	exit 1
+fi
+ip link set "$dev" up
+wait_for 20 carrier_is "$dev" 1 || { say "$dev: no carrier"; exit 1; }
+ip addr add 10.77.0.3/24 dev "$dev"
+say "NIC $dev: $(cat "/sys/class/net/$dev/address"), mtu $(cat "/sys/class/net/$dev/mtu"), carrier on: netvsc on VMBus, served by khcl in vtl2 on its NIC"
+if p=$(busybox ping -c 3 -W 2 10.77.0.1 2>&1); then
+	say "pinged the peer 10.77.0.1: $(echo "$p" | tail -1)"
+else
+	say "the peer 10.77.0.1 does not answer"
+	exit 1
+fi
+for d in "" -R; do
+	r=$(iperf3 -c 10.77.0.1 -t 3 -f m $d 2>&1 | grep -m1 ' receiver$' | tr -s ' ' | cut -d' ' -f5-8)
+	[ -n "$r" ] || { say "iperf3 $d failed"; exit 1; }
+	say "iperf3 TCP $([ -z "$d" ] && echo to || echo from) the peer, 3 s: $r"
+done
 sleep 3		# vtl2 prints its counters after the run
