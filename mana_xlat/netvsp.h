@@ -158,8 +158,7 @@ enum khcl_nv_drop {
 	KHCL_NV_DROP_NOMEM,		/* no skb */
 	KHCL_NV_DROP_LINK,		/* no backend, or its link is down */
 	KHCL_NV_DROP_BACKEND,		/* the backend refused the skb */
-	KHCL_NV_DROP_RX_NOSECTION,	/* RX: every receive section out */
-	KHCL_NV_DROP_RX_NOREQ,		/* RX: no request free */
+	KHCL_NV_DROP_RX_NOSECTION,	/* RX: no section, rx_queue frames held */
 	KHCL_NV_DROP_RX_SIZE,		/* RX: frame larger than a section */
 	KHCL_NV_DROP_RX_FILTER,		/* RX: not for the guest's filter */
 	KHCL_NV_DROP_RX_NOGUEST,	/* RX: no guest receive buffer */

@@ -47,6 +47,14 @@ MODULE_PARM_DESC(zerocopy_min, "frames of at least this many bytes sent from the
 /* the backend, held; set under RTNL, read under RCU */
 static struct net_device __rcu *nv_dev;
 
+static unsigned int rx_queue = 512;
+module_param(rx_queue, uint, 0644);
+MODULE_PARM_DESC(rx_queue, "received frames held per channel while the guest has no receive section free (then dropped, rx_nosection)");
+
+static unsigned int rx_stall_ms = 2000;
+module_param(rx_stall_ms, uint, 0644);
+MODULE_PARM_DESC(rx_stall_ms, "held frames dropped (rx_stall) when the guest returns no receive section for this long");
+
 static unsigned int offloads = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO;
 module_param(offloads, uint, 0644);
 MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT: 1 TCP/UDP checksum, 2 LSO v2 (with 1); done by the backend, or in software when it cannot");
@@ -210,7 +218,10 @@ void nv_rx_attach(struct nv_chan *nc)
 	mutex_unlock(&nv_rx_lock);
 }
 
-/* Before @nc's receive buffer goes: no RX is writing into it after this. */
+/*
+ * Before @nc's receive buffer goes: no RX is writing into it after this,
+ * and the frames held for it are dropped.
+ */
 void nv_rx_detach(struct nv_chan *nc)
 {
 	mutex_lock(&nv_rx_lock);
@@ -219,6 +230,8 @@ void nv_rx_detach(struct nv_chan *nc)
 		synchronize_net();
 	}
 	mutex_unlock(&nv_rx_lock);
+	timer_delete_sync(&nc->rx_timer);
+	skb_queue_purge(&nc->rxq);
 }
 
 static void nv_drop(enum khcl_nv_drop d)
@@ -279,8 +292,14 @@ static u32 nv_rx_csum(struct sk_buff *skb)
 	return 0;
 }
 
-/* One frame (the skb from its MAC header on) into a receive section. */
-static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
+enum { NV_RX_DONE, NV_RX_NO_ROOM };
+
+/*
+ * One frame (the skb from its MAC header on) into a receive section:
+ * NV_RX_DONE (sent, or dropped and counted) or NV_RX_NO_ROOM (no section
+ * or request free now: the caller holds it or drops it).
+ */
+static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 {
 	struct khcl_rndis_rxinfo ri = {};
 	struct khcl_vsp_req *req;
@@ -296,7 +315,7 @@ static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		if (skb_checksum_help(skb)) {
 			nv_drop(KHCL_NV_DROP_RX_SIZE);
-			return;
+			return NV_RX_DONE;
 		}
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		atomic64_inc(&nv_rx_csum_filled);
@@ -306,19 +325,19 @@ static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		ri.vlan = true;
 		ri.vlan_tci = skb_vlan_tag_get(skb);
 	}
-	req = khcl_vsp_req_get(nc->ch);
-	if (!req) {
-		nv_drop(KHCL_NV_DROP_RX_NOREQ);
-		return;
+	if (len > nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX) {
+		nv_drop(KHCL_NV_DROP_RX_SIZE);	/* larger than the MTU */
+		return NV_RX_DONE;
 	}
+	req = khcl_vsp_req_get(nc->ch);
+	if (!req)
+		return NV_RX_NO_ROOM;
 	spin_lock(&nc->lock);
 	s = khcl_nvsp_section_get(&nc->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
 	spin_unlock(&nc->lock);
 	if (s < 0) {
 		khcl_vsp_req_end(req);
-		nv_drop(len > nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX ?
-			KHCL_NV_DROP_RX_SIZE : KHCL_NV_DROP_RX_NOSECTION);
-		return;
+		return NV_RX_NO_ROOM;
 	}
 	ar = container_of(req, struct nv_req, req);
 	ar->xfer = (struct khcl_xfer_hdr) {
@@ -335,7 +354,7 @@ static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		spin_unlock(&nc->lock);
 		khcl_vsp_req_end(req);
 		nv_drop(KHCL_NV_DROP_RX_SIZE);
-		return;
+		return NV_RX_DONE;
 	}
 	ar->xfer.byte_count = hl + len;
 	khcl_nvsp_rndis_to_guest(&ar->msg);
@@ -347,6 +366,86 @@ static void nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 	atomic64_inc(&nv_rx_packets);
 	atomic64_add(len, &nv_rx_bytes);
 	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len, ri.csum);
+	return NV_RX_DONE;
+}
+
+/*
+ * The guest holds every receive section: keep the frame (up to rx_queue
+ * of them, in order) until it returns some, for at most rx_stall_ms
+ * without progress (XSA-392: a guest that stops receiving must not make
+ * the backend hold memory for ever).
+ */
+static void nv_rx_hold(struct nv_chan *nc, struct sk_buff *skb)
+{
+	if (skb_queue_len(&nc->rxq) >= READ_ONCE(rx_queue)) {
+		nv_drop(KHCL_NV_DROP_RX_NOSECTION);
+		kfree_skb(skb);
+		return;
+	}
+	skb_queue_tail(&nc->rxq, skb);
+	if (!timer_pending(&nc->rx_timer)) {
+		WRITE_ONCE(nc->rx_armed, READ_ONCE(nc->rx_progress));
+		mod_timer(&nc->rx_timer,
+			  jiffies + msecs_to_jiffies(READ_ONCE(rx_stall_ms)));
+	}
+}
+
+/* A frame for the guest, behind any it holds already. Takes the skb. */
+static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb)
+{
+	if (skb_queue_empty_lockless(&nc->rxq) &&
+	    nv_rx_one(nc, skb) == NV_RX_DONE) {
+		consume_skb(skb);
+		return;
+	}
+	nv_rx_hold(nc, skb);
+}
+
+/* The guest returned sections (the channel's worker): send what waits. */
+void nv_rx_drain(struct nv_chan *nc)
+{
+	struct sk_buff *skb;
+
+	if (skb_queue_empty_lockless(&nc->rxq))
+		return;
+	local_bh_disable();		/* nc->lock is also taken in RX */
+	while ((skb = skb_dequeue(&nc->rxq))) {
+		if (nv_rx_one(nc, skb) == NV_RX_NO_ROOM) {
+			skb_queue_head(&nc->rxq, skb);
+			break;
+		}
+		consume_skb(skb);
+		WRITE_ONCE(nc->rx_progress, nc->rx_progress + 1);
+	}
+	local_bh_enable();
+}
+
+static void nv_rx_stall(struct timer_list *t)
+{
+	struct nv_chan *nc = from_timer(nc, t, rx_timer);
+	u32 n;
+
+	if (skb_queue_empty(&nc->rxq))
+		return;
+	if (READ_ONCE(nc->rx_progress) != READ_ONCE(nc->rx_armed)) {
+		WRITE_ONCE(nc->rx_armed, READ_ONCE(nc->rx_progress));
+		mod_timer(&nc->rx_timer,
+			  jiffies + msecs_to_jiffies(READ_ONCE(rx_stall_ms)));
+		return;
+	}
+	n = skb_queue_len(&nc->rxq);
+	skb_queue_purge(&nc->rxq);
+	atomic64_add(n, &nv_drops[KHCL_NV_DROP_RX_STALL]);
+	trace_khcl_net_drop(khcl_nv_drop_name(KHCL_NV_DROP_RX_STALL));
+	pr_warn_ratelimited("channel %u: no receive section back for %u ms: %u frames dropped\n",
+			    khcl_vsp_chan_index(nc->ch), READ_ONCE(rx_stall_ms),
+			    n);
+}
+
+void nv_rx_init(struct nv_chan *nc)
+{
+	skb_queue_head_init(&nc->rxq);
+	timer_setup(&nc->rx_timer, nv_rx_stall, 0);
 }
 
 static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
@@ -370,8 +469,8 @@ static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
 		goto consume;
 	}
 	if (!skb_is_gso(skb)) {
-		nv_rx_one(nc, skb);
-		goto consume;
+		nv_rx_frame(nc, skb);
+		return RX_HANDLER_CONSUMED;
 	}
 	/* a merged frame (GRO the backend could not turn off): resegment */
 	segs = __skb_gso_segment(skb, NETIF_F_SG, false);
@@ -380,8 +479,8 @@ static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
 		goto consume;
 	}
 	skb_list_walk_safe(segs, segs, next) {
-		nv_rx_one(nc, segs);
-		consume_skb(segs);
+		skb_mark_not_on_list(segs);
+		nv_rx_frame(nc, segs);
 	}
 consume:
 	consume_skb(skb);

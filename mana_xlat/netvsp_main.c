@@ -173,6 +173,8 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	/* refused in the state it came in (answered FAIL, or not at all) */
 	if (nv_errors(&nc->nvsp) != bad)
 		atomic64_inc(&nv_refused);
+	if (r->pkt_type == KHCL_VMPKT_COMP)
+		nv_rx_drain(nc);	/* sections came back */
 	switch (v) {
 	case KHCL_NVSP_NONE:
 		break;
@@ -285,6 +287,7 @@ static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 		return -ENOMEM;
 	khcl_nvsp_chan_init(&nc->nvsp);
 	spin_lock_init(&nc->lock);
+	nv_rx_init(nc);
 	nc->ch = ch;
 	memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
 	nc->rndis.link_speed = 100000000;	/* 10 Gb/s, in 100 bps */

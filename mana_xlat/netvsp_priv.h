@@ -10,6 +10,7 @@
 #include <linux/bvec.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include "../include/khcl/khcl_vsp.h"
 #include "netvsp.h"
 
@@ -26,6 +27,10 @@ struct nv_chan {
 	u8 *recv_va;			/* the guest's receive buffer */
 	u8 *send_va;			/* the guest's send buffer */
 	u32 send_len;
+	/* received frames held while the guest has no section free */
+	struct sk_buff_head rxq;
+	struct timer_list rx_timer;	/* the stall timeout */
+	u64 rx_progress, rx_armed;	/* frames sent from rxq; at arming */
 	/* the worker's scratch */
 	struct khcl_nvsp_req req;
 	u8 msg[KHCL_RNDIS_MAX_MSG];
@@ -73,6 +78,9 @@ void nv_backend_state(struct khcl_rndis_dev *dev);
 /* the guest can receive on @nc now (receive buffer mapped), or NULL */
 void nv_rx_attach(struct nv_chan *nc);
 void nv_rx_detach(struct nv_chan *nc);
+void nv_rx_init(struct nv_chan *nc);
+/* the guest returned receive sections: send the frames held for it */
+void nv_rx_drain(struct nv_chan *nc);
 /* tell the guest the backend's link if it changed since it last heard */
 void nv_link_check(void);
 /* a data SEND_RNDIS_PKT: send its frames, end @nr */

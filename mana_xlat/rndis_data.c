@@ -17,7 +17,6 @@ static const char *const khcl_nv_drop_names[KHCL_NV_NDROP] = {
 	[KHCL_NV_DROP_LINK] = "link",
 	[KHCL_NV_DROP_BACKEND] = "backend",
 	[KHCL_NV_DROP_RX_NOSECTION] = "rx_nosection",
-	[KHCL_NV_DROP_RX_NOREQ] = "rx_norequest",
 	[KHCL_NV_DROP_RX_SIZE] = "rx_size",
 	[KHCL_NV_DROP_RX_FILTER] = "rx_filter",
 	[KHCL_NV_DROP_RX_NOGUEST] = "rx_noguest",

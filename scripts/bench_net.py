@@ -82,7 +82,7 @@ def windows(path):
             s.append([float(p[1])] + [int(x) for x in p[2:]])
     wins, start, last = [], None, None
     for i in range(1, len(s)):
-        if s[i][1] - s[i - 1][1] > 20:      # more than stray ARP/ND
+        if s[i][1] - s[i - 1][1] > 3:       # more than stray ARP/ND
             if start is None:
                 start = i - 1
             last = i
