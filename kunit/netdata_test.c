@@ -166,6 +166,34 @@ static void netdata_netvsc_612(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.tx.range[3].offset, 0x800U);
 	KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(r.tx.range[3].pfns, 2),
 			0x3000ull + 3 * 16 + 2);
+	/* pieces of the ranges, as the glue copies or maps them */
+	{
+		struct khcl_gpa_buf pc[4];
+
+		KUNIT_EXPECT_EQ(test, khcl_nv_tx_pages(&r.tx, 0, 76, pc, 4), 1);
+		KUNIT_EXPECT_EQ(test, pc[0].offset, 0xfd0U);
+		KUNIT_EXPECT_EQ(test, pc[0].npfns, 2U);
+		/* across ranges 0 and 1, from the second page of range 0 */
+		KUNIT_ASSERT_EQ(test, khcl_nv_tx_pages(&r.tx, 70, 20, pc, 4), 2);
+		KUNIT_EXPECT_EQ(test, pc[0].offset, 0x16U);
+		KUNIT_EXPECT_EQ(test, pc[0].len, 6U);
+		KUNIT_EXPECT_EQ(test, pc[0].npfns, 1U);
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(pc[0].pfns, 0),
+				0x3000ull + 1);
+		KUNIT_EXPECT_EQ(test, pc[1].offset, 0x10U);
+		KUNIT_EXPECT_EQ(test, pc[1].len, 14U);
+		/* inside range 3, its third page */
+		KUNIT_ASSERT_EQ(test, khcl_nv_tx_pages(&r.tx, 76 + 200 + 4096 +
+						       5000, 3000, pc, 4), 1);
+		KUNIT_EXPECT_EQ(test, pc[0].offset, (0x800U + 5000) % 4096);
+		KUNIT_EXPECT_EQ(test, khcl_gpa_buf_pfn(pc[0].pfns, 0),
+				0x3000ull + 3 * 16 + 1);
+		/* past the last range; more pieces than room */
+		KUNIT_EXPECT_EQ(test, khcl_nv_tx_pages(&r.tx, 76 + 200 + 4096 +
+						       8000, 1001, pc, 4), -1);
+		KUNIT_EXPECT_EQ(test, khcl_nv_tx_pages(&r.tx, 0, 300, pc, 1),
+				-1);
+	}
 	/* cp_partial: earlier messages and this header in the section */
 	nd_data(&p, gpa + 2, 2, 0, 300);
 	KUNIT_ASSERT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_RNDIS_DATA);

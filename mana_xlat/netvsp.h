@@ -141,6 +141,15 @@ static inline bool khcl_nvsp_section_out(const struct khcl_nvsp_chan *c,
 	       (c->sections_out[s / 64] >> (s % 64) & 1);
 }
 
+/*
+ * Bytes [@off, @off + @len) of a send's page ranges (@off counted past
+ * its send section) as GPA buffers of their own in @out (room for @max),
+ * each inside one range and starting in its first page: how many, or -1
+ * when the ranges end first or more than @max are needed.
+ */
+int khcl_nv_tx_pages(const struct khcl_nv_tx *tx, u32 off, u32 len,
+		     struct khcl_gpa_buf *out, u32 max);
+
 /* The completion of a guest SEND_RNDIS_PKT. */
 void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok);
 /* The NVSP message that goes with an RNDIS message sent to the guest. */

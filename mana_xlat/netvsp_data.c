@@ -536,7 +536,8 @@ module_param_cb(nic, &nic_ops, NULL, 0444);
 static int nv_stream_copy(struct nv_chan *nc, const struct khcl_nv_tx *tx,
 			  u32 off, u8 *dst, u32 len)
 {
-	u32 i, n;
+	int i, k;
+	u32 n;
 
 	if (off < tx->section_len) {
 		n = min(len, tx->section_len - off);
@@ -548,21 +549,17 @@ static int nv_stream_copy(struct nv_chan *nc, const struct khcl_nv_tx *tx,
 	} else {
 		off -= tx->section_len;
 	}
-	for (i = 0; len && i < tx->nranges; i++) {
-		const struct khcl_gpa_buf *b = &tx->range[i];
-
-		if (off >= b->len) {
-			off -= b->len;
-			continue;
-		}
-		n = min(len, b->len - off);
-		if (khcl_vtl0mem_copy_at(b, off, dst, n, false))
+	if (!len)
+		return 0;
+	k = khcl_nv_tx_pages(tx, off, len, nc->sub, KHCL_NV_MAX_RANGES);
+	if (k < 0)
+		return -EFAULT;
+	for (i = 0; i < k; i++) {
+		if (khcl_vtl0mem_copy(&nc->sub[i], dst, nc->sub[i].len, false))
 			return -EFAULT;
-		dst += n;
-		len -= n;
-		off = 0;
+		dst += nc->sub[i].len;
 	}
-	return len ? -EFAULT : 0;
+	return 0;
 }
 
 /*
@@ -570,31 +567,20 @@ static int nv_stream_copy(struct nv_chan *nc, const struct khcl_nv_tx *tx,
  * frags: the VTL0 pages themselves, held in @nr->bv until the skb is
  * freed.
  */
-static int nv_stream_frags(struct nv_req *nr, const struct khcl_nv_tx *tx,
-			   u32 off, u32 len, struct sk_buff *skb)
+static int nv_stream_frags(struct nv_chan *nc, struct nv_req *nr,
+			   const struct khcl_nv_tx *tx, u32 off, u32 len,
+			   struct sk_buff *skb)
 {
 	struct skb_shared_info *sh = skb_shinfo(skb);
-	struct khcl_gpa_buf sub;
-	u32 i, n, skip, first;
-	int got, k;
+	int got, i, k, n;
 
-	off -= tx->section_len;
-	for (i = 0; len && i < tx->nranges; i++) {
-		const struct khcl_gpa_buf *b = &tx->range[i];
-
-		if (off >= b->len) {
-			off -= b->len;
-			continue;
-		}
-		n = min(len, b->len - off);
-		/* the sub-range [off, off + n) of this range */
-		skip = b->offset + off;
-		first = skip >> KHCL_HV_PAGE_SHIFT;
-		sub.offset = skip & (KHCL_HV_PAGE_SIZE - 1);
-		sub.len = n;
-		sub.npfns = b->npfns - first;
-		sub.pfns = b->pfns + (size_t)first * sizeof(u64);
-		got = khcl_vtl0mem_buf_bvecs(&sub, n, nr->bv + nr->nbv,
+	n = khcl_nv_tx_pages(tx, off - tx->section_len, len, nc->sub,
+			     KHCL_NV_MAX_RANGES);
+	if (n < 0)
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		got = khcl_vtl0mem_buf_bvecs(&nc->sub[i], nc->sub[i].len,
+					     nr->bv + nr->nbv,
 					     KHCL_NV_MAX_PFNS - nr->nbv);
 		if (got < 0)
 			return got;
@@ -610,13 +596,11 @@ static int nv_stream_frags(struct nv_req *nr, const struct khcl_nv_tx *tx,
 						   v->bv_len);
 		}
 		nr->nbv += got;
-		skb->len += n;
-		skb->data_len += n;
-		skb->truesize += n;
-		len -= n;
-		off = 0;
+		skb->len += nc->sub[i].len;
+		skb->data_len += nc->sub[i].len;
+		skb->truesize += nc->sub[i].len;
 	}
-	return len ? -EFAULT : 0;
+	return 0;
 }
 
 /* The request's zero-copy skbs are freed (and the worker is done). */
@@ -736,8 +720,8 @@ static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
 		 */
 		nr->ubuf.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_MANAGED_FRAG_REFS;
 		skb_zcopy_set(skb, &nr->ubuf, NULL);
-		ret = nv_stream_frags(nr, tx, start + lin, t->frame_len - lin,
-				      skb);
+		ret = nv_stream_frags(nc, nr, tx, start + lin,
+				      t->frame_len - lin, skb);
 		if (ret) {
 			if (ret == -E2BIG)
 				why = KHCL_NV_DROP_FRAME;

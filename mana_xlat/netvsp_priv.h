@@ -36,6 +36,7 @@ struct nv_chan {
 	u8 msg[KHCL_RNDIS_MAX_MSG];
 	u8 out[KHCL_RNDIS_MAX_REPLY];
 	u8 hdr[KHCL_RNDIS_TX_HDR_MAX];
+	struct khcl_gpa_buf sub[KHCL_NV_MAX_RANGES];	/* pieces of a send */
 };
 
 /*

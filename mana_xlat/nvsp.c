@@ -402,6 +402,34 @@ void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s)
 	}
 }
 
+int khcl_nv_tx_pages(const struct khcl_nv_tx *tx, u32 off, u32 len,
+		     struct khcl_gpa_buf *out, u32 max)
+{
+	u32 i, n = 0, c, skip, first;
+
+	for (i = 0; len && i < tx->nranges; i++) {
+		const struct khcl_gpa_buf *b = &tx->range[i];
+
+		if (off >= b->len) {
+			off -= b->len;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		c = len < b->len - off ? len : b->len - off;
+		skip = b->offset + off;		/* < 4096 + len: no wrap */
+		first = skip >> KHCL_HV_PAGE_SHIFT;
+		out[n].offset = skip & (KHCL_HV_PAGE_SIZE - 1);
+		out[n].len = c;
+		out[n].npfns = b->npfns - first;
+		out[n].pfns = b->pfns + (size_t)first * sizeof(u64);
+		n++;
+		len -= c;
+		off = 0;
+	}
+	return len ? -1 : (int)n;
+}
+
 void khcl_nvsp_rndis_complete(struct khcl_nvsp_msg *reply, bool ok)
 {
 	memset(reply, 0, sizeof(*reply));

@@ -14,13 +14,10 @@ import json
 import re
 import sys
 
+from bench_lib import bursts, lines
+
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["tcp_tx", "tcp_rx", "udp_pps_64b", "rr_latency"]
-
-
-def lines(path):
-    with open(path, errors="replace") as f:
-        return [l.rstrip("\r\n").replace("\r", "") for l in f]
 
 
 def metrics(name, buf):
@@ -74,26 +71,11 @@ def runs(path):
 
 
 def windows(path):
-    """Busy time and packets of vtl2 per burst of traffic (a workload)."""
-    s = []
-    for l in lines(path):
-        p = l.split()
-        if len(p) == 7 and p[0] == "S":
-            s.append([float(p[1])] + [int(x) for x in p[2:]])
-    wins, start, last = [], None, None
-    for i in range(1, len(s)):
-        if s[i][1] - s[i - 1][1] > 3:       # more than stray ARP/ND
-            if start is None:
-                start = i - 1
-            last = i
-        elif start is not None and s[i][0] - s[last][0] >= 2.0:
-            wins.append((s[start], s[last]))
-            start = None
-    if start is not None:
-        wins.append((s[start], s[last]))
+    """Busy time and packets of vtl2 per burst of traffic (a workload):
+    more than 3 packets a sample (stray ARP/ND is less), 50 in all."""
     return [{"packets": b[1] - a[1], "busy_us": (b[2] - a[2]) * USER_HZ_US,
              "copied": b[4] - a[4], "zerocopy": b[5] - a[5]}
-            for a, b in wins if b[1] - a[1] >= 50]
+            for a, b in bursts(path, 6, 3) if b[1] - a[1] >= 50]
 
 
 def per_pkt(d, vm):

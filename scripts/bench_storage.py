@@ -15,14 +15,11 @@ own; every khcl line says its "poll_depth" (0: interrupts).
 import json
 import sys
 
+from bench_lib import bursts, lines
+
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["randread4k.qd1", "randread4k.qd32", "randwrite4k.qd32",
          "seqread128k.qd8", "seqwrite128k.qd8"]
-
-
-def lines(path):
-    with open(path, errors="replace") as f:
-        return [l.rstrip("\r\n").replace("\r", "") for l in f]
 
 
 def fio_runs(path):
@@ -63,24 +60,8 @@ def fio_runs(path):
 
 def windows(path):
     """Busy time and I/Os of vtl2 per burst of I/O (one per workload)."""
-    s = []
-    for l in lines(path):
-        p = l.split()
-        if len(p) == 7 and p[0] == "S":
-            s.append([float(p[1])] + [int(x) for x in p[2:]])
-    wins, start, last = [], None, None
-    for i in range(1, len(s)):
-        if s[i][1] > s[i - 1][1]:
-            if start is None:
-                start = i - 1
-            last = i
-        elif start is not None and s[i][0] - s[last][0] >= 2.0:
-            wins.append((s[start], s[last]))
-            start = None
-    if start is not None:
-        wins.append((s[start], s[last]))
     out = []
-    for a, b in wins:
+    for a, b in bursts(path, 6, 0):
         ios = b[1] - a[1]
         if ios >= 50:
             out.append({"ios": ios, "busy_us": (b[2] - a[2]) * USER_HZ_US,

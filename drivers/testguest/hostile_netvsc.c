@@ -142,29 +142,43 @@ static s64 hn_nvsp(struct hn_dev *hn, u32 type, u32 a, u32 b)
 	return hn_nvsp4(hn, type, a, b, 0);
 }
 
-/* An RNDIS control message at @pfn; its RNDIS_PKT_COMPLETE status. */
-static s64 hn_rndis_at(struct hn_dev *hn, const void *msg, u32 len, u64 pfn)
+/*
+ * A GPA-direct SEND_RNDIS_PKT @m naming one range {@len, @off} of @pfn:
+ * its completion's status, or (@wait false: khcl refuses it without an
+ * answer) 0 at once.
+ */
+static s64 hn_send_range(struct hn_dev *hn, u32 *m, u32 len, u32 off,
+			 u64 pfn, u64 id, bool wait)
 {
-	u32 m[10] = { 107, 1, 0xffffffff, 0 };
 	struct {
 		struct vmbus_packet_mpb_array a;
 		u64 pfn;
 	} __packed d;
 	u64 want = hn->comps + 1;
 
-	if (pfn == page_to_pfn(hn->page))
-		memcpy(page_address(hn->page), msg, len);
 	memset(&d, 0, sizeof(d));
 	d.a.rangecount = 1;
 	d.a.range.len = len;
-	d.a.range.offset = 0;
+	d.a.range.offset = off;
 	d.pfn = pfn;
 	if (vmbus_sendpacket_mpb_desc(hn->hdev->channel, &d.a, sizeof(d), m,
-				      sizeof(m), 0x62))
+				      10 * sizeof(u32), id))
 		return -EIO;
+	if (!wait)
+		return 0;
 	if (!wait_event_timeout(hn->wq, hn->comps >= want, HN_TIMEOUT))
 		return -ETIMEDOUT;
 	return hn->last_comp[1];
+}
+
+/* An RNDIS control message at @pfn; its RNDIS_PKT_COMPLETE status. */
+static s64 hn_rndis_at(struct hn_dev *hn, const void *msg, u32 len, u64 pfn)
+{
+	u32 m[10] = { 107, 1, 0xffffffff, 0 };
+
+	if (pfn == page_to_pfn(hn->page))
+		memcpy(page_address(hn->page), msg, len);
+	return hn_send_range(hn, m, len, 0, pfn, 0x62, true);
 }
 
 /* An RNDIS SET/QUERY of @oid with @n info bytes from our page. */
@@ -193,33 +207,13 @@ static s64 hn_data_sec(struct hn_dev *hn, u32 idx, u32 size)
 	return hn_nvsp4(hn, 107, 0, idx, size);
 }
 
-/*
- * A data send of one page range {@len, @off} of @pfn; its status, or
- * (@wait false: khcl refuses it without an answer) 0 at once.
- */
+/* A data send of one page range {@len, @off} of @pfn. */
 static s64 hn_data_gpa(struct hn_dev *hn, u32 len, u32 off, u64 pfn,
 		       bool wait)
 {
 	u32 m[10] = { 107, 0, 0xffffffff, 0 };
-	struct {
-		struct vmbus_packet_mpb_array a;
-		u64 pfn;
-	} __packed d;
-	u64 want = hn->comps + 1;
 
-	memset(&d, 0, sizeof(d));
-	d.a.rangecount = 1;
-	d.a.range.len = len;
-	d.a.range.offset = off;
-	d.pfn = pfn;
-	if (vmbus_sendpacket_mpb_desc(hn->hdev->channel, &d.a, sizeof(d), m,
-				      sizeof(m), 0x63))
-		return -EIO;
-	if (!wait)
-		return 0;
-	if (!wait_event_timeout(hn->wq, hn->comps >= want, HN_TIMEOUT))
-		return -ETIMEDOUT;
-	return hn->last_comp[1];
+	return hn_send_range(hn, m, len, off, pfn, 0x63, wait);
 }
 
 /*

@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""Helpers of make bench's parsers (bench_storage.py, bench_net.py)."""
+
+
+def lines(path):
+    """The file's lines, carriage returns (serial consoles) removed."""
+    with open(path, errors="replace") as f:
+        return [l.rstrip("\r\n").replace("\r", "") for l in f]
+
+
+def bursts(path, fields, min_step):
+    """vtl2's samples "S uptime count busy total ..." (FIELDS numbers
+    after the S) cut into bursts of activity: runs of samples where the
+    count grew by more than MIN_STEP, ended by 2 s without; the first and
+    last sample of each, as lists [uptime, count, busy, total, ...]."""
+    s = []
+    for l in lines(path):
+        p = l.split()
+        if len(p) == fields + 1 and p[0] == "S":
+            s.append([float(p[1])] + [int(x) for x in p[2:]])
+    wins, start, last = [], None, None
+    for i in range(1, len(s)):
+        if s[i][1] - s[i - 1][1] > min_step:
+            if start is None:
+                start = i - 1
+            last = i
+        elif start is not None and s[i][0] - s[last][0] >= 2.0:
+            wins.append((s[start], s[last]))
+            start = None
+    if start is not None:
+        wins.append((s[start], s[last]))
+    return wins
