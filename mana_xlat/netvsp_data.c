@@ -71,6 +71,8 @@ void nv_backend_state(struct khcl_rndis_dev *dev)
 	nd = rcu_dereference(nv_dev);
 	dev->link_up = nd && netif_running(nd) && netif_carrier_ok(nd);
 	dev->mtu = nd ? READ_ONCE(nd->mtu) : ETH_DATA_LEN;
+	if (nd && !nv_mac_addr())	/* the guest has the backend's MAC */
+		memcpy(dev->mac, nd->dev_addr, ETH_ALEN);
 	dev->offload_caps = READ_ONCE(offloads) &
 			    (KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO);
 	rcu_read_unlock();
@@ -90,10 +92,12 @@ static int nv_bind(struct net_device *nd)
 		return ret;
 	}
 	/* the guest's MAC in the NIC's filter (MANA: its vPort's) */
-	ret = dev_uc_add(nd, nv_mac_addr());
-	if (ret)
-		pr_warn("backend %s: cannot add the guest's MAC to its filter: %d\n",
-			nd->name, ret);
+	if (nv_mac_addr()) {
+		ret = dev_uc_add(nd, nv_mac_addr());
+		if (ret)
+			pr_warn("backend %s: cannot add the guest's MAC to its filter: %d\n",
+				nd->name, ret);
+	}
 	/* frames arrive as the wire has them: no LRO or GRO merging */
 	nd->wanted_features &= ~(NETIF_F_LRO | NETIF_F_GRO | NETIF_F_GRO_HW);
 	netdev_update_features(nd);
@@ -119,7 +123,8 @@ static void nv_unbind(void)
 	if (!nd)
 		return;
 	netdev_rx_handler_unregister(nd);	/* waits for RX in flight */
-	dev_uc_del(nd, nv_mac_addr());
+	if (nv_mac_addr())
+		dev_uc_del(nd, nv_mac_addr());
 	nd->wanted_features |= NETIF_F_GRO;
 	netdev_update_features(nd);
 	RCU_INIT_POINTER(nv_dev, NULL);

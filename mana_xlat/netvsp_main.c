@@ -33,7 +33,7 @@ static u32 nv_section_size(void)
 
 static char *mac = "02:6b:68:63:6c:01";
 module_param(mac, charp, 0444);
-MODULE_PARM_DESC(mac, "MAC address the guest's NIC reports (locally administered default)");
+MODULE_PARM_DESC(mac, "MAC address the guest's NIC reports (locally administered default); empty: the backend's own (MANA: the vPort passes only its MAC)");
 
 static atomic64_t nv_rndis_ctl, nv_refused, nv_copy_faults;
 atomic64_t nv_drops[KHCL_NV_NDROP];
@@ -50,9 +50,10 @@ enum {
 
 static u8 nv_mac[ETH_ALEN];
 
+/* The guest's MAC, or NULL: the backend's own (mac= empty). */
 const u8 *nv_mac_addr(void)
 {
-	return nv_mac;
+	return is_zero_ether_addr(nv_mac) ? NULL : nv_mac;
 }
 
 void nv_end(struct nv_req *nr)
@@ -375,7 +376,7 @@ static int __init nv_init(void)
 {
 	int ret;
 
-	if (!mac_pton(mac, nv_mac) || !is_valid_ether_addr(nv_mac)) {
+	if (*mac && (!mac_pton(mac, nv_mac) || !is_valid_ether_addr(nv_mac))) {
 		pr_err("mac=%s is not a unicast MAC address\n", mac);
 		return -EINVAL;
 	}

@@ -1,17 +1,22 @@
 #!/bin/sh
 # The test guest's stock hv_netvsc on khcl's NIC (rig.sh --net-peer):
 # vtl2's mana_xlat carries its frames over vtl2's virtio-net to the peer.
+# NET_MAC (kernel command line): the MAC the NIC must report (default
+# khcl's knob default, 02:6b:68:63:6c:01).
 # checks: netvsc_carrier guest_pings_peer ping_sizes iperf3_tcp_tx
 # checks: iperf3_tcp_rx iperf3_udp
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh	# pass, fail, wait_for, on_peer (rc: 1 after a fail)
 modprobe hv_netvsc 2>/dev/null
 if ! wait_for 30 khcl_nic; then
-	fail netvsc_carrier "no NIC with khcl's MAC: $(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
+	fail netvsc_carrier "no NIC bound to hv_netvsc: $(dmesg | grep -i 'netvsc\|rndis' | tail -3)"
 	exit 1
 fi
 ip link set "$dev" up
-if wait_for 20 carrier_is "$dev" 1; then
+mac=$(cat "/sys/class/net/$dev/address")
+if [ "$mac" != "${NET_MAC:-02:6b:68:63:6c:01}" ]; then
+	fail netvsc_carrier "$dev has MAC $mac, not ${NET_MAC:-02:6b:68:63:6c:01}"
+elif wait_for 20 carrier_is "$dev" 1; then
 	pass netvsc_carrier "$dev $(cat "/sys/class/net/$dev/address") mtu $(cat "/sys/class/net/$dev/mtu")"
 else
 	fail netvsc_carrier "$(ip link show "$dev" | head -1)"

@@ -3,8 +3,10 @@
 # --net-peer, with net-ops-vtl2.sh in vtl2): offload toggles, an MTU
 # change (netvsc closes the channel and probes it again), and a link
 # flap of vtl2's backend NIC (promiscuous mode on is the cue for vtl2 to
-# take its NIC down for 5 s). Traffic must resume after each.
-# checks: guest_pings_peer ethtool_toggles mtu_change link_flap
+# take its NIC down for 5 s). Traffic must resume after each. With
+# NET_MAC (kernel command line) the NIC must report that MAC (vtl2 run
+# with khcl_mana_xlat.mac= empty: the backend's own, as MANA needs).
+# checks: guest_pings_peer nic_mac ethtool_toggles mtu_change link_flap
 # checks: traffic_after_all
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh	# pass, fail, wait_for, on_peer, khcl_nic, iperf
@@ -13,6 +15,12 @@ wait_for 30 khcl_nic || { fail guest_pings_peer "no NIC with khcl's MAC"; exit 1
 ip link set "$dev" up
 wait_for 20 carrier_is "$dev" 1
 on_peer guest_pings_peer "$dev" 10.77.0.3
+mac=$(cat "/sys/class/net/$dev/address")
+if [ -z "${NET_MAC:-}" ] || [ "$mac" = "$NET_MAC" ]; then
+	pass nic_mac "$dev $mac"
+else
+	fail nic_mac "$dev has $mac, not $NET_MAC"
+fi
 ok_traffic() {	# ok_traffic: pings and 2 s of TCP each way
 	busybox ping -c 2 -W 3 10.77.0.1 >/dev/null 2>&1 &&
 		iperf3 -c 10.77.0.1 -t 2 >/dev/null 2>&1 &&

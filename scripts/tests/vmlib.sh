@@ -17,12 +17,14 @@ wait_for() {	# wait_for SECONDS COMMAND...: poll every 0.5 s until it holds
 	return 1
 }
 is_blk() { [ -b "$1" ]; }
-# khcl_nic: dev= the netdev with the MAC khcl gives its NIC (02:6b:68:63:6c:01)
+# khcl_nic: dev= the netdev hv_netvsc drives (khcl's NIC)
 khcl_nic() {
-	dev=$(grep -l '^02:6b:68:63:6c:01$' /sys/class/net/*/address 2>/dev/null | head -1)
-	dev=${dev%/address}
-	dev=${dev##*/}
-	[ -n "$dev" ]
+	for _d in /sys/class/net/*; do
+		case "$(readlink "$_d/device/driver" 2>/dev/null)" in
+		*/hv_netvsc) dev=${_d##*/}; return 0 ;;
+		esac
+	done
+	return 1
 }
 # carrier_is DEV 0|1
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
