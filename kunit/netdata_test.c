@@ -200,6 +200,25 @@ static void netdata_netvsc_612(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.tx.total, 300U + 4096 + 9000);
 	KUNIT_EXPECT_EQ(test, c.data_pkts, 3ull);
 
+	/*
+	 * SWITCH_DATA_PATH {129, active}: netvsc needs an empty completion
+	 * (a non-empty one it would parse as NVSP and wait for ever)
+	 */
+	{
+		struct khcl_nvsp_msg m = { .type = KHCL_NVSP_SWITCH_DATA_PATH };
+
+		m.switch_dp.active = 1;
+		memset(&p, 0, sizeof(p));
+		p.d.type = KHCL_VMPKT_DATA_INBAND;
+		p.d.offset8 = 2;
+		p.d.flags = KHCL_VMPKT_FLAG_COMPLETION_REQUESTED;
+		memcpy(p.body, &m, sizeof(m));
+		p.len = 16 + sizeof(m);
+		KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_SWITCH_DP);
+		p.d.flags = 0;
+		KUNIT_EXPECT_EQ(test, nd_post(&c, &p, &r), KHCL_NVSP_NONE);
+	}
+
 	/* hash and TX checksum PPIs, TCP over IPv4 */
 	n = nd_msg(b, 1514, hash_csum, 2);
 	KUNIT_ASSERT_EQ(test, nd_parse(b, n, ND_OFF, &t), 0);
