@@ -133,8 +133,8 @@ static void netdata_netvsc_612(struct kunit *test)
 	static u8 b[2048];
 	struct khcl_nvsp_chan c;
 	struct khcl_rndis_txinfo t;
-	struct khcl_nvsp_req r;
-	struct nd_pkt p;
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
+	static struct nd_pkt p;
 	/* header+PPIs in skb headroom, linear part, two page frags */
 	const struct nd_range gpa[] = {
 		{ 76, 0xfd0, 0 }, { 200, 0x10, 0 }, { 4096, 0, 0 }, { 9000, 0x800, 0 },
@@ -263,9 +263,9 @@ static void netdata_netvsc_612(struct kunit *test)
 static void netdata_hostile_ranges(struct kunit *test)
 {
 	struct khcl_nvsp_chan c;
-	struct khcl_nvsp_req r;
-	struct nd_pkt p;
-	struct nd_range rg[40];
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
+	static struct nd_pkt p;
+	static struct nd_range rg[40];
 	u32 i;
 
 	nd_chan(&c);
@@ -502,11 +502,160 @@ static void netdata_rx_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m.data_offset, 36U);
 }
 
+/*
+ * RSS: the Toeplitz hash against the verification vectors Microsoft's
+ * RSS documentation gives for its default key, the parameters as netvsc
+ * sets them (rndis_set_rss_param_msg: 0x1701, table at 40, key after),
+ * and what a hostile guest can put there instead.
+ */
+static const u8 nd_rss_key[KHCL_RSS_KEY_SIZE] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* an IPv4/TCP frame from @src:@sp to @dst:@dp */
+static void nd_tcp4(u8 *f, const u8 *src, const u8 *dst, u16 sp, u16 dp)
+{
+	memset(f, 0, 64);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[14 + 9] = 6;
+	memcpy(f + 14 + 12, src, 4);
+	memcpy(f + 14 + 16, dst, 4);
+	f[34] = sp >> 8;
+	f[35] = sp & 0xff;
+	f[36] = dp >> 8;
+	f[37] = dp & 0xff;
+}
+
+static u32 nd_rss_msg(u8 *b, u32 nent, u32 first)
+{
+	u32 i, v;
+
+	memset(b, 0, 40);
+	b[0] = KHCL_NDIS_OBJ_RSS_PARAM;
+	b[1] = 2;
+	b[2] = 40;
+	v = 0x1701;
+	memcpy(b + 8, &v, 4);
+	b[12] = (nent * 4) & 0xff;
+	b[13] = (nent * 4) >> 8;
+	v = 40;
+	memcpy(b + 16, &v, 4);
+	b[20] = KHCL_RSS_KEY_SIZE;
+	v = 40 + nent * 4;
+	memcpy(b + 24, &v, 4);
+	for (i = 0; i < nent; i++) {
+		v = (first + i) % 4;
+		memcpy(b + 40 + 4 * i, &v, 4);
+	}
+	memcpy(b + 40 + nent * 4, nd_rss_key, KHCL_RSS_KEY_SIZE);
+	return 40 + nent * 4 + KHCL_RSS_KEY_SIZE;
+}
+
+static void netdata_rss(struct kunit *test)
+{
+	static const struct {
+		u8 src[4], dst[4];
+		u16 sp, dp;
+		u32 ip, tcp;
+	} vec[] = {
+		{ { 66, 9, 149, 187 }, { 161, 142, 100, 80 }, 2794, 1766,
+		  0x323e8fc2, 0x51ccc178 },
+		{ { 199, 92, 111, 2 }, { 65, 69, 140, 83 }, 14230, 4739,
+		  0xd718262a, 0xc626b0ea },
+		{ { 24, 19, 198, 95 }, { 12, 22, 207, 184 }, 12898, 38024,
+		  0xd2d0a5de, 0x5c2b394a },
+	};
+	static struct khcl_rss rss;
+	static u8 b[40 + 4 * 256 + 40 + 8];
+	u8 in[12], f[64];
+	u32 i, n;
+
+	for (i = 0; i < ARRAY_SIZE(vec); i++) {
+		memcpy(in, vec[i].src, 4);
+		memcpy(in + 4, vec[i].dst, 4);
+		KUNIT_EXPECT_EQ(test, khcl_toeplitz(nd_rss_key, 40, in, 8),
+				vec[i].ip);
+		in[8] = vec[i].sp >> 8;
+		in[9] = vec[i].sp & 0xff;
+		in[10] = vec[i].dp >> 8;
+		in[11] = vec[i].dp & 0xff;
+		KUNIT_EXPECT_EQ(test, khcl_toeplitz(nd_rss_key, 40, in, 12),
+				vec[i].tcp);
+	}
+	/* a key too short for its input hashes nothing */
+	KUNIT_EXPECT_EQ(test, khcl_toeplitz(nd_rss_key, 11, in, 8), 0U);
+
+	/* netvsc's parameters: 128 entries, 4 channels open */
+	memset(&rss, 0, sizeof(rss));
+	n = nd_rss_msg(b, 128, 0);
+	KUNIT_ASSERT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, rss.enabled);
+	KUNIT_EXPECT_EQ(test, rss.nent, 128U);
+	KUNIT_EXPECT_EQ(test, rss.clamped, 0ull);
+	nd_tcp4(f, vec[0].src, vec[0].dst, vec[0].sp, vec[0].dp);
+	KUNIT_EXPECT_EQ(test, khcl_rss_hash(&rss, f, 64), vec[0].tcp);
+	KUNIT_EXPECT_EQ(test, khcl_rss_channel(&rss, vec[0].tcp),
+			(u32)(vec[0].tcp % 128) % 4);
+	/* a fragment hashes its addresses only */
+	f[14 + 6] = 0x20;			/* more fragments */
+	KUNIT_EXPECT_EQ(test, khcl_rss_hash(&rss, f, 64), vec[0].ip);
+	/* a table built for more channels than are open: folded */
+	n = nd_rss_msg(b, 128, 0);
+	KUNIT_ASSERT_EQ(test, khcl_rss_set(&rss, b, n, 3),
+			(int)KHCL_RNDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, rss.clamped, 32ull);
+	for (i = 0; i < rss.nent; i++)
+		KUNIT_EXPECT_LE(test, (u32)rss.table[i], 2U);
+	/* DISABLE_RSS, as netvsc sends first */
+	b[4] = KHCL_RSS_FLAG_DISABLE;
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, rss.enabled);
+	KUNIT_EXPECT_EQ(test, khcl_rss_channel(&rss, 12345), 0U);
+
+	/* hostile: table and key outside, odd sizes, too many, no channels */
+	n = nd_rss_msg(b, 128, 0);
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n - 1, 4),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	b[16] = 0xf0;				/* table offset past the end */
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	n = nd_rss_msg(b, 128, 0);
+	b[12] = 6;				/* not whole entries */
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	n = nd_rss_msg(b, 256, 0);
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_SUCCESS);
+	b[12] = 4;				/* 257 entries */
+	b[13] = 4;
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, sizeof(b), 4),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	n = nd_rss_msg(b, 16, 0);
+	b[20] = 16;				/* a short key */
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	n = nd_rss_msg(b, 16, 0);
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 0),
+			(int)KHCL_RNDIS_STATUS_INVALID_DATA);
+	b[8] = 2;				/* not Toeplitz */
+	KUNIT_EXPECT_EQ(test, khcl_rss_set(&rss, b, n, 4),
+			(int)KHCL_RNDIS_STATUS_NOT_SUPPORTED);
+	/* frames too short for their headers hash nothing */
+	KUNIT_EXPECT_EQ(test, khcl_rss_hash(&rss, f, 20), 0U);
+}
+
 static struct kunit_case netdata_cases[] = {
 	KUNIT_CASE(netdata_netvsc_612),
 	KUNIT_CASE(netdata_hostile_ranges),
 	KUNIT_CASE(netdata_hostile_rndis),
 	KUNIT_CASE(netdata_rx_header),
+	KUNIT_CASE(netdata_rss),
 	{}
 };
 

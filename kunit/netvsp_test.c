@@ -58,7 +58,7 @@ static void nt_rndis(struct nt_pkt *p, u32 off, u32 len, u32 npfns)
 static int nt_do(struct kunit *test, struct khcl_nvsp_chan *c,
 		 struct nt_pkt *p, struct khcl_nvsp_msg *reply)
 {
-	struct khcl_nvsp_req r;
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
 
 	if (khcl_nvsp_parse(c, &p->d, p, p->len, &r))
 		return -1;
@@ -179,7 +179,7 @@ static void nvsp_malformed(struct kunit *test)
 {
 	struct khcl_nvsp_msg rp, m = { .type = KHCL_NVSP_INIT };
 	struct khcl_nvsp_chan c;
-	struct khcl_nvsp_req r;
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
 	struct nt_pkt p;
 
 	khcl_nvsp_chan_init(&c);
@@ -556,7 +556,7 @@ static void nc_comp_ok(struct kunit *test, const struct khcl_nvsp_msg *rp,
 static int nc_post(struct kunit *test, struct khcl_nvsp_chan *c,
 		   struct nt_pkt *p, struct khcl_nvsp_msg *rp)
 {
-	struct khcl_nvsp_req r;
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
 
 	KUNIT_ASSERT_EQ(test, khcl_nvsp_parse(c, &p->d, p, p->len, &r), 0);
 	return khcl_nvsp_control(c, &r, rp);
@@ -828,7 +828,7 @@ static int nc_rndis_send(struct nc_rndis *t, u32 len, u32 off)
 	u32 npfns = (off + len + KHCL_HV_PAGE_SIZE - 1) >> 12;
 	u32 rg[4] = { 0, 1, len, off }, desc = 32 + npfns * 8, i;
 	struct khcl_nvsp_msg m, rp;
-	struct khcl_nvsp_req r;
+	static struct khcl_nvsp_req r;	/* 1 KiB: off the stack */
 	struct nt_pkt p;
 	int n, sec;
 	u64 bad;

@@ -230,6 +230,48 @@ struct khcl_rndis_rxinfo {
 u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 		      const struct khcl_rndis_rxinfo *ri);
 
+/* ---- receive-side scaling ---- */
+
+#define KHCL_NDIS_OBJ_RSS_PARAM		0x89	/* ndis_object_header.type */
+#define KHCL_RSS_PARAM_SIZE		40	/* ndis_recv_scale_param */
+#define KHCL_RSS_FLAG_DISABLE		0x10
+#define KHCL_RSS_MAX_ENTRIES		256	/* netvsc's ITAB_NUM_MAX */
+#define KHCL_RSS_KEY_SIZE		40
+#define KHCL_RSS_HASH_FUNC_MASK		0xff
+#define KHCL_RSS_HASH_TOEPLITZ		0x1
+#define KHCL_RSS_HASH_IPV4		0x100
+#define KHCL_RSS_HASH_TCP_IPV4		0x200
+#define KHCL_RSS_HASH_IPV6		0x400
+#define KHCL_RSS_HASH_TCP_IPV6		0x1000
+
+struct khcl_rss {
+	bool enabled;
+	u32 hashinfo;			/* function and the types hashed */
+	u32 nent;
+	u16 table[KHCL_RSS_MAX_ENTRIES];	/* channel per entry */
+	u8 key[KHCL_RSS_KEY_SIZE];
+	u64 clamped;			/* entries past the channels open */
+};
+
+/* The Toeplitz hash of @n bytes under @key (which must cover n + 4). */
+u32 khcl_toeplitz(const u8 *key, u32 keylen, const u8 *data, u32 n);
+/*
+ * SET OID_GEN_RECEIVE_SCALE_PARAMETERS: @n bytes of info (a private
+ * copy), @nchan channels open. Table and key inside the message, a
+ * 40-byte key, Toeplitz only; entries naming a channel not open are
+ * folded into the open ones (counted). Returns the RNDIS status.
+ */
+int khcl_rss_set(struct khcl_rss *rss, const u8 *info, u32 n, u32 nchan);
+/*
+ * The RSS hash of a frame (@len bytes from its Ethernet header) over
+ * what the guest asked for: IPv4/IPv6 addresses, with TCP's ports when
+ * the TCP type is on and the packet is no fragment. 0 when nothing
+ * applies.
+ */
+u32 khcl_rss_hash(const struct khcl_rss *rss, const u8 *f, u32 len);
+/* The channel of a frame with @hash (0 when RSS is off). */
+u32 khcl_rss_channel(const struct khcl_rss *rss, u32 hash);
+
 /* ---- RNDIS ---- */
 
 struct khcl_rndis_dev {
