@@ -1063,6 +1063,11 @@ static void nc_rndis_probe(struct nc_rndis *t)
 	KUNIT_ASSERT_TRUE(test, n >= 24);
 	KUNIT_EXPECT_LE(test, nc_get32(t->out, 16), 18U);
 	KUNIT_EXPECT_LE(test, 16U, nc_get32(t->out, 20));
+	/* answered: one receive queue (no sub-channels served yet) */
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 12), 0U);	/* SUCCESS */
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 16), 18U);
+	KUNIT_EXPECT_EQ(test, t->out[24], 0x88);
+	KUNIT_EXPECT_EQ(test, nc_get32(t->out, 24 + 12), 1U);
 
 	/*
 	 * ndo_open: rndis_filter_open_device() ->

@@ -232,7 +232,9 @@ u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 
 /* ---- receive-side scaling ---- */
 
-#define KHCL_NDIS_OBJ_RSS_PARAM		0x89	/* ndis_object_header.type */
+#define KHCL_NDIS_OBJ_RSS_CAPS		0x88	/* ndis_object_header.type */
+#define KHCL_RSS_CAPS_SIZE		18	/* ndis_recv_scale_cap */
+#define KHCL_NDIS_OBJ_RSS_PARAM		0x89
 #define KHCL_RSS_PARAM_SIZE		40	/* ndis_recv_scale_param */
 #define KHCL_RSS_FLAG_DISABLE		0x10
 #define KHCL_RSS_MAX_ENTRIES		256	/* netvsc's ITAB_NUM_MAX */
@@ -288,6 +290,7 @@ struct khcl_rndis_dev {
 	 * then ask for.
 	 */
 	u32 offload_caps, offloads;
+	u32 rx_queues;			/* RSS capabilities: queues served */
 	u64 queries, sets, unknown_oids, bad_msgs;
 };
 

@@ -108,6 +108,21 @@ static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
 		return sizeof(dev->mac);
 	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
 		return rndis_offload_caps(dev, data);
+	case KHCL_OID_GEN_RECEIVE_SCALE_CAPABILITIES:
+		/*
+		 * ndis_recv_scale_cap {hdr 0x88 rev 2 size 18, cap_flag,
+		 * num_int_msg, num_recv_que, u16 num_indirect_tabent}: the
+		 * receive queues khcl serves (fewer than 2: netvsc asks for
+		 * no sub-channel)
+		 */
+		memset(data, 0, KHCL_RSS_CAPS_SIZE);
+		data[0] = KHCL_NDIS_OBJ_RSS_CAPS;
+		data[1] = 2;
+		data[2] = KHCL_RSS_CAPS_SIZE;
+		put32(data, 8, 1);
+		put32(data, 12, dev->rx_queues ? dev->rx_queues : 1);
+		data[16] = 128;		/* netvsc's ITAB_NUM */
+		return KHCL_RSS_CAPS_SIZE;
 	default:
 		dev->unknown_oids++;
 		*status = KHCL_RNDIS_STATUS_NOT_SUPPORTED;
