@@ -5,7 +5,8 @@
 # and the peer's servers: iperf3, and the kernel answering ping. Its
 # addresses exist only inside the namespace; no route leads out.
 #   kt0: vtl2's NIC (the MANA stand-in), kt1: the test guest's own
-#   virtio-net (the host-PV baseline); the peer is br0, 10.77.0.1/24.
+#   virtio-net (the host-PV baseline); the peer is br0, 10.77.0.1/24,
+#   MAC 02:6b:68:63:6c:fe.
 #   scripts/netpeer.sh up NAME     namespace, bridge, taps, iperf3 -s
 #   scripts/netpeer.sh down NAME   its processes killed, namespace deleted
 # rig.sh --net-peer brings one up for vtl2's NIC and down on any exit.
@@ -16,6 +17,7 @@ set -euo pipefail
 [ $# -eq 2 ] || die "usage: $0 up|down NAME"
 ns=khcl-$2
 PEER_ADDR=10.77.0.1/24
+PEER_MAC=02:6b:68:63:6c:fe
 case "$1" in
 up)
 	ip netns add "$ns" || die "cannot create network namespace $ns (root needed)"
@@ -25,6 +27,8 @@ up)
 		ip -n "$ns" tuntap add dev "$t" mode tap
 		ip -n "$ns" link set "$t" master br0 up
 	done
+	# a fixed MAC: vtl2 can name the peer without ARP (net-stall-vtl2.sh)
+	ip -n "$ns" link set br0 address "$PEER_MAC"
 	ip -n "$ns" addr add "$PEER_ADDR" dev br0
 	ip -n "$ns" link set br0 up
 	# a client that vanished (a guest rebooted mid-test) holds the

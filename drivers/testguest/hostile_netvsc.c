@@ -27,6 +27,9 @@
  * Writing N to "soak" sends the malformed data N times on one channel
  * (HOSTILE.md: 10^5 times, no growth), then a query that must still be
  * answered: "PASS|FAIL netvsc_soak rounds=N packets=M seconds=S".
+ * Writing 1 to "stall" receives in promiscuous mode and keeps every
+ * receive section (XSA-392: a guest that stops receiving), then gives
+ * them back and must receive again: "PASS|FAIL netvsc_stall ...".
  */
 #define pr_fmt(fmt) "khcl_netvsc_hostile: " fmt
 
@@ -491,6 +494,91 @@ static ssize_t soak_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(soak);
 
+/*
+ * The stall: NVSP 6.1, the receive buffer, RNDIS INIT, a promiscuous
+ * packet filter (vtl2's script, seeing it, sends traffic its NIC's
+ * answers to which come here), every section kept until all are ours,
+ * HN_STALL_S more (vtl2 drops what it held for us after its
+ * rx_stall_ms), then all given back: frames must arrive again.
+ */
+#define HN_STALL_S	6
+static const char *hn_stall(struct hn_dev *hn, u64 *held)
+{
+	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
+	u32 q[8] = { 5, 32, 78, 0x0001010e, 4, 20, 0, 0x20 };
+	u64 me = page_to_pfn(hn->page), want, full;
+	const char *f = NULL;
+	u32 m[10] = { 103, 0xcafe };
+	int i;
+
+	if (hn_nvsp(hn, 1, 0x60001, 0x60001) != 1)
+		return "NVSP 6.1 refused";
+	if (vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
+				  &hn->gpadl))
+		return "receive buffer GPADL failed";
+	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
+		     "receive buffer refused");
+	want = hn->xfers + 1;
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 1 &&
+		     hn_answer(hn, want, 0x80000002, 0), "RNDIS INIT");
+	hn->auto_complete = false;	/* from here on, keep them all */
+	full = hn->xfers + HN_SECTIONS;	/* SET_C's section, then frames */
+	want = hn->xfers + 1;
+	f = hn_check(f, hn_rndis_at(hn, q, sizeof(q), me) == 1 &&
+		     hn_answer(hn, want, 0x80000005, 0),
+		     "promiscuous filter refused");
+	if (!f && !wait_event_timeout(hn->wq, hn->xfers >= full, 120 * HZ))
+		f = "sections never ran out: no frames came";
+	*held = hn->xfers;
+	if (!f) {
+		pr_info("stall: all %u sections held, keeping them %u s\n",
+			HN_SECTIONS, HN_STALL_S);
+		msleep(HN_STALL_S * 1000);
+		f = hn_check(f, hn->xfers == *held,
+			     "frames arrived with no section free");
+	}
+	for (i = 1; i <= HN_SECTIONS; i++)
+		hn_give_back(hn, i);
+	hn->auto_complete = true;
+	want = hn->xfers + 1;
+	if (!f && !wait_event_timeout(hn->wq, hn->xfers >= want, 60 * HZ))
+		f = "no frame after the sections came back";
+	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
+			 VM_PKT_DATA_INBAND, 0);
+	msleep(50);
+	f = hn_check(f, !vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl),
+		     "GPADL teardown after revoke failed");
+	return f;
+}
+
+static ssize_t stall_store(struct device_driver *drv, const char *buf,
+			   size_t count)
+{
+	const char *f;
+	u64 held = 0;
+
+	mutex_lock(&hn_mutex);
+	if (!hn_cur) {
+		mutex_unlock(&hn_mutex);
+		return -ENODEV;
+	}
+	if (hn_open(hn_cur)) {
+		f = "open failed";
+	} else {
+		f = hn_stall(hn_cur, &held);
+		vmbus_close(hn_cur->hdev->channel);
+		hn_cur->open = false;
+	}
+	snprintf(hn_result, sizeof(hn_result),
+		 "%s netvsc_stall sections=%u held, %llu packets before, %llu after%s%s",
+		 f ? "FAIL" : "PASS", HN_SECTIONS, held, hn_cur ? hn_cur->xfers : 0,
+		 f ? ": " : "", f ? f : "");
+	pr_info("%s\n", hn_result);
+	mutex_unlock(&hn_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(stall);
+
 static ssize_t result_show(struct device_driver *drv, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", hn_result);
@@ -500,6 +588,7 @@ static DRIVER_ATTR_RO(result);
 static struct attribute *hn_drv_attrs[] = {
 	&driver_attr_run.attr,
 	&driver_attr_soak.attr,
+	&driver_attr_stall.attr,
 	&driver_attr_result.attr,
 	NULL,
 };

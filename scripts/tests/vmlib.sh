@@ -56,6 +56,9 @@ on_peer() {
 # every khcl module's parameters, so the last block before the rig stops
 # shows what the guest's run did to them (scripts/testlib.sh reads them)
 monitor_blocks() {
+	# a small trace buffer: each block reads all of it for the last lines
+	_t=/sys/kernel/debug/tracing/buffer_size_kb
+	[ -w $_t ] && echo 64 >$_t
 	for ev in khcl_vmbus_msg khcl_vmbus_chan; do
 		ev=/sys/kernel/debug/tracing/events/khcl_vmbus/$ev/enable
 		[ -w "$ev" ] && echo 1 >"$ev"
