@@ -414,28 +414,59 @@ static ssize_t run_store(struct device_driver *drv, const char *buf,
 static DRIVER_ATTR_WO(run);
 
 /*
+ * A channel up as netvsc brings it up: NVSP 6.1, the receive buffer
+ * (GPADL, SEND_RECV_BUF), RNDIS INIT answered. NULL, the first failure,
+ * or hn_no_gpadl (nothing to take down).
+ */
+static const char hn_no_gpadl[] = "receive buffer GPADL failed";
+
+static const char *hn_up(struct hn_dev *hn)
+{
+	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
+	const char *f = NULL;
+	u64 want;
+
+	if (hn_nvsp(hn, 1, 0x60001, 0x60001) != 1)
+		f = "NVSP 6.1 refused";
+	if (vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
+				  &hn->gpadl))
+		return hn_no_gpadl;
+	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
+		     "receive buffer refused");
+	want = hn->xfers + 1;
+	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init),
+				    page_to_pfn(hn->page)) == 1 &&
+		     hn_answer(hn, want, 0x80000002, 0), "RNDIS INIT");
+	return f;
+}
+
+/* The receive buffer revoked, then its GPADL torn down; @f or a failure. */
+static const char *hn_down(struct hn_dev *hn, const char *f)
+{
+	u32 m[10] = { 103, 0xcafe };
+
+	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
+			 VM_PKT_DATA_INBAND, 0);
+	msleep(50);
+	return hn_check(f, !vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl),
+			"GPADL teardown after revoke failed");
+}
+
+/*
  * The soak: NVSP 6.1, the receive buffer, RNDIS INIT and the send buffer
  * once, then the malformed data @n times, then a query that must still
  * be answered, and both buffers revoked.
  */
 static const char *hn_soak(struct hn_dev *hn, u32 n, u64 *pkts)
 {
-	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 }, i;
-	u64 me = page_to_pfn(hn->page), want;
 	unsigned long t = jiffies;
-	const char *f = NULL, *e;
-	u32 m[10] = { 103, 0xcafe };
+	const char *f, *e;
+	u64 want;
+	u32 i;
 
-	if (hn_nvsp(hn, 1, 0x60001, 0x60001) != 1)
-		return "NVSP 6.1 refused";
-	if (vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
-				  &hn->gpadl))
-		return "receive buffer GPADL failed";
-	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
-		     "receive buffer refused");
-	want = hn->xfers + 1;
-	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 1 &&
-		     hn_answer(hn, want, 0x80000002, 0), "RNDIS INIT");
+	f = hn_up(hn);
+	if (f == hn_no_gpadl)
+		return f;
 	e = f ? NULL : hn_send_buf(hn);
 	f = hn_check(f, !e, e);
 	for (i = 0; i < n && !f; i++) {
@@ -453,12 +484,7 @@ static const char *hn_soak(struct hn_dev *hn, u32 n, u64 *pkts)
 		e = hn_send_buf_revoke(hn);
 		f = hn_check(f, !e, e);
 	}
-	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
-			 VM_PKT_DATA_INBAND, 0);
-	msleep(50);
-	f = hn_check(f, !vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl),
-		     "GPADL teardown after revoke failed");
-	return f;
+	return hn_down(hn, f);
 }
 
 static ssize_t soak_store(struct device_driver *drv, const char *buf,
@@ -504,23 +530,14 @@ static DRIVER_ATTR_WO(soak);
 #define HN_STALL_S	6
 static const char *hn_stall(struct hn_dev *hn, u64 *held)
 {
-	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
 	u32 q[8] = { 5, 32, 78, 0x0001010e, 4, 20, 0, 0x20 };
 	u64 me = page_to_pfn(hn->page), want, full;
-	const char *f = NULL;
-	u32 m[10] = { 103, 0xcafe };
+	const char *f;
 	int i;
 
-	if (hn_nvsp(hn, 1, 0x60001, 0x60001) != 1)
-		return "NVSP 6.1 refused";
-	if (vmbus_establish_gpadl(hn->hdev->channel, hn->recv, HN_RECV_SIZE,
-				  &hn->gpadl))
-		return "receive buffer GPADL failed";
-	f = hn_check(f, hn_nvsp(hn, 101, hn->gpadl.gpadl_handle, 0xcafe) == 1,
-		     "receive buffer refused");
-	want = hn->xfers + 1;
-	f = hn_check(f, hn_rndis_at(hn, init, sizeof(init), me) == 1 &&
-		     hn_answer(hn, want, 0x80000002, 0), "RNDIS INIT");
+	f = hn_up(hn);
+	if (f == hn_no_gpadl)
+		return f;
 	hn->auto_complete = false;	/* from here on, keep them all */
 	full = hn->xfers + HN_SECTIONS;	/* SET_C's section, then frames */
 	want = hn->xfers + 1;
@@ -543,12 +560,7 @@ static const char *hn_stall(struct hn_dev *hn, u64 *held)
 	want = hn->xfers + 1;
 	if (!f && !wait_event_timeout(hn->wq, hn->xfers >= want, 60 * HZ))
 		f = "no frame after the sections came back";
-	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0,
-			 VM_PKT_DATA_INBAND, 0);
-	msleep(50);
-	f = hn_check(f, !vmbus_teardown_gpadl(hn->hdev->channel, &hn->gpadl),
-		     "GPADL teardown after revoke failed");
-	return f;
+	return hn_down(hn, f);
 }
 
 static ssize_t stall_store(struct device_driver *drv, const char *buf,

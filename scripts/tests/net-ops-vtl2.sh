@@ -4,17 +4,10 @@
 # for 5 s and up again; then the monitor's blocks until the rig stops.
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh
-nic=/sys/module/khcl_mana_xlat/parameters/nic
-n=0
-while ! grep -q 'filter 0x20 ' $nic && [ $n -lt 1200 ]; do
-	sleep 0.5
-	n=$((n + 1))
-done
-be=$(sed -n 's/^backend \([^ ]*\).*/\1/p' $nic)
-echo "cue seen: $(cat $nic)"
+guest_filter 0x20	# be=: the backend
 ip link set "$be" down
 sleep 5
-echo "backend down: $(cat $nic)"
+echo "backend down: $(cat /sys/module/khcl_mana_xlat/parameters/nic)"
 ip link set "$be" up
 echo "backend up again"
 monitor_blocks

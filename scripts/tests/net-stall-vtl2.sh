@@ -6,14 +6,7 @@
 # promiscuous guest. Then the monitor's blocks until the rig stops.
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh
-nic=/sys/module/khcl_mana_xlat/parameters/nic
-n=0
-while ! grep -q 'filter 0x20 ' $nic && [ $n -lt 1200 ]; do
-	sleep 0.5
-	n=$((n + 1))
-done
-be=$(sed -n 's/^backend \([^ ]*\).*/\1/p' $nic)
-echo "cue seen: $(cat $nic)"
+guest_filter 0x20	# be=: the backend
 ip addr add 10.77.0.9/24 dev "$be"
 ip neigh replace 10.77.0.1 lladdr 02:6b:68:63:6c:fe dev "$be" nud permanent
 for _ in 1 2 3 4 5 6 7 8; do	# about 8 replies a second, for 90 s

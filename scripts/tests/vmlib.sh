@@ -26,6 +26,19 @@ khcl_nic() {
 	done
 	return 1
 }
+# guest_filter FILTER: vtl2 side, wait (up to 10 min) until the guest's
+# RNDIS packet filter is FILTER (e.g. 0x20: it turned promiscuous, the
+# cue the network scripts use); be= khcl's backend netdev
+guest_filter() {
+	_nic=/sys/module/khcl_mana_xlat/parameters/nic
+	_n=0
+	while ! grep -q "filter $1 " $_nic && [ $_n -lt 1200 ]; do
+		sleep 0.5
+		_n=$((_n + 1))
+	done
+	be=$(sed -n 's/^backend \([^ ]*\).*/\1/p' $_nic)
+	echo "cue seen: $(cat $_nic)"
+}
 # carrier_is DEV 0|1
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
 # iperf CHECK ARGS...: iperf3 to the peer for 3 s (ARGS: -R, -u ...)
