@@ -487,6 +487,21 @@ static const char *hn_soak(struct hn_dev *hn, u32 n, u64 *pkts)
 	return hn_down(hn, f);
 }
 
+/* Open the channel, run @fn on it, close it (hn_mutex held, bound). */
+static const char *hn_session(const char *(*fn)(struct hn_dev *hn, u32 n,
+						 u64 *out),
+			      u32 n, u64 *out)
+{
+	const char *f;
+
+	if (hn_open(hn_cur))
+		return "open failed";
+	f = fn(hn_cur, n, out);
+	vmbus_close(hn_cur->hdev->channel);
+	hn_cur->open = false;
+	return f;
+}
+
 static ssize_t soak_store(struct device_driver *drv, const char *buf,
 			  size_t count)
 {
@@ -502,13 +517,7 @@ static ssize_t soak_store(struct device_driver *drv, const char *buf,
 		mutex_unlock(&hn_mutex);
 		return -ENODEV;
 	}
-	if (hn_open(hn_cur)) {
-		f = "open failed";
-	} else {
-		f = hn_soak(hn_cur, n, &pkts);
-		vmbus_close(hn_cur->hdev->channel);
-		hn_cur->open = false;
-	}
+	f = hn_session(hn_soak, n, &pkts);
 	snprintf(hn_result, sizeof(hn_result),
 		 "%s netvsc_soak rounds=%u packets=%llu seconds=%u%s%s",
 		 f ? "FAIL" : "PASS", n, pkts,
@@ -528,7 +537,7 @@ static DRIVER_ATTR_WO(soak);
  * rx_stall_ms), then all given back: frames must arrive again.
  */
 #define HN_STALL_S	6
-static const char *hn_stall(struct hn_dev *hn, u64 *held)
+static const char *hn_stall(struct hn_dev *hn, u32 unused, u64 *held)
 {
 	u32 q[8] = { 5, 32, 78, 0x0001010e, 4, 20, 0, 0x20 };
 	u64 me = page_to_pfn(hn->page), want, full;
@@ -574,13 +583,7 @@ static ssize_t stall_store(struct device_driver *drv, const char *buf,
 		mutex_unlock(&hn_mutex);
 		return -ENODEV;
 	}
-	if (hn_open(hn_cur)) {
-		f = "open failed";
-	} else {
-		f = hn_stall(hn_cur, &held);
-		vmbus_close(hn_cur->hdev->channel);
-		hn_cur->open = false;
-	}
+	f = hn_session(hn_stall, 0, &held);
 	snprintf(hn_result, sizeof(hn_result),
 		 "%s netvsc_stall sections=%u held, %llu packets before, %llu after%s%s",
 		 f ? "FAIL" : "PASS", HN_SECTIONS, held, hn_cur ? hn_cur->xfers : 0,
