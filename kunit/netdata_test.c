@@ -487,12 +487,26 @@ static void netdata_rx_header(struct kunit *test)
 		if (e.type == KHCL_PPI_VLAN)	/* netvsc: id | pri<<13 | cfi<<12 */
 			KUNIT_EXPECT_EQ(test, KHCL_VLAN_TCI(e.value),
 					(u32)ri.vlan_tci);
-		seen |= 1u << e.type;
+		seen |= 1u << (e.type & 31);
 		at += e.size;
 		left -= e.size;
 	}
 	KUNIT_EXPECT_EQ(test, seen, (1u << KHCL_PPI_CSUM) |
 			(1u << KHCL_PPI_VLAN));
+	/*
+	 * An RSC piece: RNDIS_PKTINFO_ID, which netvsc looks up as type 1
+	 * with the internal bit, {ver 1, flag}.
+	 */
+	ri.pktinfo = KHCL_PKTINFO_SUBALLOC | KHCL_PKTINFO_LAST;
+	n = khcl_rndis_rx_hdr(b, 1000, &ri);
+	KUNIT_ASSERT_EQ(test, n, (u32)KHCL_RNDIS_RX_HDR_MAX);
+	memcpy(&m, b, sizeof(m));
+	KUNIT_EXPECT_EQ(test, m.ppi_len, 48U);
+	memcpy(&e, b + n - sizeof(e), sizeof(e));
+	KUNIT_EXPECT_EQ(test, e.size, 16U);
+	KUNIT_EXPECT_EQ(test, e.type, 0x80000001U);
+	KUNIT_EXPECT_EQ(test, b[n - 4], 1);
+	KUNIT_EXPECT_EQ(test, b[n - 3], 5);
 	/* none: still ppi_offset 36, ppi_len 0, the frame at 44 */
 	memset(&ri, 0, sizeof(ri));
 	n = khcl_rndis_rx_hdr(b, 60, &ri);
@@ -650,12 +664,217 @@ static void netdata_rss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khcl_rss_hash(&rss, f, 20), 0U);
 }
 
+/*
+ * Receive sections in runs (an RSC packet's pieces) and the guest's
+ * completion of a run: its transaction id names the run, and one that
+ * names sections not (all) the guest's frees nothing.
+ */
+static void nd_comp(struct khcl_nvsp_chan *c, u64 tid)
+{
+	struct khcl_nvsp_req r = { .pkt_type = KHCL_VMPKT_COMP,
+				   .trans_id = tid };
+	struct khcl_nvsp_msg rp;
+
+	khcl_nvsp_control(c, &r, &rp);
+}
+
+static void netdata_rx_sections(struct kunit *test)
+{
+	static struct khcl_nvsp_chan chan;
+	struct khcl_nvsp_chan *c = &chan;
+	u64 err;
+	int i;
+
+	nd_chan(c);
+	KUNIT_ASSERT_EQ(test, c->nsections, 2048U);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 40), 0);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 40), 40);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(c, 100), 80);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 0), -1);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, KHCL_NV_RX_RANGES + 1),
+			-1);
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 81U);
+	KUNIT_EXPECT_EQ(test, khcl_nv_rx_tid(80, 1), 81ULL);
+	KUNIT_EXPECT_EQ(test, khcl_nv_rx_tid(0, 40), (40ULL << 32) | 1);
+	nd_comp(c, khcl_nv_rx_tid(0, 40));
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 41U);
+	err = c->errors[KHCL_NVSP_ERR_SECTION];
+	/* again; past the run; too many; id 0; past the end */
+	nd_comp(c, khcl_nv_rx_tid(0, 40));
+	nd_comp(c, khcl_nv_rx_tid(40, 42));
+	nd_comp(c, (49ULL << 32) | 41);
+	nd_comp(c, 40ULL << 32);
+	nd_comp(c, (2ULL << 32) | 2048);
+	KUNIT_EXPECT_EQ(test, c->errors[KHCL_NVSP_ERR_SECTION], err + 5);
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 41U);
+	nd_comp(c, khcl_nv_rx_tid(40, 40));
+	nd_comp(c, 81);
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 0U);
+
+	/* all taken, then holes: a run goes where it fits, or nowhere */
+	nd_chan(c);
+	for (i = 0; i < 2048; i++)
+		KUNIT_ASSERT_EQ(test, khcl_nvsp_section_get(c, 1), i);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(c, 1), -1);
+	khcl_nvsp_sections_put(c, 10, 11);	/* 10..20 */
+	khcl_nvsp_sections_put(c, 100, 48);	/* 100..147, across words */
+	khcl_nvsp_sections_put(c, 2040, 8);	/* the end */
+	khcl_nvsp_sections_put(c, 0, 4);	/* no run wraps round */
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 48), 100);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 12), -1);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 11), 10);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 8), 2040);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 4), 0);
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 2048U);
+	/* a run that starts before the hint */
+	khcl_nvsp_sections_put(c, 90, 10);
+	c->section_hint = 95;
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 10), 90);
+	KUNIT_EXPECT_EQ(test, c->section_hint, 100U);
+}
+
+/* RFC 1071, big-endian words: 0xffff over a valid checksum's coverage */
+static u32 nd_ref_sum(u32 s, const u8 *p, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* the TCP checksum of @f (@len bytes, TCP at @l4) checks out */
+static u32 nd_tcp_verify(const u8 *f, u32 len, u32 l4, bool v6)
+{
+	u8 ph[40] = {};
+	u32 l4len = len - l4;
+
+	if (v6) {
+		memcpy(ph, f + 14 + 8, 32);
+		ph[34] = l4len >> 8;
+		ph[35] = l4len;
+		ph[39] = 6;
+	} else {
+		memcpy(ph, f + 14 + 12, 8);
+		ph[9] = 6;
+		ph[10] = l4len >> 8;
+		ph[11] = l4len;
+	}
+	return nd_ref_sum(nd_ref_sum(0, ph, v6 ? 40 : 12), f + l4, l4len);
+}
+
+/*
+ * RSC: the headers of a coalesced segment checked and made to describe
+ * it (lengths, IPv4 header checksum, TCP checksum: the guest may check
+ * it), IPv4 with options and IPv6 with TCP options, odd lengths; what
+ * cannot go as RSC.
+ */
+static void netdata_rsc(struct kunit *test)
+{
+	static const u8 a[4] = { 10, 77, 0, 1 }, b[4] = { 10, 77, 0, 3 };
+	static u8 f[70000];
+	u8 hdr[KHCL_RSC_HDR_MAX];
+	struct khcl_rsc_hdr h;
+	u32 len, i;
+
+	for (i = 0; i < 70000; i++)
+		f[i] = i * 7 + (i >> 8);
+	/* IPv4, 8 bytes of IP options, stale length and checksums */
+	len = 3001;
+	nd_tcp4(f, a, b, 5201, 40000);
+	f[14] = 0x47;
+	memmove(f + 42, f + 34, 4);	/* the ports after the options */
+	f[42 + 12] = 0x50;
+	f[42 + 16] = 0x12;
+	f[24] = 0x99;
+	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.l3, 14);
+	KUNIT_EXPECT_EQ(test, h.l4, 42);
+	KUNIT_EXPECT_EQ(test, h.hdr_len, 62);
+	KUNIT_EXPECT_FALSE(test, h.ipv6);
+	memcpy(hdr, f, h.hdr_len);
+	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
+						 len - h.hdr_len));
+	memcpy(f, hdr, h.hdr_len);
+	KUNIT_EXPECT_EQ(test, f[16] << 8 | f[17], len - 14);
+	KUNIT_EXPECT_EQ(test, nd_ref_sum(0, f + 14, 28), 0xffffU);
+	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 42, false), 0xffffU);
+	/* the largest: 64 KiB of IP */
+	len = 14 + 65535;
+	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
+	memcpy(hdr, f, h.hdr_len);
+	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
+						 len - h.hdr_len));
+	memcpy(f, hdr, h.hdr_len);
+	KUNIT_EXPECT_EQ(test, nd_ref_sum(0, f + 14, 28), 0xffffU);
+	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 42, false), 0xffffU);
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len + 1, &h),
+			-1);
+
+	/* IPv6, TCP with 12 bytes of options */
+	memset(f, 0, 120);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	f[14] = 0x60;
+	f[14 + 6] = 6;
+	f[14 + 8] = 0xfd;
+	f[14 + 39] = 3;
+	f[54 + 12] = 0x80;
+	len = 9999;
+	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.l4, 54);
+	KUNIT_EXPECT_EQ(test, h.hdr_len, 86);
+	KUNIT_EXPECT_TRUE(test, h.ipv6);
+	memcpy(hdr, f, h.hdr_len);
+	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
+						 len - h.hdr_len));
+	memcpy(f, hdr, h.hdr_len);
+	KUNIT_EXPECT_EQ(test, f[18] << 8 | f[19], len - 54);
+	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 54, true), 0xffffU);
+	/* an IPv6 extension header (hop-by-hop) first */
+	f[14 + 6] = 0;
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), -1);
+
+	/* IPv4 that is no single TCP segment, or headers cut short */
+	nd_tcp4(f, a, b, 1, 2);
+	f[46] = 0x50;
+	len = 2000;
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 53, len, &h), -1);
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, 53, &h), -1);
+	f[14 + 6] = 0x20;			/* more fragments */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[14 + 6] = 0;
+	f[14 + 7] = 1;				/* a fragment offset */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[14 + 7] = 0;
+	f[14 + 9] = 17;				/* UDP */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[14 + 9] = 6;
+	f[46] = 0x40;				/* TCP header of 16 bytes */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[46] = 0xf0;				/* 60: past what was read */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[46] = 0x50;
+	f[14] = 0x44;				/* IP header of 16 bytes */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+	f[14] = 0x45;
+	f[12] = 0x81;				/* a VLAN tag in the frame */
+	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
+}
+
 static struct kunit_case netdata_cases[] = {
 	KUNIT_CASE(netdata_netvsc_612),
 	KUNIT_CASE(netdata_hostile_ranges),
 	KUNIT_CASE(netdata_hostile_rndis),
 	KUNIT_CASE(netdata_rx_header),
 	KUNIT_CASE(netdata_rss),
+	KUNIT_CASE(netdata_rx_sections),
+	KUNIT_CASE(netdata_rsc),
 	{}
 };
 

@@ -311,12 +311,22 @@ static void rndis_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24);
 	KUNIT_EXPECT_EQ(test, qc->status, KHCL_RNDIS_STATUS_NOT_SUPPORTED);
 	KUNIT_EXPECT_EQ(test, qc->info_buflen, 0U);
+	/* netvsc on NVSP 5 and later: room for revision 3 */
 	n = nt_oid(msg, KHCL_RNDIS_MSG_QUERY, KHCL_OID_TCP_OFFLOAD_HW_CAPS,
 		   info, sizeof(info));
-	KUNIT_EXPECT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 112);
+	KUNIT_EXPECT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 156);
 	KUNIT_EXPECT_EQ(test, out[24], KHCL_NDIS_OBJ_OFFLOAD);
+	KUNIT_EXPECT_EQ(test, out[25], 3);
+	KUNIT_EXPECT_EQ(test, out[26], 156);
+	/* older: revision 1 */
+	info[1] = 1;
+	info[2] = 112;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_QUERY, KHCL_OID_TCP_OFFLOAD_HW_CAPS,
+		   info, 112);
+	KUNIT_EXPECT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 112);
 	KUNIT_EXPECT_EQ(test, out[25], 1);
 	KUNIT_EXPECT_EQ(test, out[26], 112);
+	memset(info, 0, sizeof(info));
 	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
 		   info, 28);
 	KUNIT_EXPECT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 16);
@@ -423,6 +433,7 @@ static void rndis_offloads_reset(struct kunit *test)
 	struct khcl_rndis_dev dev = { .initialized = true, .mtu = 1500 };
 	struct khcl_rndis_query_complete *qc;
 	u8 msg[256], out[KHCL_RNDIS_MAX_REPLY], par[28] = { 0x80, 3, 28 };
+	u8 room[156] = { KHCL_NDIS_OBJ_OFFLOAD, 3, 156 };
 	const u8 *caps = out + 24;
 	u32 n, v, reset[3] = { KHCL_RNDIS_MSG_RESET, 12, 0 };
 
@@ -444,15 +455,40 @@ static void rndis_offloads_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v, 65536U);
 	memcpy(&v, caps + 104, 4);		/* lsov2.ip6_opts */
 	KUNIT_EXPECT_EQ(test, v & 5, 5U);
-	/* netvsc turns on TX+RX checksums and LSO v2 for both families */
+	/* RSC: in revision 3 only, both families */
+	dev.offload_caps |= KHCL_NV_OFF_RSC;
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 112);
+	n = nt_oid(msg, KHCL_RNDIS_MSG_QUERY, KHCL_OID_TCP_OFFLOAD_HW_CAPS,
+		   room, sizeof(room));
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, msg, n, out), 24 + 156);
+	KUNIT_EXPECT_EQ(test, caps[1], 3);
+	KUNIT_EXPECT_EQ(test, caps[144], 1);	/* rsc.ip4 */
+	KUNIT_EXPECT_EQ(test, caps[145], 1);	/* rsc.ip6 */
+	/* netvsc turns on TX+RX checksums, LSO v2 and RSC for both */
 	par[4] = 1;
 	par[5] = par[6] = par[7] = par[8] = 4;
 	par[11] = par[12] = 2;
+	par[22] = par[23] = 2;
 	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
 		   par, sizeof(par));
 	khcl_rndis_control(&dev, msg, n, out);
 	KUNIT_EXPECT_EQ(test, qc->status, 0U);
 	KUNIT_EXPECT_EQ(test, dev.offloads, dev.offload_caps);
+	/* ethtool -K lro off: only the RSC bytes, 1 */
+	memset(par + 4, 0, sizeof(par) - 4);
+	par[22] = par[23] = 1;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, 0U);
+	KUNIT_EXPECT_EQ(test, dev.offloads,
+			(u32)(KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO));
+	par[22] = 3;
+	n = nt_oid(msg, KHCL_RNDIS_MSG_SET, KHCL_OID_TCP_OFFLOAD_PARAMETERS,
+		   par, sizeof(par));
+	khcl_rndis_control(&dev, msg, n, out);
+	KUNIT_EXPECT_EQ(test, qc->status, KHCL_RNDIS_STATUS_INVALID_DATA);
+	par[22] = par[23] = 0;
 	/* ethtool -K tso off: LSO v2 disabled, checksums unchanged */
 	memset(par + 4, 0, sizeof(par) - 4);
 	par[11] = par[12] = 1;

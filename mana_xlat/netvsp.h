@@ -131,9 +131,34 @@ void khcl_nvsp_send_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
  * every section is the guest's (counted in no_section).
  */
 int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len);
+/*
+ * @n (1..KHCL_NV_RX_RANGES) consecutive free receive sections, now the
+ * guest's: the first one's index, or -1 (counted in no_section when the
+ * guest holds too many). They come back together, as one transfer-page
+ * packet's (khcl_nv_rx_tid()).
+ */
+int khcl_nvsp_sections_get(struct khcl_nvsp_chan *c, u32 n);
 /* Take back section @s that was never sent. */
 void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s);
+/* ... or the @n sections from @s on. */
+void khcl_nvsp_sections_put(struct khcl_nvsp_chan *c, int s, u32 n);
 /* Section @s is the guest's (lent, not completed yet). */
+/*
+ * A transfer-page packet to the guest carries at most this many ranges
+ * (receive sections): one per piece of a coalesced (RSC) frame of up to
+ * 64 KiB (netvsc takes NVSP_RSC_MAX, 562).
+ */
+#define KHCL_NV_RX_RANGES	48
+
+/*
+ * Its transaction id, which the guest's completion echoes: the first
+ * section + 1 and, above bit 32, the count of sections (0 for one).
+ */
+static inline u64 khcl_nv_rx_tid(u32 s, u32 n)
+{
+	return (n > 1 ? (u64)n << 32 : 0) | (s + 1);
+}
+
 static inline bool khcl_nvsp_section_out(const struct khcl_nvsp_chan *c,
 					 u32 s)
 {
@@ -211,6 +236,7 @@ struct khcl_rndis_txinfo {
  */
 #define KHCL_NV_OFF_CSUM	1
 #define KHCL_NV_OFF_LSO		2
+#define KHCL_NV_OFF_RSC		4	/* receive: coalesced TCP segments */
 int khcl_rndis_tx_parse(const u8 *hdr, u32 hdrlen, u32 avail, u32 max_frame,
 			u32 offloads, struct khcl_rndis_txinfo *t);
 
@@ -219,9 +245,10 @@ struct khcl_rndis_rxinfo {
 	u32 csum;			/* KHCL_CSUM_RX_* bits, or 0 */
 	bool vlan;
 	u16 vlan_tci;
+	u8 pktinfo;			/* KHCL_PKTINFO_* (a piece), or 0 */
 };
 
-#define KHCL_RNDIS_RX_HDR_MAX	(44 + 2 * 16)
+#define KHCL_RNDIS_RX_HDR_MAX	(44 + 3 * 16)
 /*
  * Write the RNDIS PACKET header and per-packet info for a @frame_len
  * byte frame to @out (KHCL_RNDIS_RX_HDR_MAX bytes); the frame follows
@@ -229,6 +256,34 @@ struct khcl_rndis_rxinfo {
  */
 u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 		      const struct khcl_rndis_rxinfo *ri);
+
+/*
+ * A coalesced TCP segment (the backend's GRO or LRO) sent to the guest as
+ * RSC: its headers, checked, as offsets from the frame start.
+ */
+struct khcl_rsc_hdr {
+	u16 l3, l4, hdr_len;		/* IP, TCP, end of the TCP header */
+	bool ipv6;
+};
+
+/*
+ * Check the headers of a coalesced frame of @len bytes (@n of them at
+ * @f): Ethernet, then IPv4 (no fragment) or IPv6 (no extension header),
+ * then TCP, lengths that fit the IP header's fields. 0 or -1 (send it
+ * as single segments).
+ */
+int khcl_rsc_parse(const u8 *f, u32 n, u32 len, struct khcl_rsc_hdr *h);
+/* headers khcl reads of a coalesced frame: Ethernet, IPv4 or 6, TCP */
+#define KHCL_RSC_HDR_MAX	(14 + 60 + 60)
+/*
+ * Make the headers (at @f, h->hdr_len bytes, a private copy) describe the
+ * whole @len-byte frame: IP length, IPv4 header checksum, TCP checksum
+ * over them and @paysum, the ones'-complement sum (32-bit, unfolded, in
+ * memory order) of the TCP payload (the bytes from h->hdr_len on).
+ */
+void khcl_rsc_fix(u8 *f, u32 len, const struct khcl_rsc_hdr *h, u32 paysum);
+/* The unfolded ones'-complement sum of @n bytes at @p, added to @sum. */
+u32 khcl_csum_add(u32 sum, const u8 *p, u32 n);
 
 /* ---- receive-side scaling ---- */
 

@@ -17,7 +17,11 @@
  * RX: an rx_handler on the backend copies each frame once into a free
  * receive section behind an RNDIS PACKET header and sends it as a
  * transfer-page packet on a request from the channel's reserve. Frames
- * for the guest are all the backend receives: it is the guest's NIC.
+ * for the guest are all the backend receives: it is the guest's NIC. A
+ * TCP segment the backend coalesced (GRO, or its LRO) goes whole, as
+ * netvsc's RSC: pieces in consecutive sections, one transfer-page packet
+ * (its headers made to describe it, checksums valid); when the guest
+ * turned RSC off it is cut back into the wire's frames.
  */
 #define pr_fmt(fmt) "khcl_mana_xlat: " fmt
 
@@ -55,9 +59,13 @@ static unsigned int rx_stall_ms = 2000;
 module_param(rx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(rx_stall_ms, "held frames dropped (rx_stall) when the guest returns no receive section for this long");
 
-static unsigned int offloads = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO;
+static unsigned int offloads = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO |
+			       KHCL_NV_OFF_RSC;
 module_param(offloads, uint, 0644);
-MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT: 1 TCP/UDP checksum, 2 LSO v2 (with 1); done by the backend, or in software when it cannot");
+MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT: 1 TCP/UDP checksum, 2 LSO v2 (with 1), 4 RSC (receive coalescing; the backend's GRO/LRO stay on when it is bound with 4 set); done by the backend, or in software when it cannot");
+
+/* what nv_bind() turned off on the backend, turned on again at unbind */
+static netdev_features_t nv_features_off;
 static struct nv_chan __rcu *nv_rx_chan;	/* where RX goes */
 static DEFINE_MUTEX(nv_rx_lock);
 
@@ -74,7 +82,8 @@ void nv_backend_state(struct khcl_rndis_dev *dev)
 	if (nd && !nv_mac_addr())	/* the guest has the backend's MAC */
 		memcpy(dev->mac, nd->dev_addr, ETH_ALEN);
 	dev->offload_caps = READ_ONCE(offloads) &
-			    (KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO);
+			    (KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO |
+			     KHCL_NV_OFF_RSC);
 	rcu_read_unlock();
 }
 
@@ -98,9 +107,18 @@ static int nv_bind(struct net_device *nd)
 			pr_warn("backend %s: cannot add the guest's MAC to its filter: %d\n",
 				nd->name, ret);
 	}
-	/* frames arrive as the wire has them: no LRO or GRO merging */
-	nd->wanted_features &= ~(NETIF_F_LRO | NETIF_F_GRO | NETIF_F_GRO_HW);
-	netdev_update_features(nd);
+	/*
+	 * Without RSC for the guest, frames should arrive as the wire has
+	 * them: no LRO or GRO merging. With it, merged segments are what
+	 * the guest gets (and cut back when it turns RSC off).
+	 */
+	nv_features_off = 0;
+	if (!(READ_ONCE(offloads) & KHCL_NV_OFF_RSC)) {
+		nv_features_off = nd->wanted_features &
+				  (NETIF_F_LRO | NETIF_F_GRO | NETIF_F_GRO_HW);
+		nd->wanted_features &= ~nv_features_off;
+		netdev_update_features(nd);
+	}
 	dev_hold(nd);
 	rcu_assign_pointer(nv_dev, nd);
 	if (!(nd->flags & IFF_UP)) {
@@ -109,9 +127,12 @@ static int nv_bind(struct net_device *nd)
 			pr_warn("backend %s: cannot bring it up: %d\n",
 				nd->name, ret);
 	}
-	pr_info("backend %s bound: mtu %u, %u TX queues, carrier %s\n",
+	pr_info("backend %s bound: mtu %u, %u TX queues, carrier %s, coalescing %s%s%s\n",
 		nd->name, nd->mtu, nd->real_num_tx_queues,
-		netif_carrier_ok(nd) ? "on" : "off");
+		netif_carrier_ok(nd) ? "on" : "off",
+		nd->features & NETIF_F_GRO ? "gro " : "",
+		nd->features & NETIF_F_GRO_HW ? "gro_hw " : "",
+		nd->features & NETIF_F_LRO ? "lro" : "");
 	return 0;
 }
 
@@ -125,8 +146,10 @@ static void nv_unbind(void)
 	netdev_rx_handler_unregister(nd);	/* waits for RX in flight */
 	if (nv_mac_addr())
 		dev_uc_del(nd, nv_mac_addr());
-	nd->wanted_features |= NETIF_F_GRO;
-	netdev_update_features(nd);
+	if (nv_features_off) {
+		nd->wanted_features |= nv_features_off;
+		netdev_update_features(nd);
+	}
 	RCU_INIT_POINTER(nv_dev, NULL);
 	synchronize_net();			/* and for TX */
 	dev_put(nd);
@@ -300,9 +323,106 @@ static u32 nv_rx_csum(struct sk_buff *skb)
 enum { NV_RX_DONE, NV_RX_NO_ROOM };
 
 /*
- * One frame (the skb from its MAC header on) into a receive section:
- * NV_RX_DONE (sent, or dropped and counted) or NV_RX_NO_ROOM (no section
- * or request free now: the caller holds it or drops it).
+ * A coalesced segment that can go to @nc as RSC: TCP over IPv4 or IPv6
+ * whose checksum the backend verified (or a local sender left partial),
+ * whose headers khcl_rsc_parse() takes (into @hdr, KHCL_RSC_HDR_MAX), in
+ * at most KHCL_NV_RX_RANGES sections.
+ */
+static bool nv_rsc_ok(struct nv_chan *nc, struct sk_buff *skb, u8 *hdr,
+		      struct khcl_rsc_hdr *h)
+{
+	u32 n = min_t(u32, skb->len, KHCL_RSC_HDR_MAX);
+	u32 room = nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
+
+	if (!(skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) ||
+	    skb->encapsulation ||
+	    (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	     skb->ip_summed != CHECKSUM_PARTIAL) ||
+	    skb->len > KHCL_NV_RX_RANGES * room)
+		return false;
+	return !skb_copy_bits(skb, 0, hdr, n) &&
+	       !khcl_rsc_parse(hdr, n, skb->len, h) && h->hdr_len <= room;
+}
+
+/*
+ * A coalesced TCP segment (checked by nv_rsc_ok()) as netvsc's RSC: pieces
+ * of up to a section each in consecutive sections, one RNDIS PACKET each
+ * (SUBALLOC, 1ST, LAST), one transfer-page packet; the first carries the
+ * checksum verdict and VLAN. The payload is summed as it is copied, the
+ * TCP checksum made valid (a guest may have its checksum offload off).
+ */
+static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
+{
+	struct khcl_rndis_rxinfo ri = { .csum = KHCL_CSUM_RX_TCP_OK };
+	u32 room = nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
+	u32 len = skb->len, n, i, off, c, from, hl;
+	u8 hdr[KHCL_RSC_HDR_MAX], *sec, *first = NULL;
+	struct khcl_vsp_req *req;
+	struct khcl_rsc_hdr h;
+	struct nv_req *ar;
+	__wsum sum = 0;
+	int s;
+
+	if (!nv_rsc_ok(nc, skb, hdr, &h)) {
+		nv_drop(KHCL_NV_DROP_RX_SIZE);	/* the caller checked */
+		return NV_RX_DONE;
+	}
+	n = DIV_ROUND_UP(len, room);
+	if (skb_vlan_tag_present(skb)) {
+		ri.vlan = true;
+		ri.vlan_tci = skb_vlan_tag_get(skb);
+	}
+	req = khcl_vsp_req_get(nc->ch);
+	if (!req)
+		return NV_RX_NO_ROOM;
+	spin_lock(&nc->lock);
+	s = khcl_nvsp_sections_get(&nc->nvsp, n);
+	spin_unlock(&nc->lock);
+	if (s < 0) {
+		khcl_vsp_req_end(req);
+		return NV_RX_NO_ROOM;
+	}
+	ar = container_of(req, struct nv_req, req);
+	for (i = 0, off = 0; i < n; i++, off += c) {
+		c = min(len - off, room);
+		ri.pktinfo = KHCL_PKTINFO_SUBALLOC |
+			     (i ? 0 : KHCL_PKTINFO_1ST) |
+			     (i == n - 1 ? KHCL_PKTINFO_LAST : 0);
+		ar->xfer.r[i].byte_offset = (s + i) * nc->nvsp.section_size;
+		sec = nc->recv_va + ar->xfer.r[i].byte_offset;
+		hl = khcl_rndis_rx_hdr(sec, c, &ri);
+		ar->xfer.r[i].byte_count = hl + c;
+		if (!i)
+			first = sec + hl;	/* the headers go in last */
+		from = max_t(u32, off, h.hdr_len);
+		sum = csum_block_add(sum,
+				     skb_copy_and_csum_bits(skb, from,
+							    sec + hl + from - off,
+							    off + c - from),
+				     from - h.hdr_len);
+		ri.csum = 0;		/* the verdict is the first's */
+		ri.vlan = false;
+	}
+	khcl_rsc_fix(hdr, len, &h, (__force u32)sum);
+	memcpy(first, hdr, h.hdr_len);
+	nv_xfer_send(nc, ar, s, n, true);
+	/* the wire's frames (LRO from virtio-net leaves gso_segs 0) */
+	i = skb_shinfo(skb)->gso_segs ?:
+	    DIV_ROUND_UP(len - h.hdr_len, skb_shinfo(skb)->gso_size ?: len);
+	atomic64_inc(&nv_rx_rsc_pkts);
+	atomic64_add(i, &nv_rx_rsc_segs);
+	atomic64_add(i, &nv_rx_packets);
+	atomic64_add(len, &nv_rx_bytes);
+	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len,
+			    KHCL_CSUM_RX_TCP_OK);
+	return NV_RX_DONE;
+}
+
+/*
+ * One frame (the skb from its MAC header on) into a receive section, or
+ * a coalesced segment into several: NV_RX_DONE (sent, or dropped and
+ * counted) or NV_RX_NO_ROOM (no section or request free now: the caller
+ * holds it or drops it).
  */
 static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 {
@@ -313,6 +433,8 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 	u8 *dst;
 	int s;
 
+	if (skb_is_gso(skb))
+		return nv_rx_rsc(nc, skb);
 	/*
 	 * A frame from a local sender (the rig's peer shares the host) may
 	 * carry only a partial checksum: the guest gets a whole one.
@@ -345,12 +467,8 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		return NV_RX_NO_ROOM;
 	}
 	ar = container_of(req, struct nv_req, req);
-	ar->xfer = (struct khcl_xfer_hdr) {
-		.pageset_id = nc->nvsp.recv_id,
-		.range_cnt = 1,
-		.byte_offset = s * nc->nvsp.section_size,
-	};
-	dst = nc->recv_va + ar->xfer.byte_offset;
+	ar->xfer.r[0].byte_offset = s * nc->nvsp.section_size;
+	dst = nc->recv_va + ar->xfer.r[0].byte_offset;
 	hl = khcl_rndis_rx_hdr(dst, len, &ri);
 	if (skb_copy_bits(skb, 0, dst + hl, len)) {
 		/* cannot happen for a well-formed skb; give the section back */
@@ -361,13 +479,8 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		nv_drop(KHCL_NV_DROP_RX_SIZE);
 		return NV_RX_DONE;
 	}
-	ar->xfer.byte_count = hl + len;
-	khcl_nvsp_rndis_to_guest(&ar->msg);
-	ar->msg.rndis.channel_type = 0;		/* data */
-	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
-				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
-				 &ar->xfer, sizeof(ar->xfer), &ar->msg,
-				 sizeof(ar->msg));
+	ar->xfer.r[0].byte_count = hl + len;
+	nv_xfer_send(nc, ar, s, 1, true);
 	atomic64_inc(&nv_rx_packets);
 	atomic64_add(len, &nv_rx_bytes);
 	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len, ri.csum);
@@ -456,6 +569,8 @@ void nv_rx_init(struct nv_chan *nc)
 static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb, *segs, *next;
+	u8 hdr[KHCL_RSC_HDR_MAX];
+	struct khcl_rsc_hdr h;
 	struct nv_chan *nc;
 
 	if (skb->pkt_type == PACKET_LOOPBACK)
@@ -473,11 +588,14 @@ static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
 		nv_drop(KHCL_NV_DROP_RX_FILTER);
 		goto consume;
 	}
-	if (!skb_is_gso(skb)) {
+	if (!skb_is_gso(skb) ||
+	    ((READ_ONCE(nc->rndis.offloads) & KHCL_NV_OFF_RSC) &&
+	     nv_rsc_ok(nc, skb, hdr, &h))) {
 		nv_rx_frame(nc, skb);
 		return RX_HANDLER_CONSUMED;
 	}
-	/* a merged frame (GRO the backend could not turn off): resegment */
+	/* a merged frame the guest does not take whole: cut it back */
+	atomic64_inc(&nv_rx_segmented);
 	segs = __skb_gso_segment(skb, NETIF_F_SG, false);
 	if (IS_ERR_OR_NULL(segs)) {
 		nv_drop(KHCL_NV_DROP_RX_SIZE);

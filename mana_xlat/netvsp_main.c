@@ -41,7 +41,7 @@ atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 	   nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
 	   nv_no_section, nv_rx_csum_filled,
 	   nv_tx_section_bytes, nv_tx_header_bytes, nv_copied_above_min,
-	   nv_link_changes;
+	   nv_link_changes, nv_rx_rsc_pkts, nv_rx_rsc_segs, nv_rx_segmented;
 
 enum {
 	NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE,
@@ -94,19 +94,28 @@ bool nv_to_guest(struct nv_chan *nc, const void *msg, u32 n)
 		return false;
 	}
 	ar = container_of(req, struct nv_req, req);
-	ar->xfer = (struct khcl_xfer_hdr) {
-		.pageset_id = nc->nvsp.recv_id,
-		.range_cnt = 1,
-		.byte_count = n,
-		.byte_offset = s * nc->nvsp.section_size,
-	};
-	memcpy(nc->recv_va + ar->xfer.byte_offset, msg, n);
-	khcl_nvsp_rndis_to_guest(&ar->msg);
-	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
-				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED, s + 1,
-				 &ar->xfer, sizeof(ar->xfer), &ar->msg,
-				 sizeof(ar->msg));
+	ar->xfer.r[0].byte_count = n;
+	ar->xfer.r[0].byte_offset = s * nc->nvsp.section_size;
+	memcpy(nc->recv_va + ar->xfer.r[0].byte_offset, msg, n);
+	nv_xfer_send(nc, ar, s, 1, false);
 	return true;
+}
+
+void nv_xfer_send(struct nv_chan *nc, struct nv_req *ar, u32 s, u32 n,
+		  bool data)
+{
+	ar->xfer.h = (struct khcl_xfer_hdr) {
+		.pageset_id = nc->nvsp.recv_id,
+		.range_cnt = n,
+	};
+	khcl_nvsp_rndis_to_guest(&ar->msg);
+	if (data)
+		ar->msg.rndis.channel_type = 0;
+	khcl_vsp_complete_packet(&ar->req, KHCL_VMPKT_DATA_USING_XFER_PAGES,
+				 KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
+				 khcl_nv_rx_tid(s, n), &ar->xfer,
+				 sizeof(ar->xfer.h) + n * sizeof(ar->xfer.r[0]),
+				 &ar->msg, sizeof(ar->msg));
 }
 static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		     const struct khcl_nvsp_req *r, struct nv_req *nr)
@@ -355,6 +364,9 @@ KHCL_VSP_STAT(tx_section_bytes, nv_tx_section_bytes);
 KHCL_VSP_STAT(tx_header_bytes, nv_tx_header_bytes);
 KHCL_VSP_STAT(copied_above_min, nv_copied_above_min);
 KHCL_VSP_STAT(link_changes, nv_link_changes);
+KHCL_VSP_STAT(rx_rsc, nv_rx_rsc_pkts);
+KHCL_VSP_STAT(rx_rsc_segs, nv_rx_rsc_segs);
+KHCL_VSP_STAT(rx_segmented, nv_rx_segmented);
 
 /* drops: "reason count" per line, every reason */
 static int drops_get(char *buf, const struct kernel_param *kp)

@@ -49,7 +49,10 @@ struct nv_chan {
 struct nv_req {
 	struct khcl_vsp_req req;	/* first */
 	struct khcl_nvsp_msg msg;
-	struct khcl_xfer_hdr xfer;
+	struct {			/* a transfer-page packet's ranges */
+		struct khcl_xfer_hdr h;
+		struct khcl_xfer_range r[KHCL_NV_RX_RANGES];
+	} __packed xfer;
 	bool completion;
 	u8 ctl;				/* what ->ctl_done finishes */
 	struct ubuf_info ubuf;
@@ -64,12 +67,20 @@ extern atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 		  nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
 		  nv_no_section, nv_rx_csum_filled,
 		  nv_tx_section_bytes, nv_tx_header_bytes,
-		  nv_copied_above_min, nv_link_changes;
+		  nv_copied_above_min, nv_link_changes, nv_rx_rsc_pkts,
+		  nv_rx_rsc_segs, nv_rx_segmented;
 
 void nv_end(struct nv_req *nr);
 const u8 *nv_mac_addr(void);
 /* An RNDIS message of @n bytes to the guest in a receive section. */
 bool nv_to_guest(struct nv_chan *nc, const void *msg, u32 n);
+/*
+ * Send @ar as a transfer-page packet of the @n receive sections from @s
+ * on, whose ranges (ar->xfer.r) the caller filled: data (RX) or an RNDIS
+ * control message.
+ */
+void nv_xfer_send(struct nv_chan *nc, struct nv_req *ar, u32 s, u32 n,
+		  bool data);
 
 /* netvsp_data.c */
 int nv_data_init(void);

@@ -85,17 +85,22 @@ struct khcl_nvsp_msg {
 
 static_assert(sizeof(struct khcl_nvsp_msg) == KHCL_NVSP_MSG_LEN, "nvsp");
 
-/* VM_PKT_DATA_USING_XFER_PAGES: what follows the descriptor (1 range) */
+/* VM_PKT_DATA_USING_XFER_PAGES: what follows the descriptor, then ranges */
 struct khcl_xfer_hdr {
 	u16 pageset_id;
 	u8 sender_owns_set;
 	u8 reserved;
 	u32 range_cnt;
+} __packed;
+
+/* one range: an RNDIS message in the receive buffer */
+struct khcl_xfer_range {
 	u32 byte_count;
 	u32 byte_offset;
 } __packed;
 
-static_assert(sizeof(struct khcl_xfer_hdr) == 16, "xfer header");
+static_assert(sizeof(struct khcl_xfer_hdr) == 8, "xfer header");
+static_assert(sizeof(struct khcl_xfer_range) == 8, "xfer range");
 
 /*
  * The send buffer's section size khcl announces (netvsc's own default,
@@ -129,6 +134,11 @@ struct khcl_rndis_ppi {
 #define KHCL_PPI_LSO		2	/* TCP_LARGESEND_PKTINFO */
 #define KHCL_PPI_VLAN		6	/* IEEE_8021Q_INFO */
 #define KHCL_PPI_HASH		8	/* NBL_HASH_VALUE */
+/* RNDIS_PKTINFO_ID, an "internal" type (bit 31): {u8 ver 1, u8 flag, u16} */
+#define KHCL_PPI_PKTINFO_ID	(1u | 1u << 31)
+#define KHCL_PKTINFO_SUBALLOC	0x1	/* one piece of a coalesced frame */
+#define KHCL_PKTINFO_1ST	0x2
+#define KHCL_PKTINFO_LAST	0x4
 
 /* TCPIP_CHKSUM, transmit: what the guest asks the host to fill in */
 #define KHCL_CSUM_TX_IPV4	(1u << 0)
@@ -185,6 +195,7 @@ struct khcl_rndis_ppi {
 
 #define KHCL_NDIS_OBJ_OFFLOAD		0xa7	/* ndis_object_header.type */
 #define KHCL_NDIS_OFFLOAD_SIZE_V1	112	/* smallest struct ndis_offload */
+#define KHCL_NDIS_OFFLOAD_SIZE_V3	156	/* NDIS 6.30: with RSC */
 
 /* struct ndis_offload (revision 1, 112 bytes): the offsets khcl fills */
 #define KHCL_NDIS_OFF_IP4_TXENC		4
@@ -202,6 +213,8 @@ struct khcl_rndis_ppi {
 #define KHCL_NDIS_OFF_LSO2_IP6_MAXSZ	96
 #define KHCL_NDIS_OFF_LSO2_IP6_MINSG	100
 #define KHCL_NDIS_OFF_LSO2_IP6_OPTS	104
+#define KHCL_NDIS_OFF_RSC_IP4		144	/* revision 3: u8 each */
+#define KHCL_NDIS_OFF_RSC_IP6		145
 #define KHCL_NDIS_ENCAP_8023		0x2
 #define KHCL_NDIS_CSUM4_CAPS		0x54	/* TCP4, TCP4 options, UDP4 */
 #define KHCL_NDIS_CSUM6_CAPS		0x55	/* TCP6, options, ext hdrs, UDP6 */
@@ -210,7 +223,7 @@ struct khcl_rndis_ppi {
 /*
  * struct ndis_offload_params (OID_TCP_OFFLOAD_PARAMETERS): a byte per
  * offload after the 4-byte header; 0 no change, csum 1 off, 2 TX, 3 RX,
- * 4 both; LSO v2 1 off, 2 on
+ * 4 both; LSO v2 and RSC 1 off, 2 on
  */
 #define KHCL_NDIS_PAR_TCP4_CSUM		5
 #define KHCL_NDIS_PAR_UDP4_CSUM		6
@@ -219,6 +232,8 @@ struct khcl_rndis_ppi {
 #define KHCL_NDIS_PAR_LSO2_IP4		11
 #define KHCL_NDIS_PAR_LSO2_IP6		12
 #define KHCL_NDIS_PAR_MIN		13	/* bytes up to lso_v2_ipv6 */
+#define KHCL_NDIS_PAR_RSC_IP4		22	/* revision 3: 1 off, 2 on */
+#define KHCL_NDIS_PAR_RSC_IP6		23
 
 struct khcl_rndis_hdr {
 	u32 type;

@@ -223,6 +223,19 @@ bad:
 	return nvsp_answer(r);
 }
 
+/* Every section of the run a completion's @tid names is the guest's. */
+static bool nvsp_run_out(const struct khcl_nvsp_chan *c, u64 tid)
+{
+	u32 lo = (u32)tid, n = tid >> 32 ?: 1, i;
+
+	if (!lo || n > KHCL_NV_RX_RANGES || (u64)lo - 1 + n > c->nsections)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!khcl_nvsp_section_out(c, lo - 1 + i))
+			return false;
+	return true;
+}
+
 enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 					 const struct khcl_nvsp_req *r,
 					 struct khcl_nvsp_msg *reply)
@@ -231,10 +244,10 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 
 	memset(reply, 0, sizeof(*reply));	/* no stale bytes out */
 	if (r->pkt_type == KHCL_VMPKT_COMP) {
-		/* the guest is done with section trans_id - 1 */
-		if (r->trans_id >= 1 && r->trans_id <= c->nsections &&
-		    khcl_nvsp_section_out(c, r->trans_id - 1))
-			khcl_nvsp_section_put(c, r->trans_id - 1);
+		/* the guest is done with the sections khcl_nv_rx_tid() names */
+		if (nvsp_run_out(c, r->trans_id))
+			khcl_nvsp_sections_put(c, (u32)r->trans_id - 1,
+					       r->trans_id >> 32 ?: 1);
 		else
 			c->errors[KHCL_NVSP_ERR_SECTION]++;
 		return KHCL_NVSP_NONE;
@@ -363,43 +376,86 @@ void khcl_nvsp_send_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,
 	reply->send_buf_complete.section_size = KHCL_NVSP_SEND_SECTION;
 }
 
-int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len)
+/*
+ * The first section from @s on (below @end) whose bit is @busy, or @end:
+ * a word of the bitmap at a time.
+ */
+static u32 nvsp_next(const struct khcl_nvsp_chan *c, u32 s, u32 end,
+		     bool busy)
 {
-	u32 w, i, n = (c->nsections + 63) / 64, s;
-	u64 free;
+	u64 w;
 
-	if (!c->recv_buf || len > c->section_size)
+	while (s < end) {
+		w = c->sections_out[s / 64];
+		if (!busy)
+			w = ~w;
+		w &= ~0ull << (s % 64);
+		if (w) {
+			s = s / 64 * 64 + __builtin_ctzll(w);
+			return s < end ? s : end;
+		}
+		s = (s / 64 + 1) * 64;
+	}
+	return end;
+}
+
+int khcl_nvsp_sections_get(struct khcl_nvsp_chan *c, u32 n)
+{
+	u32 pass, s, e, end, i;
+
+	if (!c->recv_buf || !n || n > KHCL_NV_RX_RANGES || n > c->nsections)
 		return -1;
-	if (c->sections_busy >= c->nsections) {
+	if (c->sections_busy + n > c->nsections) {
 		c->no_section++;
 		return -1;
 	}
-	/* the first free one from the hint on, a word at a time */
-	for (i = 0; i <= n; i++) {
-		w = (c->section_hint / 64 + i) % n;
-		free = ~c->sections_out[w];
-		if (i == 0)	/* below the hint: on the way back round */
-			free &= ~0ull << (c->section_hint % 64);
-		if (w == n - 1 && c->nsections % 64)
-			free &= (1ull << (c->nsections % 64)) - 1;
-		if (!free)
-			continue;
-		s = w * 64 + __builtin_ctzll(free);
-		c->sections_out[w] |= 1ull << (s % 64);
-		c->sections_busy++;
-		c->section_hint = s + 1 < c->nsections ? s + 1 : 0;
-		return s;
+	/*
+	 * The first run of @n free ones from the hint to the end, then from
+	 * the start (a run may cross the hint).
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		s = pass ? 0 : c->section_hint;
+		end = pass ? c->section_hint + n - 1 : c->nsections;
+		if (end > c->nsections)
+			end = c->nsections;
+		for (s = nvsp_next(c, s, end, false); s + n <= end;
+		     s = nvsp_next(c, e, end, false)) {
+			e = nvsp_next(c, s, s + n, true);
+			if (e < s + n)
+				continue;	/* too short: on after it */
+			for (i = s; i < s + n; i++)
+				c->sections_out[i / 64] |= 1ull << (i % 64);
+			c->sections_busy += n;
+			c->section_hint = s + n < c->nsections ? s + n : 0;
+			return s;
+		}
 	}
-	c->no_section++;	/* not reached: busy < nsections */
+	c->no_section++;	/* free ones, but not @n in a row */
 	return -1;
+}
+
+int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len)
+{
+	if (len > c->section_size)
+		return -1;
+	return khcl_nvsp_sections_get(c, 1);
+}
+
+void khcl_nvsp_sections_put(struct khcl_nvsp_chan *c, int s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n && s >= 0 && (u32)s + i < c->nsections; i++) {
+		if (khcl_nvsp_section_out(c, s + i)) {
+			c->sections_out[(s + i) / 64] &= ~(1ull << ((s + i) % 64));
+			c->sections_busy--;
+		}
+	}
 }
 
 void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s)
 {
-	if (s >= 0 && (u32)s < c->nsections && khcl_nvsp_section_out(c, s)) {
-		c->sections_out[s / 64] &= ~(1ull << (s % 64));
-		c->sections_busy--;
-	}
+	khcl_nvsp_sections_put(c, s, 1);
 }
 
 int khcl_nv_tx_pages(const struct khcl_nv_tx *tx, u32 off, u32 len,

@@ -11,13 +11,20 @@ static void put32(u8 *p, u32 off, u32 v)
 	memcpy(p + off, &v, sizeof(v));
 }
 
-/* NDIS_OFFLOAD revision 1: what khcl offers (dev->offload_caps) */
-static u32 rndis_offload_caps(struct khcl_rndis_dev *dev, u8 *data)
+/*
+ * NDIS_OFFLOAD: what khcl offers (dev->offload_caps), as revision 3 (RSC
+ * included) when the guest's query has room for it (netvsc on NVSP 5 and
+ * later), else revision 1.
+ */
+static u32 rndis_offload_caps(struct khcl_rndis_dev *dev, u32 room, u8 *data)
 {
-	memset(data, 0, KHCL_NDIS_OFFLOAD_SIZE_V1);
+	u32 size = room >= KHCL_NDIS_OFFLOAD_SIZE_V3 ?
+		   KHCL_NDIS_OFFLOAD_SIZE_V3 : KHCL_NDIS_OFFLOAD_SIZE_V1;
+
+	memset(data, 0, size);
 	data[0] = KHCL_NDIS_OBJ_OFFLOAD;
-	data[1] = 1;
-	data[2] = KHCL_NDIS_OFFLOAD_SIZE_V1;
+	data[1] = size == KHCL_NDIS_OFFLOAD_SIZE_V3 ? 3 : 1;
+	data[2] = size;
 	if (dev->offload_caps & KHCL_NV_OFF_CSUM) {
 		put32(data, KHCL_NDIS_OFF_IP4_TXENC, KHCL_NDIS_ENCAP_8023);
 		put32(data, KHCL_NDIS_OFF_IP4_TXCSUM, KHCL_NDIS_CSUM4_CAPS);
@@ -39,13 +46,21 @@ static u32 rndis_offload_caps(struct khcl_rndis_dev *dev, u8 *data)
 		put32(data, KHCL_NDIS_OFF_LSO2_IP6_MINSG, 2);
 		put32(data, KHCL_NDIS_OFF_LSO2_IP6_OPTS, KHCL_NDIS_LSO6_OPTS);
 	}
-	return KHCL_NDIS_OFFLOAD_SIZE_V1;
+	/* netvsc takes RSC only for both IPv4 and IPv6 */
+	if ((dev->offload_caps & KHCL_NV_OFF_RSC) &&
+	    size == KHCL_NDIS_OFFLOAD_SIZE_V3) {
+		data[KHCL_NDIS_OFF_RSC_IP4] = 1;
+		data[KHCL_NDIS_OFF_RSC_IP6] = 1;
+	}
+	return size;
 }
 
 /*
  * OID_TCP_OFFLOAD_PARAMETERS: the guest turns offloads on and off; only
- * those offered may go on. A byte khcl does not read (IPsec, RSC, the
- * IPv4 header checksum) changes nothing.
+ * those offered may go on. A byte khcl does not read (IPsec, the IPv4
+ * header checksum) changes nothing. RSC's bytes are there from revision 3
+ * (netvsc sends 28 bytes on NVSP 5 and later; ethtool's LRO toggle sets
+ * only them).
  */
 static u32 rndis_offload_params(struct khcl_rndis_dev *dev, const u8 *p,
 				u32 n)
@@ -77,14 +92,23 @@ static u32 rndis_offload_params(struct khcl_rndis_dev *dev, const u8 *p,
 		on |= KHCL_NV_OFF_LSO;
 	else if (p[KHCL_NDIS_PAR_LSO2_IP4] || p[KHCL_NDIS_PAR_LSO2_IP6])
 		on &= ~KHCL_NV_OFF_LSO;
+	if (n > KHCL_NDIS_PAR_RSC_IP6) {
+		if (p[KHCL_NDIS_PAR_RSC_IP4] > 2 || p[KHCL_NDIS_PAR_RSC_IP6] > 2)
+			return KHCL_RNDIS_STATUS_INVALID_DATA;
+		if (p[KHCL_NDIS_PAR_RSC_IP4] == 2 ||
+		    p[KHCL_NDIS_PAR_RSC_IP6] == 2)
+			on |= KHCL_NV_OFF_RSC;
+		else if (p[KHCL_NDIS_PAR_RSC_IP4] || p[KHCL_NDIS_PAR_RSC_IP6])
+			on &= ~KHCL_NV_OFF_RSC;
+	}
 	if (on & ~dev->offload_caps)
 		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;
 	dev->offloads = on;
 	return KHCL_RNDIS_STATUS_SUCCESS;
 }
 
-static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
-		       u32 *status)
+static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u32 room,
+		       u8 *data, u32 *status)
 {
 	u32 v;
 
@@ -107,7 +131,7 @@ static u32 rndis_query(struct khcl_rndis_dev *dev, u32 oid, u8 *data,
 		memcpy(data, dev->mac, sizeof(dev->mac));
 		return sizeof(dev->mac);
 	case KHCL_OID_TCP_OFFLOAD_HW_CAPS:
-		return rndis_offload_caps(dev, data);
+		return rndis_offload_caps(dev, room, data);
 	case KHCL_OID_GEN_RECEIVE_SCALE_CAPABILITIES:
 		/*
 		 * ndis_recv_scale_cap {hdr 0x88 rev 2 size 18, cap_flag,
@@ -176,7 +200,8 @@ static int rndis_oid(struct khcl_rndis_dev *dev, const u8 *msg, u32 len,
 		status = KHCL_RNDIS_STATUS_FAILURE;
 	} else if (q.h.type == KHCL_RNDIS_MSG_QUERY) {
 		dev->queries++;
-		n = rndis_query(dev, q.oid, out + sizeof(qc), &status);
+		n = rndis_query(dev, q.oid, q.info_buflen, out + sizeof(qc),
+				&status);
 	} else {
 		dev->sets++;
 		/* no pointer is formed outside the message, even unused */

@@ -182,6 +182,15 @@ u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 		memcpy(out + n, &e, sizeof(e));
 		n += sizeof(e);
 	}
+	if (ri->pktinfo) {
+		/* rndis_pktinfo_id {u8 ver 1, u8 flag, u16 pkt_id 0} */
+		u8 id[4] = { 1, ri->pktinfo };
+
+		e.type = KHCL_PPI_PKTINFO_ID;
+		memcpy(&e.value, id, sizeof(id));
+		memcpy(out + n, &e, sizeof(e));
+		n += sizeof(e);
+	}
 	m.len = n + frame_len;
 	m.data_offset = n - 8;
 	m.data_len = frame_len;

@@ -113,6 +113,7 @@ rig_case net vtl0.out scripts/tests/net-guest.sh --net-peer --guest-cpus 2 \
 	--guest-script scripts/tests/net-guest.sh \
 	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background --timeout 600
 net_counters net "$logs/vtl2.out"
+net_sections_back net "$logs/vtl2.out"
 # the guest rebooted mid-transfer (debug kernel: KASAN, lockdep and
 # kmemleak watch the data path and the cleanup): vtl2 closes the old
 # channel once its sends completed, the rebooted netvsc works

@@ -201,6 +201,26 @@ net_counters() {
 	else
 		res FAIL "$suite" nothing_refused "tx_packets=$(v tx_packets) rx_packets=$(v rx_packets) drops:$bad; $file"
 	fi
+	# the guest's netvsc takes RSC (LRO on by default): TCP into it comes
+	# as coalesced segments, none cut back
+	if [ "$(v rx_rsc)" -ge 1 ] 2>/dev/null && [ "$(v rx_segmented)" = 0 ]; then
+		res PASS "$suite" rsc_rx "rx_rsc=$(v rx_rsc) carrying rx_rsc_segs=$(v rx_rsc_segs) frames, rx_segmented=0"
+	else
+		res FAIL "$suite" rsc_rx "rx_rsc=$(v rx_rsc) rx_segmented=$(v rx_segmented); $file"
+	fi
+}
+
+# net_sections_back SUITE FILE: after the guest's traffic (its script ends
+# quiet), every receive section khcl lent it came back: none leaked, RSC
+# runs included
+net_sections_back() {
+	local suite=$1 file=$2 nic
+	nic=$(last_monitor_block "$file" | sed -n 's|^/sys/module/khcl_mana_xlat/parameters/nic:||p' | tail -1)
+	if [[ $nic =~ sections\ 0/ ]]; then
+		res PASS "$suite" sections_back "${nic##*offloads }"
+	else
+		res FAIL "$suite" sections_back "${nic:-no nic line}; $file"
+	fi
 }
 
 # soak_growth SUITE FILE ROUNDS [PER]: a malformed-input soak's vtl2

@@ -34,4 +34,6 @@ fi
 iperf iperf3_tcp_tx
 iperf iperf3_tcp_rx -R
 iperf iperf3_udp -u -b 50M
+# quiet, so vtl2's last counters show every receive section back
+sleep 12
 exit "$rc"
