@@ -498,10 +498,15 @@ static void netdata_rx_header(struct kunit *test)
 	 * with the internal bit, {ver 1, flag}.
 	 */
 	ri.pktinfo = KHCL_PKTINFO_SUBALLOC | KHCL_PKTINFO_LAST;
+	ri.hash = true;			/* and the RSS hash: every PPI */
+	ri.hash_value = 0x9e3779b9;
 	n = khcl_rndis_rx_hdr(b, 1000, &ri);
 	KUNIT_ASSERT_EQ(test, n, (u32)KHCL_RNDIS_RX_HDR_MAX);
 	memcpy(&m, b, sizeof(m));
-	KUNIT_EXPECT_EQ(test, m.ppi_len, 48U);
+	KUNIT_EXPECT_EQ(test, m.ppi_len, 64U);
+	memcpy(&e, b + n - 2 * sizeof(e), sizeof(e));
+	KUNIT_EXPECT_EQ(test, e.type, (u32)KHCL_PPI_HASH);
+	KUNIT_EXPECT_EQ(test, e.value, 0x9e3779b9U);
 	memcpy(&e, b + n - sizeof(e), sizeof(e));
 	KUNIT_EXPECT_EQ(test, e.size, 16U);
 	KUNIT_EXPECT_EQ(test, e.type, 0x80000001U);

@@ -1225,10 +1225,126 @@ static void nvsp_sections(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khcl_nvsp_section_get(&c, 1), -1);
 }
 
+/*
+ * vRSS: netvsc's SUBCHANNEL {op 1 ALLOCATE, num} once, from NVSP 5 with a
+ * receive buffer, answered {status, num offered}; a sub-channel takes data
+ * and completions only (its completions go to the primary's sections);
+ * SEND_INDIRECTION_TABLE {count 16, offset 40} then 16 channels in turn;
+ * the RSS parameters netvsc then sets, folded to the channels open.
+ */
+static void nvsp_subchannels(struct kunit *test)
+{
+	static struct khcl_nvsp_chan c, sc;
+	static struct khcl_rndis_dev dev = { .initialized = true };
+	struct khcl_nvsp_msg rp, m = { .type = KHCL_NVSP_SUBCHANNEL };
+	u8 tab[KHCL_NVSP_MSG_LEN + KHCL_NV_SEND_TAB * 4];
+	static u8 msg[28 + 40 + 512 + 40], par[40 + 512 + 40];
+	u8 out[KHCL_RNDIS_MAX_REPLY];
+	struct nt_pkt p;
+	u32 v, i;
+
+	/* before INIT and the receive buffer: refused, FAIL */
+	khcl_nvsp_chan_init(&c);
+	m.subchannel.op = 1;
+	m.subchannel.num = 1;
+	nt_inband(&p, &m, 12, true);
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, rp.type, (u32)KHCL_NVSP_SUBCHANNEL);
+	KUNIT_EXPECT_EQ(test, rp.subchannel.op, (u32)KHCL_NVSP_STAT_FAIL);
+	nt_connect(test, &c);
+	m.subchannel.op = 2;		/* no such operation */
+	nt_inband(&p, &m, 12, true);
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_REPLY);
+	m.subchannel.op = 1;
+	nt_inband(&p, &m, 12, true);
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_SUBCHANNELS);
+	khcl_nvsp_subchannel_done(&c, 1, &rp);
+	KUNIT_EXPECT_EQ(test, rp.type, (u32)KHCL_NVSP_SUBCHANNEL);
+	KUNIT_EXPECT_EQ(test, rp.subchannel.op, (u32)KHCL_NVSP_STAT_SUCCESS);
+	KUNIT_EXPECT_EQ(test, rp.subchannel.num, 1U);
+	/* once per channel */
+	KUNIT_EXPECT_EQ(test, nt_do(test, &c, &p, &rp), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, rp.subchannel.op, (u32)KHCL_NVSP_STAT_FAIL);
+
+	/* the sub-channel: INIT, buffers and RNDIS control refused */
+	khcl_nvsp_sub_init(&sc, &c);
+	KUNIT_EXPECT_EQ(test, sc.version, (u32)KHCL_NVSP_V61);
+	KUNIT_EXPECT_EQ(test, nt_msg(test, &sc, KHCL_NVSP_INIT, KHCL_NVSP_V61,
+				     KHCL_NVSP_V61, &rp), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, rp.init_complete.negotiated_ver,
+			(u32)KHCL_NVSP_STAT_FAIL);
+	KUNIT_EXPECT_EQ(test, nt_msg(test, &sc, KHCL_NVSP_SEND_RECV_BUF, 56, 1,
+				     &rp), KHCL_NVSP_REPLY);
+	nt_rndis(&p, 0, 100, 1);
+	KUNIT_EXPECT_EQ(test, nt_do(test, &sc, &p, &rp), KHCL_NVSP_REPLY);
+	KUNIT_EXPECT_EQ(test, sc.errors[KHCL_NVSP_ERR_STATE], 3ull);
+	KUNIT_EXPECT_EQ(test, sc.nsections, 0U);
+	/* a completion on it: for the primary, not its own (empty) sections */
+	memset(&m, 0, sizeof(m));
+	m.type = KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE;
+	nt_inband(&p, &m, 8, false);
+	p.d.type = KHCL_VMPKT_COMP;
+	p.d.trans_id = 1;
+	KUNIT_EXPECT_EQ(test, nt_do(test, &sc, &p, &rp), KHCL_NVSP_NONE);
+	KUNIT_EXPECT_EQ(test, sc.errors[KHCL_NVSP_ERR_STATE], 4ull);
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_section_get(&c, 100), 0);
+	khcl_nvsp_rx_done(&c, 1);
+	KUNIT_EXPECT_EQ(test, c.sections_busy, 0U);
+
+	/* where netvsc sends: SEND_INDIRECTION_TABLE over 2 channels */
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_send_table(tab, 2), 104U);
+	memcpy(&v, tab, 4);
+	KUNIT_EXPECT_EQ(test, v, (u32)KHCL_NVSP_SEND_INDIRECTION_TABLE);
+	memcpy(&v, tab + 4, 4);
+	KUNIT_EXPECT_EQ(test, v, 16U);
+	memcpy(&v, tab + 8, 4);
+	KUNIT_EXPECT_EQ(test, v, 40U);		/* as netvsc reads it on 6.1 */
+	for (i = 0; i < 16; i++) {
+		memcpy(&v, tab + 40 + i * 4, 4);
+		KUNIT_EXPECT_EQ(test, v, i % 2);
+	}
+
+	/*
+	 * rndis_set_rss_param_msg(): {0x89, rev 2, size 40}, flags 0,
+	 * hashinfo Toeplitz | IPv4 | TCP4 | IPv6 | TCP6, a 128-entry table
+	 * at 40 naming channels 0..3 (netvsc's view of 4), a 40-byte key
+	 * after it: with 2 channels open every entry folds into 0..1.
+	 */
+	dev.nchan = 2;
+	par[0] = KHCL_NDIS_OBJ_RSS_PARAM;
+	par[1] = 2;
+	par[2] = 40;
+	v = KHCL_RSS_HASH_TOEPLITZ | KHCL_RSS_HASH_IPV4 |
+	    KHCL_RSS_HASH_TCP_IPV4 | KHCL_RSS_HASH_IPV6 |
+	    KHCL_RSS_HASH_TCP_IPV6;
+	memcpy(par + 8, &v, 4);
+	par[12] = 128 * 4 & 0xff;
+	par[13] = 128 * 4 >> 8;
+	par[16] = 40;
+	par[20] = 40;
+	v = 40 + 128 * 4;
+	memcpy(par + 24, &v, 4);
+	for (i = 0; i < 128; i++) {
+		v = i % 4;
+		memcpy(par + 40 + i * 4, &v, 4);
+	}
+	i = nt_oid(msg, KHCL_RNDIS_MSG_SET,
+		   KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS, par, sizeof(par));
+	KUNIT_ASSERT_EQ(test, khcl_rndis_control(&dev, msg, i, out), 16);
+	memcpy(&v, out + 12, 4);
+	KUNIT_EXPECT_EQ(test, v, 0U);		/* SUCCESS */
+	KUNIT_EXPECT_TRUE(test, dev.rss.enabled);
+	KUNIT_EXPECT_EQ(test, dev.rss.nent, 128U);
+	for (i = 0; i < 128; i++)
+		KUNIT_EXPECT_LE(test, (u32)dev.rss.table[i], 1U);
+	KUNIT_EXPECT_EQ(test, dev.rss.clamped, 64ull);
+}
+
 static struct kunit_case netvsp_cases[] = {
 	KUNIT_CASE(nvsp_handshake),
 	KUNIT_CASE(nvsp_malformed),
 	KUNIT_CASE(nvsp_sections),
+	KUNIT_CASE(nvsp_subchannels),
 	KUNIT_CASE(rndis_sequence),
 	KUNIT_CASE(rndis_hostile),
 	KUNIT_CASE(rndis_offloads_reset),

@@ -73,6 +73,10 @@ struct khcl_nvsp_chan {
 	u64 sections_out[KHCL_NVSP_SECTIONS / 64];	/* bit: the guest's */
 	u32 sections_busy;		/* bits set */
 	u32 section_hint;		/* where the next search starts */
+	/* a sub-channel: data and completions only (khcl_nvsp_sub_init) */
+	bool sub;
+	bool subchannels_asked;		/* primary: SUBCHANNEL, once */
+	u32 subchannels;		/* primary: how many it got */
 	u64 errors[KHCL_NVSP_NERR];
 	u64 data_pkts;			/* RNDIS data packets (dropped) */
 	u64 no_section;			/* every section was the guest's */
@@ -101,6 +105,8 @@ enum khcl_nvsp_verdict {
 	KHCL_NVSP_MAP_SEND_BUF,		/* map msg.buf.gpadl, then send_buf_done */
 	KHCL_NVSP_UNMAP_SEND_BUF,	/* REVOKE_SEND_BUF */
 	KHCL_NVSP_SWITCH_DP,		/* SWITCH_DATA_PATH: an empty completion */
+	KHCL_NVSP_SUBCHANNELS,		/* offer msg.subchannel.num at most, */
+					/* then khcl_nvsp_subchannel_done */
 };
 
 void khcl_nvsp_chan_init(struct khcl_nvsp_chan *c);
@@ -110,6 +116,29 @@ int khcl_nvsp_parse(struct khcl_nvsp_chan *c,
 enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 					 const struct khcl_nvsp_req *r,
 					 struct khcl_nvsp_msg *reply);
+/*
+ * The guest completed the transfer-page packet @tid (khcl_nv_rx_tid()):
+ * its sections come back (on the primary's state, whichever channel the
+ * completion came on).
+ */
+void khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid);
+/* SUBCHANNEL's answer: @n offered (0: refused). */
+void khcl_nvsp_subchannel_done(struct khcl_nvsp_chan *c, u32 n,
+			       struct khcl_nvsp_msg *reply);
+/*
+ * A sub-channel's state: what its data packets are checked against (the
+ * primary's version and send buffer as @pri has them now).
+ */
+void khcl_nvsp_sub_init(struct khcl_nvsp_chan *sub,
+			const struct khcl_nvsp_chan *pri);
+/*
+ * SEND_INDIRECTION_TABLE (host to guest, inband, on the primary): which
+ * of @nchan channels the guest sends on, per hash; into @out (the message
+ * then KHCL_NV_SEND_TAB u32 entries). Returns its length.
+ */
+#define KHCL_NV_SEND_TAB	16	/* netvsc's VRSS_SEND_TAB_SIZE */
+u32 khcl_nvsp_send_table(u8 *out, u32 nchan);
+
 /*
  * The receive buffer is mapped (@buf_len bytes, or 0: it could not be):
  * fill the SEND_RECV_BUF_COMPLETE announcing sections of @section_size;
@@ -246,9 +275,11 @@ struct khcl_rndis_rxinfo {
 	bool vlan;
 	u16 vlan_tci;
 	u8 pktinfo;			/* KHCL_PKTINFO_* (a piece), or 0 */
+	bool hash;			/* the RSS hash khcl computed */
+	u32 hash_value;
 };
 
-#define KHCL_RNDIS_RX_HDR_MAX	(44 + 3 * 16)
+#define KHCL_RNDIS_RX_HDR_MAX	(44 + 4 * 16)
 /*
  * Write the RNDIS PACKET header and per-packet info for a @frame_len
  * byte frame to @out (KHCL_RNDIS_RX_HDR_MAX bytes); the frame follows
@@ -346,6 +377,13 @@ struct khcl_rndis_dev {
 	 */
 	u32 offload_caps, offloads;
 	u32 rx_queues;			/* RSS capabilities: queues served */
+	/*
+	 * RSS as the guest set it (OID_GEN_RECEIVE_SCALE_PARAMETERS), over
+	 * @nchan channels (the primary and its sub-channels, set by the
+	 * caller as they are given)
+	 */
+	struct khcl_rss rss;
+	u32 nchan;
 	u64 queries, sets, unknown_oids, bad_msgs;
 };
 

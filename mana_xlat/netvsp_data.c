@@ -22,6 +22,13 @@
  * netvsc's RSC: pieces in consecutive sections, one transfer-page packet
  * (its headers made to describe it, checksums valid); when the guest
  * turned RSC off it is cut back into the wire's frames.
+ *
+ * Queues: netvsc asks for sub-channels (up to the receive queues khcl
+ * announces: the backend's TX queues, capped by "queues"); they share the
+ * primary's buffers and sections. Received frames go to the channel the
+ * guest's RSS indirection table names for their Toeplitz hash (with the
+ * hash as per-packet info); a channel's sends go out on the backend's TX
+ * queue for that channel's CPU (XPS) or, without XPS, its index.
  */
 #define pr_fmt(fmt) "khcl_mana_xlat: " fmt
 
@@ -66,6 +73,10 @@ MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT
 
 /* what nv_bind() turned off on the backend, turned on again at unbind */
 static netdev_features_t nv_features_off;
+
+static unsigned int queues = 8;
+module_param(queues, uint, 0644);
+MODULE_PARM_DESC(queues, "receive queues (channels: the primary and its sub-channels) offered to the guest at its next RNDIS INIT, at most; also capped by the backend's TX queues and 16");
 static struct nv_chan __rcu *nv_rx_chan;	/* where RX goes */
 static DEFINE_MUTEX(nv_rx_lock);
 
@@ -85,6 +96,21 @@ void nv_backend_state(struct khcl_rndis_dev *dev)
 			    (KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO |
 			     KHCL_NV_OFF_RSC);
 	rcu_read_unlock();
+	dev->rx_queues = nv_queues();
+}
+
+u32 nv_queues(void)
+{
+	struct net_device *nd;
+	u32 n = 1;
+
+	rcu_read_lock();
+	nd = rcu_dereference(nv_dev);
+	if (nd)
+		n = clamp_t(u32, min(READ_ONCE(queues), nd->real_num_tx_queues),
+			    1, NV_MAX_CHANNELS);
+	rcu_read_unlock();
+	return n;
 }
 
 static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb);
@@ -252,14 +278,43 @@ void nv_rx_attach(struct nv_chan *nc)
  */
 void nv_rx_detach(struct nv_chan *nc)
 {
+	struct nv_chan *sc;
+	int i;
+
 	mutex_lock(&nv_rx_lock);
 	if (rcu_access_pointer(nv_rx_chan) == nc) {
 		RCU_INIT_POINTER(nv_rx_chan, NULL);
 		synchronize_net();
 	}
+	for (i = 1; i < NV_MAX_CHANNELS; i++) {
+		sc = rcu_dereference_protected(nc->subs[i],
+					       lockdep_is_held(&nv_rx_lock));
+		if (sc) {
+			timer_delete_sync(&sc->rx_timer);
+			skb_queue_purge(&sc->rxq);
+		}
+	}
 	mutex_unlock(&nv_rx_lock);
 	timer_delete_sync(&nc->rx_timer);
 	skb_queue_purge(&nc->rxq);
+}
+
+void nv_rx_sub_add(struct nv_chan *sc)
+{
+	mutex_lock(&nv_rx_lock);
+	rcu_assign_pointer(sc->pri->subs[sc->index], sc);
+	mutex_unlock(&nv_rx_lock);
+}
+
+/* Before @sc goes: no RX or drain reaches it after this. */
+void nv_rx_sub_del(struct nv_chan *sc)
+{
+	mutex_lock(&nv_rx_lock);
+	RCU_INIT_POINTER(sc->pri->subs[sc->index], NULL);
+	mutex_unlock(&nv_rx_lock);
+	synchronize_net();
+	timer_delete_sync(&sc->rx_timer);
+	skb_queue_purge(&sc->rxq);
 }
 
 static void nv_drop(enum khcl_nv_drop d)
@@ -332,7 +387,7 @@ static bool nv_rsc_ok(struct nv_chan *nc, struct sk_buff *skb, u8 *hdr,
 		      struct khcl_rsc_hdr *h)
 {
 	u32 n = min_t(u32, skb->len, KHCL_RSC_HDR_MAX);
-	u32 room = nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
+	u32 room = nc->pri->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
 
 	if (!(skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) ||
 	    skb->encapsulation ||
@@ -354,7 +409,8 @@ static bool nv_rsc_ok(struct nv_chan *nc, struct sk_buff *skb, u8 *hdr,
 static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 {
 	struct khcl_rndis_rxinfo ri = { .csum = KHCL_CSUM_RX_TCP_OK };
-	u32 room = nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
+	struct nv_chan *p = nc->pri;
+	u32 room = p->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX;
 	u32 len = skb->len, n, i, off, c, from, hl;
 	u8 hdr[KHCL_RSC_HDR_MAX], *sec, *first = NULL;
 	struct khcl_vsp_req *req;
@@ -372,12 +428,14 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 		ri.vlan = true;
 		ri.vlan_tci = skb_vlan_tag_get(skb);
 	}
+	ri.hash = skb->l4_hash;
+	ri.hash_value = skb->hash;
 	req = khcl_vsp_req_get(nc->ch);
 	if (!req)
 		return NV_RX_NO_ROOM;
-	spin_lock(&nc->lock);
-	s = khcl_nvsp_sections_get(&nc->nvsp, n);
-	spin_unlock(&nc->lock);
+	spin_lock(&p->lock);
+	s = khcl_nvsp_sections_get(&p->nvsp, n);
+	spin_unlock(&p->lock);
 	if (s < 0) {
 		khcl_vsp_req_end(req);
 		return NV_RX_NO_ROOM;
@@ -388,8 +446,8 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 		ri.pktinfo = KHCL_PKTINFO_SUBALLOC |
 			     (i ? 0 : KHCL_PKTINFO_1ST) |
 			     (i == n - 1 ? KHCL_PKTINFO_LAST : 0);
-		ar->xfer.r[i].byte_offset = (s + i) * nc->nvsp.section_size;
-		sec = nc->recv_va + ar->xfer.r[i].byte_offset;
+		ar->xfer.r[i].byte_offset = (s + i) * p->nvsp.section_size;
+		sec = p->recv_va + ar->xfer.r[i].byte_offset;
 		hl = khcl_rndis_rx_hdr(sec, c, &ri);
 		ar->xfer.r[i].byte_count = hl + c;
 		if (!i)
@@ -402,6 +460,7 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 				     from - h.hdr_len);
 		ri.csum = 0;		/* the verdict is the first's */
 		ri.vlan = false;
+		ri.hash = false;
 	}
 	khcl_rsc_fix(hdr, len, &h, (__force u32)sum);
 	memcpy(first, hdr, h.hdr_len);
@@ -412,6 +471,7 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 	atomic64_inc(&nv_rx_rsc_pkts);
 	atomic64_add(i, &nv_rx_rsc_segs);
 	atomic64_add(i, &nv_rx_packets);
+	atomic64_add(i, &nc->rx_frames);
 	atomic64_add(len, &nv_rx_bytes);
 	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len,
 			    KHCL_CSUM_RX_TCP_OK);
@@ -427,6 +487,7 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 {
 	struct khcl_rndis_rxinfo ri = {};
+	struct nv_chan *p = nc->pri;
 	struct khcl_vsp_req *req;
 	struct nv_req *ar;
 	u32 hl, len = skb->len;
@@ -452,35 +513,38 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		ri.vlan = true;
 		ri.vlan_tci = skb_vlan_tag_get(skb);
 	}
-	if (len > nc->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX) {
+	ri.hash = skb->l4_hash;
+	ri.hash_value = skb->hash;
+	if (len > p->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX) {
 		nv_drop(KHCL_NV_DROP_RX_SIZE);	/* larger than the MTU */
 		return NV_RX_DONE;
 	}
 	req = khcl_vsp_req_get(nc->ch);
 	if (!req)
 		return NV_RX_NO_ROOM;
-	spin_lock(&nc->lock);
-	s = khcl_nvsp_section_get(&nc->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
-	spin_unlock(&nc->lock);
+	spin_lock(&p->lock);
+	s = khcl_nvsp_section_get(&p->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
+	spin_unlock(&p->lock);
 	if (s < 0) {
 		khcl_vsp_req_end(req);
 		return NV_RX_NO_ROOM;
 	}
 	ar = container_of(req, struct nv_req, req);
-	ar->xfer.r[0].byte_offset = s * nc->nvsp.section_size;
-	dst = nc->recv_va + ar->xfer.r[0].byte_offset;
+	ar->xfer.r[0].byte_offset = s * p->nvsp.section_size;
+	dst = p->recv_va + ar->xfer.r[0].byte_offset;
 	hl = khcl_rndis_rx_hdr(dst, len, &ri);
 	if (skb_copy_bits(skb, 0, dst + hl, len)) {
 		/* cannot happen for a well-formed skb; give the section back */
-		spin_lock(&nc->lock);
-		khcl_nvsp_section_put(&nc->nvsp, s);
-		spin_unlock(&nc->lock);
+		spin_lock(&p->lock);
+		khcl_nvsp_section_put(&p->nvsp, s);
+		spin_unlock(&p->lock);
 		khcl_vsp_req_end(req);
 		nv_drop(KHCL_NV_DROP_RX_SIZE);
 		return NV_RX_DONE;
 	}
 	ar->xfer.r[0].byte_count = hl + len;
 	nv_xfer_send(nc, ar, s, 1, true);
+	atomic64_inc(&nc->rx_frames);
 	atomic64_inc(&nv_rx_packets);
 	atomic64_add(len, &nv_rx_bytes);
 	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len, ri.csum);
@@ -519,14 +583,13 @@ static void nv_rx_frame(struct nv_chan *nc, struct sk_buff *skb)
 	nv_rx_hold(nc, skb);
 }
 
-/* The guest returned sections (the channel's worker): send what waits. */
-void nv_rx_drain(struct nv_chan *nc)
+/* Send what waits on @nc (bottom halves off: RX takes the same locks). */
+static void nv_rx_drain(struct nv_chan *nc)
 {
 	struct sk_buff *skb;
 
 	if (skb_queue_empty_lockless(&nc->rxq))
 		return;
-	local_bh_disable();		/* nc->lock is also taken in RX */
 	while ((skb = skb_dequeue(&nc->rxq))) {
 		if (nv_rx_one(nc, skb) == NV_RX_NO_ROOM) {
 			skb_queue_head(&nc->rxq, skb);
@@ -535,7 +598,58 @@ void nv_rx_drain(struct nv_chan *nc)
 		consume_skb(skb);
 		WRITE_ONCE(nc->rx_progress, nc->rx_progress + 1);
 	}
+}
+
+/*
+ * The guest returned sections (a channel's worker): frames held on any of
+ * its channels may go now. Nothing once RX is detached (the receive
+ * buffer may be going): nv_rx_detach() waits for this.
+ */
+void nv_rx_drain_all(void)
+{
+	struct nv_chan *pri, *sc;
+	int i;
+
+	local_bh_disable();
+	pri = rcu_dereference_bh(nv_rx_chan);
+	if (pri) {
+		nv_rx_drain(pri);
+		for (i = 1; i < NV_MAX_CHANNELS; i++) {
+			sc = rcu_dereference_bh(pri->subs[i]);
+			if (sc)
+				nv_rx_drain(sc);
+		}
+	}
 	local_bh_enable();
+}
+
+/*
+ * RSS: the channel the guest's indirection table names for the frame's
+ * Toeplitz hash (then its hash per-packet info), or the primary.
+ */
+#define NV_RSS_HDR	(14 + 60 + 4)	/* Ethernet, IP, TCP ports */
+static struct nv_chan *nv_rx_target(struct nv_chan *pri, struct sk_buff *skb)
+{
+	const struct khcl_rss *rss = &pri->rndis.rss;
+	u8 buf[NV_RSS_HDR];
+	struct nv_chan *sc;
+	const u8 *f;
+	u32 n, hash, q;
+
+	skb_clear_hash(skb);
+	if (!READ_ONCE(rss->enabled))
+		return pri;
+	n = min_t(u32, skb->len, NV_RSS_HDR);
+	f = skb_header_pointer(skb, 0, n, buf);
+	if (!f)
+		return pri;
+	hash = khcl_rss_hash(rss, f, n);
+	skb_set_hash(skb, hash, PKT_HASH_TYPE_L4);
+	q = khcl_rss_channel(rss, hash);
+	if (!q || q >= NV_MAX_CHANNELS)
+		return pri;
+	sc = rcu_dereference(pri->subs[q]);
+	return sc ?: pri;
 }
 
 static void nv_rx_stall(struct timer_list *t)
@@ -571,25 +685,26 @@ static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb)
 	struct sk_buff *skb = *pskb, *segs, *next;
 	u8 hdr[KHCL_RSC_HDR_MAX];
 	struct khcl_rsc_hdr h;
-	struct nv_chan *nc;
+	struct nv_chan *pri, *nc;
 
 	if (skb->pkt_type == PACKET_LOOPBACK)
 		return RX_HANDLER_PASS;
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		return RX_HANDLER_CONSUMED;
-	nc = rcu_dereference(nv_rx_chan);
-	if (!nc) {
+	pri = rcu_dereference(nv_rx_chan);
+	if (!pri) {
 		nv_drop(KHCL_NV_DROP_RX_NOGUEST);
 		goto consume;
 	}
 	skb_push(skb, skb->mac_len);	/* the frame from its MAC header */
-	if (!nv_rx_wanted(nc, skb->data)) {
+	if (!nv_rx_wanted(pri, skb->data)) {
 		nv_drop(KHCL_NV_DROP_RX_FILTER);
 		goto consume;
 	}
+	nc = nv_rx_target(pri, skb);
 	if (!skb_is_gso(skb) ||
-	    ((READ_ONCE(nc->rndis.offloads) & KHCL_NV_OFF_RSC) &&
+	    ((READ_ONCE(pri->rndis.offloads) & KHCL_NV_OFF_RSC) &&
 	     nv_rsc_ok(nc, skb, hdr, &h))) {
 		nv_rx_frame(nc, skb);
 		return RX_HANDLER_CONSUMED;
@@ -616,9 +731,9 @@ consume:
  */
 static int nic_get(char *buf, const struct kernel_param *kp)
 {
+	struct nv_chan *nc, *sc;
 	struct net_device *nd;
-	struct nv_chan *nc;
-	int n;
+	int n, i;
 
 	rcu_read_lock();
 	nd = rcu_dereference(nv_dev);
@@ -629,7 +744,7 @@ static int nic_get(char *buf, const struct kernel_param *kp)
 	nc = rcu_dereference(nv_rx_chan);
 	if (nc)
 		n += sysfs_emit_at(buf, n,
-				   " nvsp %u.%u ndis %u.%u guest_mtu %u rndis %s link %s filter %#x offloads %#x sections %u/%u of %u\n",
+				   " nvsp %u.%u ndis %u.%u guest_mtu %u rndis %s link %s filter %#x offloads %#x sections %u/%u of %u",
 				   nc->nvsp.version >> 16,
 				   nc->nvsp.version & 0xffff,
 				   nc->nvsp.ndis_major, nc->nvsp.ndis_minor,
@@ -642,7 +757,21 @@ static int nic_get(char *buf, const struct kernel_param *kp)
 				   READ_ONCE(nc->nvsp.sections_busy),
 				   nc->nvsp.nsections, nc->nvsp.section_size);
 	else
-		n += sysfs_emit_at(buf, n, " guest none\n");
+		n += sysfs_emit_at(buf, n, " guest none");
+	/* its channels: frames received and sends on each */
+	if (nc) {
+		n += sysfs_emit_at(buf, n, " channels %u rss %s",
+				   READ_ONCE(nc->rndis.nchan),
+				   READ_ONCE(nc->rndis.rss.enabled) ? "on" : "off");
+		for (i = 0; i < NV_MAX_CHANNELS; i++) {
+			sc = i ? rcu_dereference(nc->subs[i]) : nc;
+			if (sc)
+				n += sysfs_emit_at(buf, n, " ch%d rx %lld tx %lld",
+						   i, atomic64_read(&sc->rx_frames),
+						   atomic64_read(&sc->tx_sends));
+		}
+	}
+	n += sysfs_emit_at(buf, n, "\n");
 	rcu_read_unlock();
 	return n;
 }
@@ -659,12 +788,22 @@ module_param_cb(nic, &nic_ops, NULL, 0444);
 static int nv_stream_copy(struct nv_chan *nc, const struct khcl_nv_tx *tx,
 			  u32 off, u8 *dst, u32 len)
 {
+	u8 *send_va;
 	int i, k;
 	u32 n;
 
 	if (off < tx->section_len) {
+		/*
+		 * The primary's buffer (under the caller's RCU read lock), as
+		 * long as it is now: a sub-channel checked the section
+		 * against the buffer its primary had when it opened.
+		 */
+		send_va = smp_load_acquire(&nc->pri->send_va);
+		if (!send_va || (u64)(tx->section + 1) * KHCL_NVSP_SEND_SECTION >
+				READ_ONCE(nc->pri->send_len))
+			return -EFAULT;
 		n = min(len, tx->section_len - off);
-		memcpy(dst, nc->send_va + (size_t)tx->section *
+		memcpy(dst, send_va + (size_t)tx->section *
 		       KHCL_NVSP_SEND_SECTION + off, n);
 		dst += n;
 		len -= n;
@@ -873,6 +1012,8 @@ static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
 		goto drop;
 	if ((t->csum || t->gso) && virtio_net_hdr_to_skb(skb, &vh, true))
 		goto drop;
+	/* the backend's queue for this channel (without XPS) */
+	skb_record_rx_queue(skb, nc->index % nd->real_num_tx_queues);
 	nv_tx_count(tx, start, t->frame_len, zc ? lin : 0);
 	*zcs += zc;
 	atomic64_inc(&nv_tx_packets);
@@ -894,6 +1035,7 @@ void nv_tx(struct nv_chan *nc, struct nv_req *nr)
 	u32 off = 0, msgs = 0, hl, max_frame, bytes = 0, zcs = 0;
 	int ret = 0;
 
+	atomic64_inc(&nc->tx_sends);
 	nr->tx_failed = false;
 	nr->nbv = 0;
 	refcount_set(&nr->ubuf.refcnt, 1);	/* the worker's */
@@ -916,7 +1058,7 @@ void nv_tx(struct nv_chan *nc, struct nv_req *nr)
 			break;
 		}
 		ret = khcl_rndis_tx_parse(nc->hdr, hl, tx->total - off,
-					  max_frame, nc->rndis.offloads, &t);
+					  max_frame, READ_ONCE(nc->pri->rndis.offloads), &t);
 		if (!ret)
 			ret = nv_tx_one(nc, nr, nd, off, &t, &zcs);
 		if (!ret)

@@ -46,9 +46,11 @@ atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 enum {
 	NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE,
 	NV_CTL_MAP_SEND, NV_CTL_UNMAP_SEND, NV_CTL_UNMAP_SEND_REFUSE,
+	NV_CTL_SUB,
 };
 
 static u8 nv_mac[ETH_ALEN];
+static struct khcl_vsp nv_vsp;
 
 /* The guest's MAC, or NULL: the backend's own (mac= empty). */
 const u8 *nv_mac_addr(void)
@@ -105,7 +107,7 @@ void nv_xfer_send(struct nv_chan *nc, struct nv_req *ar, u32 s, u32 n,
 		  bool data)
 {
 	ar->xfer.h = (struct khcl_xfer_hdr) {
-		.pageset_id = nc->nvsp.recv_id,
+		.pageset_id = nc->pri->nvsp.recv_id,
 		.range_cnt = n,
 	};
 	khcl_nvsp_rndis_to_guest(&ar->msg);
@@ -117,10 +119,30 @@ void nv_xfer_send(struct nv_chan *nc, struct nv_req *ar, u32 s, u32 n,
 				 sizeof(ar->xfer.h) + n * sizeof(ar->xfer.r[0]),
 				 &ar->msg, sizeof(ar->msg));
 }
+/*
+ * SEND_INDIRECTION_TABLE: the guest sends on its channels in turn (an
+ * inband packet on the primary, no completion asked).
+ */
+static void nv_send_table(struct nv_chan *nc)
+{
+	struct khcl_vsp_req *req = khcl_vsp_req_get(nc->ch);
+	struct nv_req *ar;
+	u32 n;
+
+	if (!req) {
+		atomic64_inc(&nv_no_request);
+		return;
+	}
+	ar = container_of(req, struct nv_req, req);
+	n = khcl_nvsp_send_table(ar->inband, nc->rndis.nchan);
+	khcl_vsp_complete_packet(req, KHCL_VMPKT_DATA_INBAND, 0, 0, NULL, 0,
+				 ar->inband, n);
+}
+
 static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		     const struct khcl_nvsp_req *r, struct nv_req *nr)
 {
-	u32 type = 0;
+	u32 type = 0, oid = 0, status = 1;
 	int n;
 
 	atomic64_inc(&nv_rndis_ctl);
@@ -144,6 +166,14 @@ static void nv_rndis(struct khcl_vsp_chan *ch, struct nv_chan *nc,
 		nv_to_guest(nc, nc->out, n);
 	if (type == KHCL_RNDIS_MSG_INIT)
 		nv_link_check();	/* a change since INIT's snapshot */
+	/* RSS set over its channels: where the guest should send */
+	if (type == KHCL_RNDIS_MSG_SET && r->rndis_len >= 16 && n >= 16) {
+		memcpy(&oid, nc->msg + 12, sizeof(oid));
+		memcpy(&status, nc->out + 12, sizeof(status));
+		if (oid == KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS && !status &&
+		    nc->rndis.nchan > 1)
+			nv_send_table(nc);
+	}
 }
 
 static u64 nv_errors(const struct khcl_nvsp_chan *c)
@@ -176,6 +206,21 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		nv_end(nr);
 		return;
 	}
+	if (r->pkt_type == KHCL_VMPKT_COMP) {
+		/* receive sections back, on whichever channel: the NIC's */
+		struct nv_chan *pri = nc->pri;
+
+		spin_lock_bh(&pri->lock);
+		bad = pri->nvsp.errors[KHCL_NVSP_ERR_SECTION];
+		khcl_nvsp_rx_done(&pri->nvsp, r->trans_id);
+		bad = pri->nvsp.errors[KHCL_NVSP_ERR_SECTION] - bad;
+		spin_unlock_bh(&pri->lock);
+		if (bad)
+			atomic64_inc(&nv_refused);
+		nv_rx_drain_all();
+		nv_end(nr);
+		return;
+	}
 	bad = nv_errors(&nc->nvsp);
 	spin_lock_bh(&nc->lock);	/* receive sections: shared with RX */
 	v = khcl_nvsp_control(&nc->nvsp, r, &nr->msg);
@@ -183,8 +228,6 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	/* refused in the state it came in (answered FAIL, or not at all) */
 	if (nv_errors(&nc->nvsp) != bad)
 		atomic64_inc(&nv_refused);
-	if (r->pkt_type == KHCL_VMPKT_COMP)
-		nv_rx_drain(nc);	/* sections came back */
 	switch (v) {
 	case KHCL_NVSP_NONE:
 		break;
@@ -210,12 +253,27 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 		return;		/* ends in nv_ctl_done */
 	case KHCL_NVSP_UNMAP_SEND_BUF:
 		if (nc->send_va) {
+			u8 *va = nc->send_va;
+
+			/* no sub-channel's send reads it after this */
+			WRITE_ONCE(nc->send_va, NULL);
+			synchronize_rcu();
 			nr->ctl = NV_CTL_UNMAP_SEND;
-			khcl_vsp_gpadl_unmap(req, nc->send_va);
-			nc->send_va = NULL;
+			khcl_vsp_gpadl_unmap(req, va);
 			return;	/* ends in nv_ctl_done */
 		}
 		break;
+	case KHCL_NVSP_SUBCHANNELS:
+		/* as many as asked, up to the queues khcl serves */
+		ret = min_t(u32, r->msg.subchannel.num, nv_queues() - 1);
+		if (ret <= 0) {
+			khcl_nvsp_subchannel_done(&nc->nvsp, 0, &nr->msg);
+			nr->completion = true;
+			break;
+		}
+		nr->ctl = NV_CTL_SUB;
+		khcl_vsp_offer_subchannels(req, ret);
+		return;		/* ends in nv_ctl_done */
 	case KHCL_NVSP_SWITCH_DP:
 		/* the completion carries no message at all */
 		khcl_vsp_complete(req, NULL, 0);
@@ -239,6 +297,13 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 	u32 n = 0;
 
 	switch (nr->ctl) {
+	case NV_CTL_SUB:
+		n = req->ctl_result > 0 ? req->ctl_result : 0;
+		nc->rndis.nchan = 1 + n;
+		khcl_nvsp_subchannel_done(&nc->nvsp, n, &nr->msg);
+		nr->completion = true;
+		pr_info("%u sub-channel(s) offered\n", n);
+		break;
 	case NV_CTL_MAP_SEND:
 		if (!req->ctl_result && nc->send_va) {
 			nr->ctl = NV_CTL_UNMAP_SEND_REFUSE;
@@ -246,8 +311,10 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 			return;
 		}
 		if (!req->ctl_result) {
-			nc->send_va = req->ctl_va;
 			n = req->ctl_len;
+			nc->send_len = n;
+			/* pairs with nv_stream_copy(): the length first */
+			smp_store_release(&nc->send_va, (u8 *)req->ctl_va);
 		} else {
 			pr_warn("send buffer GPADL %u: %ld\n",
 				nc->nvsp.send_gpadl, req->ctl_result);
@@ -290,20 +357,36 @@ static void nv_ctl_done(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req)
 
 static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 {
-	struct nv_chan *nc;
+	unsigned int index = khcl_vsp_chan_index(ch);
+	struct nv_chan *nc, *pri = NULL;
 
+	if (index) {
+		/* a sub-channel of the open primary, sharing its state */
+		pri = nv_vsp.chan ? khcl_vsp_chan_priv(nv_vsp.chan) : NULL;
+		if (!pri || index >= NV_MAX_CHANNELS)
+			return -ENODEV;
+	}
 	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
 	if (!nc)
 		return -ENOMEM;
-	khcl_nvsp_chan_init(&nc->nvsp);
 	spin_lock_init(&nc->lock);
 	nv_rx_init(nc);
 	nc->ch = ch;
-	memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
-	nc->rndis.link_speed = 100000000;	/* 10 Gb/s, in 100 bps */
-	nv_backend_state(&nc->rndis);
+	nc->index = index;
 	khcl_vsp_chan_set_priv(ch, nc);
-	pr_info("channel open (sub-channel %u)\n", khcl_vsp_chan_index(ch));
+	if (pri) {
+		nc->pri = pri;
+		khcl_nvsp_sub_init(&nc->nvsp, &pri->nvsp);
+		nv_rx_sub_add(nc);
+	} else {
+		nc->pri = nc;
+		khcl_nvsp_chan_init(&nc->nvsp);
+		memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
+		nc->rndis.link_speed = 100000000;	/* 10 Gb/s, 100 bps */
+		nc->rndis.nchan = 1;
+		nv_backend_state(&nc->rndis);
+	}
+	pr_info("channel open (sub-channel %u)\n", index);
 	return 0;
 }
 
@@ -313,6 +396,15 @@ static void nv_close(struct khcl_vsp_chan *ch)
 	unsigned int i;
 
 	/* no RX into it from here; the server drops the buffer mappings */
+	if (nc->index) {
+		nv_rx_sub_del(nc);
+		pr_info("sub-channel %u closed: %lld frames received, %lld sends\n",
+			nc->index, atomic64_read(&nc->rx_frames),
+			atomic64_read(&nc->tx_sends));
+		khcl_vsp_chan_set_priv(ch, NULL);
+		kfree(nc);
+		return;
+	}
 	nv_rx_detach(nc);
 	for (i = 0; i < KHCL_NVSP_NERR; i++)
 		if (nc->nvsp.errors[i])

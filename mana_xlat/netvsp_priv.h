@@ -14,19 +14,38 @@
 #include "../include/khcl/khcl_vsp.h"
 #include "netvsp.h"
 
-/* Per channel: protocol state and the guest's buffers. */
+/* channels of the guest's NIC: the primary and its sub-channels */
+#define NV_MAX_CHANNELS		16
+
+/*
+ * Per channel: protocol state and, on the primary, the NIC's: the guest's
+ * buffers, RNDIS device, receive sections and RSS, which its sub-channels
+ * (netvsc's vRSS queues: data and completions only) share through @pri.
+ */
 struct nv_chan {
 	struct khcl_vsp_chan *ch;
+	struct nv_chan *pri;		/* the primary: itself, or a sub's */
+	u32 index;			/* sub_channel_index, 0: primary */
 	/*
-	 * The NVSP state; @lock guards its receive sections, which the
-	 * worker (guest completions, RNDIS answers) and RX (softirq) share.
+	 * The NVSP state; the primary's @lock guards its receive sections,
+	 * which the workers (guest completions, RNDIS answers) and RX
+	 * (softirq) share.
 	 */
 	struct khcl_nvsp_chan nvsp;
 	spinlock_t lock;
 	struct khcl_rndis_dev rndis;
 	u8 *recv_va;			/* the guest's receive buffer */
-	u8 *send_va;			/* the guest's send buffer */
+	/*
+	 * The guest's send buffer: @send_len set before @send_va is
+	 * published; cleared, then an RCU grace period, before it is
+	 * unmapped (sub-channels read it from their own workers)
+	 */
+	u8 *send_va;
 	u32 send_len;
+	/* primary: its open sub-channels, by index (under nv_rx_lock) */
+	struct nv_chan __rcu *subs[NV_MAX_CHANNELS];
+	/* per channel: frames received, sends handled */
+	atomic64_t rx_frames, tx_sends;
 	/* received frames held while the guest has no section free */
 	struct sk_buff_head rxq;
 	struct timer_list rx_timer;	/* the stall timeout */
@@ -55,6 +74,8 @@ struct nv_req {
 	} __packed xfer;
 	bool completion;
 	u8 ctl;				/* what ->ctl_done finishes */
+	/* an inband packet to the guest (SEND_INDIRECTION_TABLE) */
+	u8 inband[KHCL_NVSP_MSG_LEN + KHCL_NV_SEND_TAB * 4];
 	struct ubuf_info ubuf;
 	bool tx_failed;
 	u32 nbv;
@@ -91,8 +112,13 @@ void nv_backend_state(struct khcl_rndis_dev *dev);
 void nv_rx_attach(struct nv_chan *nc);
 void nv_rx_detach(struct nv_chan *nc);
 void nv_rx_init(struct nv_chan *nc);
-/* the guest returned receive sections: send the frames held for it */
-void nv_rx_drain(struct nv_chan *nc);
+/* a sub-channel opens (RX may go to it) or closes (none after this) */
+void nv_rx_sub_add(struct nv_chan *sc);
+void nv_rx_sub_del(struct nv_chan *sc);
+/* the guest returned receive sections: send the frames held, any channel */
+void nv_rx_drain_all(void);
+/* receive queues (channels) khcl serves the guest: the backend's, capped */
+u32 nv_queues(void);
 /* tell the guest the backend's link if it changed since it last heard */
 void nv_link_check(void);
 /* a data SEND_RNDIS_PKT: send its frames, end @nr */

@@ -79,6 +79,10 @@ struct khcl_nvsp_msg {
 		struct {
 			u32 active;		/* 0 synthetic, 1 VF */
 		} __packed switch_dp;
+		struct {
+			u32 count;		/* entries, 16 */
+			u32 offset;		/* of the u32 table, from type */
+		} __packed send_table;		/* SEND_INDIRECTION_TABLE */
 		u8 raw[36];
 	};
 } __packed;
@@ -186,6 +190,7 @@ struct khcl_rndis_ppi {
 #define KHCL_OID_GEN_CURRENT_PACKET_FILTER	0x0001010e
 #define KHCL_OID_GEN_MEDIA_CONNECT_STATUS	0x00010114
 #define KHCL_OID_GEN_RECEIVE_SCALE_CAPABILITIES	0x00010203
+#define KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS	0x00010204
 #define KHCL_OID_GEN_FRIENDLY_NAME		0x00020216
 #define KHCL_OID_802_3_PERMANENT_ADDRESS	0x01010101
 #define KHCL_OID_802_3_CURRENT_ADDRESS		0x01010102

@@ -244,13 +244,20 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 
 	memset(reply, 0, sizeof(*reply));	/* no stale bytes out */
 	if (r->pkt_type == KHCL_VMPKT_COMP) {
-		/* the guest is done with the sections khcl_nv_rx_tid() names */
-		if (nvsp_run_out(c, r->trans_id))
-			khcl_nvsp_sections_put(c, (u32)r->trans_id - 1,
-					       r->trans_id >> 32 ?: 1);
+		/* a sub-channel's: the caller gives them to the primary */
+		if (c->sub)
+			c->errors[KHCL_NVSP_ERR_STATE]++;
 		else
-			c->errors[KHCL_NVSP_ERR_SECTION]++;
+			khcl_nvsp_rx_done(c, r->trans_id);
 		return KHCL_NVSP_NONE;
+	}
+	/* a sub-channel carries data and completions, nothing else */
+	if (c->sub && (r->type != KHCL_NVSP_SEND_RNDIS_PKT ||
+		       m->rndis.channel_type != 0)) {
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		reply->type = r->type;
+		reply->init_complete.negotiated_ver = KHCL_NVSP_STAT_FAIL;
+		return nvsp_answer(r);
 	}
 
 	switch (r->type) {
@@ -328,12 +335,69 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 		khcl_nvsp_rndis_complete(reply, false);
 		return nvsp_answer(r);
 	case KHCL_NVSP_SUBCHANNEL:
+		/* once, from NVSP 5, with somewhere to receive */
+		if (c->version >= KHCL_NVSP_V5 && c->recv_buf &&
+		    !c->subchannels_asked && m->subchannel.op == 1 &&
+		    m->subchannel.num && r->completion) {
+			c->subchannels_asked = true;
+			return KHCL_NVSP_SUBCHANNELS;
+		}
+		c->errors[KHCL_NVSP_ERR_STATE]++;
+		khcl_nvsp_subchannel_done(c, 0, reply);
+		return nvsp_answer(r);
 	default:
-		/* one channel only (so far): refused */
 		reply->type = r->type;
 		reply->init_complete.negotiated_ver = KHCL_NVSP_STAT_FAIL;
 		return nvsp_answer(r);
 	}
+}
+
+void khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid)
+{
+	/* the guest is done with the sections khcl_nv_rx_tid() names */
+	if (nvsp_run_out(c, tid))
+		khcl_nvsp_sections_put(c, (u32)tid - 1, tid >> 32 ?: 1);
+	else
+		c->errors[KHCL_NVSP_ERR_SECTION]++;
+}
+
+void khcl_nvsp_subchannel_done(struct khcl_nvsp_chan *c, u32 n,
+			       struct khcl_nvsp_msg *reply)
+{
+	memset(reply, 0, sizeof(*reply));
+	reply->type = KHCL_NVSP_SUBCHANNEL;
+	reply->subchannel.op = n ? KHCL_NVSP_STAT_SUCCESS : KHCL_NVSP_STAT_FAIL;
+	reply->subchannel.num = n;
+	c->subchannels = n;
+}
+
+void khcl_nvsp_sub_init(struct khcl_nvsp_chan *sub,
+			const struct khcl_nvsp_chan *pri)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->sub = true;
+	sub->version = pri->version;
+	sub->ndis_major = pri->ndis_major;
+	sub->ndis_minor = pri->ndis_minor;
+	sub->mtu = pri->mtu;
+	sub->send_buf = pri->send_buf;
+	sub->send_section_size = pri->send_section_size;
+	sub->send_nsections = pri->send_nsections;
+}
+
+u32 khcl_nvsp_send_table(u8 *out, u32 nchan)
+{
+	struct khcl_nvsp_msg m = { .type = KHCL_NVSP_SEND_INDIRECTION_TABLE };
+	u32 i, v;
+
+	m.send_table.count = KHCL_NV_SEND_TAB;
+	m.send_table.offset = sizeof(m);
+	memcpy(out, &m, sizeof(m));
+	for (i = 0; i < KHCL_NV_SEND_TAB; i++) {
+		v = nchan ? i % nchan : 0;
+		memcpy(out + sizeof(m) + i * 4, &v, 4);
+	}
+	return sizeof(m) + KHCL_NV_SEND_TAB * 4;
 }
 
 void khcl_nvsp_recv_buf_done(struct khcl_nvsp_chan *c, u32 buf_len,

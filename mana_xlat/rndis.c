@@ -171,6 +171,8 @@ static u32 rndis_set(struct khcl_rndis_dev *dev, u32 oid, const u8 *info,
 			       KHCL_RNDIS_STATUS_SUCCESS;
 	case KHCL_OID_TCP_OFFLOAD_PARAMETERS:
 		return rndis_offload_params(dev, info, n);
+	case KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS:
+		return khcl_rss_set(&dev->rss, info, n, dev->nchan ?: 1);
 	default:
 		dev->unknown_oids++;
 		return KHCL_RNDIS_STATUS_NOT_SUPPORTED;

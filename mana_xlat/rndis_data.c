@@ -182,6 +182,12 @@ u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 		memcpy(out + n, &e, sizeof(e));
 		n += sizeof(e);
 	}
+	if (ri->hash) {
+		e.type = KHCL_PPI_HASH;
+		e.value = ri->hash_value;
+		memcpy(out + n, &e, sizeof(e));
+		n += sizeof(e);
+	}
 	if (ri->pktinfo) {
 		/* rndis_pktinfo_id {u8 ver 1, u8 flag, u16 pkt_id 0} */
 		u8 id[4] = { 1, ri->pktinfo };

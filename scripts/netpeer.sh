@@ -8,6 +8,8 @@
 #   virtio-net (the host-PV baseline); the peer is br0, 10.77.0.1/24,
 #   MAC 02:6b:68:63:6c:fe.
 #   scripts/netpeer.sh up NAME     namespace, bridge, taps, iperf3 -s
+#                                  (NET_QUEUES > 1: kt0 multi-queue, as
+#                                  QEMU's queues= then opens it)
 #   scripts/netpeer.sh down NAME   its processes killed, namespace deleted
 # rig.sh --net-peer brings one up for vtl2's NIC and down on any exit.
 set -euo pipefail
@@ -24,7 +26,9 @@ up)
 	ip -n "$ns" link set lo up
 	ip -n "$ns" link add br0 type bridge
 	for t in kt0 kt1; do
-		ip -n "$ns" tuntap add dev "$t" mode tap
+		mq=()
+		[ "$t" = kt0 ] && [ "${NET_QUEUES:-1}" -gt 1 ] && mq=(multi_queue)
+		ip -n "$ns" tuntap add dev "$t" mode tap "${mq[@]}"
 		ip -n "$ns" link set "$t" master br0 up
 	done
 	# a fixed MAC: vtl2 can name the peer without ARP (net-stall-vtl2.sh)

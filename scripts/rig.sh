@@ -36,6 +36,9 @@
 #     --guest-virtio-net      with --net-peer: the test guest also gets a
 #                             QEMU virtio-net on the peer (the host-PV
 #                             baseline; tap kt1)
+#     --vtl2-cpus N           vtl2 vCPUs (default 1)
+#     --net-queues N          with --net-peer: vtl2's virtio-net has N
+#                             queue pairs (a multi-queue tap; default 1)
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
@@ -50,6 +53,7 @@ set -euo pipefail
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
 guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script='' net_peer=0 guest_vnet=0
+vtl2_cpus=1 net_queues=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -69,6 +73,8 @@ while [ $# -gt 0 ]; do
 	--only-vtl2) only_vtl2=1 ;;
 	--net-peer) net_peer=1 ;;
 	--guest-virtio-net) guest_vnet=1 ;;
+	--vtl2-cpus) vtl2_cpus=$2; shift ;;
+	--net-queues) net_queues=$2; shift ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 	shift
@@ -198,13 +204,18 @@ start_vtl2() {
 	# the NIC: QEMU user networking (nothing reachable), or the peer's tap
 	# from inside its namespace
 	# shellcheck disable=SC2054  # QEMU's option syntax
-	local nic=(-netdev user,id=n0,restrict=on) ns=()
+	local nic=(-netdev user,id=n0,restrict=on) ns=() vnet=virtio-net-pci,netdev=n0
 	if [ "$net_peer" = 1 ]; then
 		# shellcheck disable=SC2054
 		nic=(-netdev tap,id=n0,ifname=kt0,script=no,downscript=no)
 		ns=(ip netns exec "khcl-$run")
+		if [ "$net_queues" -gt 1 ]; then
+			# N queue pairs: 2N + 2 MSI-X vectors
+			nic[1]="${nic[1]},queues=$net_queues"
+			vnet="$vnet,mq=on,vectors=$((2 * net_queues + 2))"
+		fi
 	fi
-	"${ns[@]}" "${qemu[@]}" -smp "$(smp_of 1)" -m "$mem" -machine q35 \
+	"${ns[@]}" "${qemu[@]}" -smp "$(smp_of "$vtl2_cpus")" -m "$mem" -machine q35 \
 		-kernel "$KHCL_OUT/$vtl2_role/bzImage" -initrd "$tmp/vtl2-initrd" \
 		-append "console=ttyS0 rdinit=/khcl-init panic=-1 khcl.vmbus.max_vp=$guest_cpus khcl.nvme_xlat.luns=0:/dev/nvme0n1 $vtl2_append" \
 		-object memory-backend-file,id=vtl0,size=1G,mem-path="$ram",share=on \
@@ -213,7 +224,7 @@ start_vtl2() {
 		-device ivshmem-doorbell,chardev=mbox,vectors=1 \
 		-drive file="$disk",if=none,id=nvm,format=raw,$drive_opts \
 		-device nvme,drive=nvm,serial=khcl0 "${extra[@]}" \
-		"${nic[@]}" -device virtio-net-pci,netdev=n0 \
+		"${nic[@]}" -device "$vnet" \
 		-serial file:"$logs/vtl2.console" -serial file:"$logs/vtl2.out" \
 		</dev/null &
 	pids+=($!)
@@ -236,7 +247,8 @@ vtl0_pid='' vtl2_pid=''
 log "run $run: logs in $logs"
 [ "$guest_vnet" = 0 ] || [ "$net_peer" = 1 ] || die "--guest-virtio-net needs --net-peer"
 if [ "$net_peer" = 1 ]; then
-	bash "$KHCL_ROOT/scripts/netpeer.sh" up "$run" || die "network peer not set up"
+	NET_QUEUES=$net_queues bash "$KHCL_ROOT/scripts/netpeer.sh" up "$run" ||
+		die "network peer not set up"
 fi
 [ $only_vtl2 -eq 1 ] || start_vtl0
 if [ -z "$vtl2_after" ] || [ $only_vtl2 -eq 1 ]; then

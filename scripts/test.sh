@@ -114,6 +114,14 @@ rig_case net vtl0.out scripts/tests/net-guest.sh --net-peer --guest-cpus 2 \
 	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background --timeout 600
 net_counters net "$logs/vtl2.out"
 net_sections_back net "$logs/vtl2.out"
+# two queues: vtl2 with 2 vCPUs and a 2-queue virtio-net; netvsc takes a
+# sub-channel, RSS spreads 16 flows each way over both channels, and each
+# channel's sends leave on a backend TX queue of its own
+rig_case net_mq vtl0.out scripts/tests/net-mq-guest.sh --net-peer --net-queues 2 \
+	--vtl2-cpus 2 --guest-cpus 2 --guest-script scripts/tests/net-mq-guest.sh \
+	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background --timeout 600
+net_queues net_mq "$logs/vtl2.out"
+net_sections_back net_mq "$logs/vtl2.out"
 # the guest rebooted mid-transfer (debug kernel: KASAN, lockdep and
 # kmemleak watch the data path and the cleanup): vtl2 closes the old
 # channel once its sends completed, the rebooted netvsc works

@@ -223,6 +223,25 @@ net_sections_back() {
 	fi
 }
 
+# net_queues SUITE FILE: with a 2-queue backend, the guest got both
+# channels, RSS on, and each channel received and sent; each of the
+# backend's TX queues carried frames (its virtio output interrupts)
+net_queues() {
+	local suite=$1 file=$2 block nic
+	block=$(last_monitor_block "$file")
+	nic=$(sed -n 's|^/sys/module/khcl_mana_xlat/parameters/nic:||p' <<<"$block" | tail -1)
+	if [[ $nic =~ channels\ 2\ rss\ on\ ch0\ rx\ [1-9][0-9]*\ tx\ [1-9][0-9]*\ ch1\ rx\ [1-9][0-9]*\ tx\ [1-9][0-9]* ]]; then
+		res PASS "$suite" channels_used "${nic##*sections }"
+	else
+		res FAIL "$suite" channels_used "${nic:-no nic line}; $file"
+	fi
+	if awk '$1 == "IRQ" && $2 ~ /output\.[01]$/ && $3 > 0 {n++} END {exit n != 2}' <<<"$block"; then
+		res PASS "$suite" backend_tx_queues "$(grep '^IRQ' <<<"$block" | tr '\n' ' ')"
+	else
+		res FAIL "$suite" backend_tx_queues "$(grep '^IRQ' <<<"$block" | tr '\n' ' '); $file"
+	fi
+}
+
 # soak_growth SUITE FILE ROUNDS [PER]: a malformed-input soak's vtl2
 # samples ("MEM uptime a b c Slab SUnreclaim MemFree Percpu", kB, a + b + c
 # the requests handled: storage-soak-vtl2.sh, net-soak-vtl2.sh) from the

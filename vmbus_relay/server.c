@@ -229,11 +229,16 @@ static void vmb_chan_close(struct khcl_vmb_server *s, struct khcl_vmb_chan *c)
 {
 	if (c->state != KHCL_CHAN_OPEN)
 		return;
+	/*
+	 * Sub-channels first: they may use what the primary holds (netvsc's
+	 * sub-channels share its receive and send buffers), so none runs
+	 * once the primary's VSP closes and its mappings go.
+	 */
+	if (!c->primary_relid)
+		vmb_drop_subs(s, c->relid);
 	s->ops->chan_close(s, c);
 	c->state = KHCL_CHAN_OFFERED;
 	vmb_gpadl_unuse(s, c->ring_gpadl);
-	if (!c->primary_relid)
-		vmb_drop_subs(s, c->relid);
 }
 
 static void vmb_reset(struct khcl_vmb_server *s)

@@ -46,7 +46,7 @@ iperf() {
 	_c=$1
 	shift
 	if _o=$(iperf3 -c 10.77.0.1 -t 3 -f m "$@" 2>&1) &&
-		_r=$(echo "$_o" | grep -m1 ' receiver$'); then
+		_r=$(echo "$_o" | grep ' receiver$' | tail -1) && [ -n "$_r" ]; then
 		pass "$_c" "$(echo "$_r" | tr -s ' ' | cut -d' ' -f5-12)"
 	else
 		fail "$_c" "$(echo "$_o" | tail -3 | tr '\n' ' ')"
@@ -91,6 +91,9 @@ monitor_blocks() {
 		grep -H . /sys/module/khcl_echo_vsp/parameters/* 2>/dev/null
 		grep -H . /sys/module/khcl_nvme_xlat/parameters/* 2>/dev/null
 		grep -H . /sys/module/khcl_mana_xlat/parameters/* 2>/dev/null
+		# the backend NIC's queues: interrupts per virtio queue
+		grep -E 'virtio[0-9]+-(in|out)put' /proc/interrupts |
+			awk '{n=0; for (i=2; i<=NF; i++) if ($i ~ /^[0-9]+$/) n+=$i; print "IRQ", $NF, n}'
 		grep -E 'MemFree|Slab' /proc/meminfo
 		if [ -r /sys/kernel/debug/tracing/trace ]; then
 			echo "--- last khcl_vmbus trace events"
