@@ -47,7 +47,7 @@ iperf() {
 	shift
 	if _o=$(iperf3 -c 10.77.0.1 -t 3 -f m "$@" 2>&1) &&
 		_r=$(echo "$_o" | grep ' receiver$' | tail -1) && [ -n "$_r" ]; then
-		pass "$_c" "$(echo "$_r" | tr -s ' ' | cut -d' ' -f5-12)"
+		pass "$_c" "$(echo "$_r" | sed 's/^.*[0-9] *sec *//' | tr -s ' ')"
 	else
 		fail "$_c" "$(echo "$_o" | tail -3 | tr '\n' ' ')"
 	fi
