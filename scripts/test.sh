@@ -144,6 +144,7 @@ rig_case net_ops vtl0.out scripts/tests/net-ops-guest.sh --net-peer --guest-cpus
 	--vtl2-append "khcl_mana_xlat.mac=" --guest-append "NET_MAC=52:54:00:12:34:56" \
 	--guest-script scripts/tests/net-ops-guest.sh \
 	--vtl2-script scripts/tests/net-ops-vtl2.sh --vtl2-background --timeout 700
+vtl2_checks net_ops "$logs/vtl2.out" rsc_toggle
 if ip netns list 2>/dev/null | grep -q '^khcl-'; then
 	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
 else
