@@ -21,10 +21,13 @@ if [ -z "${NET_MAC:-}" ] || [ "$mac" = "$NET_MAC" ]; then
 else
 	fail nic_mac "$dev has $mac, not $NET_MAC"
 fi
-ok_traffic() {	# ok_traffic: pings and 2 s of TCP each way
+# ok_traffic: pings and 4 MB of TCP each way, all of it delivered (iperf3
+# exits 0 after -t seconds even when nothing arrived; -n waits for the
+# bytes, and the peer gives up after 5 s without progress)
+ok_traffic() {
 	busybox ping -c 2 -W 3 10.77.0.1 >/dev/null 2>&1 &&
-		iperf3 -c 10.77.0.1 -t 2 >/dev/null 2>&1 &&
-		iperf3 -c 10.77.0.1 -t 2 -R >/dev/null 2>&1
+		timeout 60 iperf3 -c 10.77.0.1 -n 4M >/dev/null 2>&1 &&
+		timeout 60 iperf3 -c 10.77.0.1 -n 4M -R >/dev/null 2>&1
 }
 bad=''
 # rx off: the guest checks every TCP checksum, RSC's coalesced segments
