@@ -47,7 +47,7 @@ iperf() {
 	shift
 	if _o=$(iperf3 -c 10.77.0.1 -t 3 -f m "$@" 2>&1) &&
 		_r=$(echo "$_o" | grep ' receiver$' | tail -1) && [ -n "$_r" ] &&
-		! echo "$_r" | grep -q 'sec *0\.00 Bytes'; then	# nothing arrived
+		! echo "$_r" | grep -q 'sec *0\.00 [KMG]*Bytes'; then	# nothing arrived
 		pass "$_c" "$(echo "$_r" | sed 's/^.*[0-9] *sec *//' | tr -s ' ')"
 	else
 		fail "$_c" "$(echo "$_o" | tail -3 | tr '\n' ' ')"
