@@ -872,6 +872,49 @@ static void netdata_rsc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, 54, len, &h), -1);
 }
 
+/*
+ * The backend plan with synthesized backends: MANA's vPort (no second
+ * unicast MAC, no promiscuous mode; a queue pair per vPort queue, 16 on
+ * a large VM, no LRO) and the rig's virtio-net (unicast filter over its
+ * control queue; 1 or 2 queue pairs).
+ */
+static void netdata_backend_plan(struct kunit *test)
+{
+	const struct khcl_nv_backend mana = { .uc_filter = false,
+					      .txq = 16, .rxq = 16 };
+	const struct khcl_nv_backend mana_small = { .txq = 4, .rxq = 4 };
+	const struct khcl_nv_backend virtio = { .uc_filter = true,
+						.txq = 2, .rxq = 2 };
+	const struct khcl_nv_backend odd = { .uc_filter = true,
+					     .txq = 64, .rxq = 0 };
+	u32 all = KHCL_NV_OFF_CSUM | KHCL_NV_OFF_LSO | KHCL_NV_OFF_RSC;
+	struct khcl_nv_plan p;
+
+	/* MANA: mac= set, yet the guest must get the vPort's own MAC */
+	khcl_nv_plan(&mana, true, 8, all, &p);
+	KUNIT_EXPECT_FALSE(test, p.own_mac);
+	KUNIT_EXPECT_EQ(test, p.queues, 8U);		/* the knob */
+	KUNIT_EXPECT_TRUE(test, p.coalesce);
+	khcl_nv_plan(&mana, false, 64, KHCL_NV_OFF_CSUM, &p);
+	KUNIT_EXPECT_FALSE(test, p.own_mac);
+	KUNIT_EXPECT_EQ(test, p.queues, 16U);		/* its queues, <= 16 */
+	KUNIT_EXPECT_FALSE(test, p.coalesce);
+	khcl_nv_plan(&mana_small, true, 8, all, &p);
+	KUNIT_EXPECT_EQ(test, p.queues, 4U);
+	/* virtio-net: khcl's MAC in its filter, its 2 queues */
+	khcl_nv_plan(&virtio, true, 8, all, &p);
+	KUNIT_EXPECT_TRUE(test, p.own_mac);
+	KUNIT_EXPECT_EQ(test, p.queues, 2U);
+	khcl_nv_plan(&virtio, false, 1, all, &p);
+	KUNIT_EXPECT_FALSE(test, p.own_mac);
+	KUNIT_EXPECT_EQ(test, p.queues, 1U);
+	/* never 0 queues, never past 16 */
+	khcl_nv_plan(&odd, true, 0, all, &p);
+	KUNIT_EXPECT_EQ(test, p.queues, 1U);
+	khcl_nv_plan(&mana, true, 100, all, &p);
+	KUNIT_EXPECT_EQ(test, p.queues, 16U);
+}
+
 static struct kunit_case netdata_cases[] = {
 	KUNIT_CASE(netdata_netvsc_612),
 	KUNIT_CASE(netdata_hostile_ranges),
@@ -880,6 +923,7 @@ static struct kunit_case netdata_cases[] = {
 	KUNIT_CASE(netdata_rss),
 	KUNIT_CASE(netdata_rx_sections),
 	KUNIT_CASE(netdata_rsc),
+	KUNIT_CASE(netdata_backend_plan),
 	{}
 };
 

@@ -316,6 +316,32 @@ void khcl_rsc_fix(u8 *f, u32 len, const struct khcl_rsc_hdr *h, u32 paysum);
 /* The unfolded ones'-complement sum of @n bytes at @p, added to @sum. */
 u32 khcl_csum_add(u32 sum, const u8 *p, u32 n);
 
+/* ---- the backend ---- */
+
+/* channels (queues) khcl serves at most: the primary and sub-channels */
+#define KHCL_NV_MAX_QUEUES	16
+
+/* What the backend netdev offers (read off it when it is bound). */
+struct khcl_nv_backend {
+	bool uc_filter;			/* takes another unicast MAC */
+	u32 txq, rxq;			/* queues in use */
+};
+
+/* What khcl makes of it. */
+struct khcl_nv_plan {
+	bool own_mac;			/* the guest has khcl's mac=, else */
+					/* the backend's own */
+	u32 queues;			/* receive queues offered the guest */
+	bool coalesce;			/* GRO/LRO kept on (RSC offered) */
+};
+
+/*
+ * The plan for backend @b with khcl's MAC knob set (@mac_set), the
+ * "queues" knob and the "offloads" offered.
+ */
+void khcl_nv_plan(const struct khcl_nv_backend *b, bool mac_set,
+		  u32 queues, u32 offloads, struct khcl_nv_plan *p);
+
 /* ---- receive-side scaling ---- */
 
 #define KHCL_NDIS_OBJ_RSS_CAPS		0x88	/* ndis_object_header.type */

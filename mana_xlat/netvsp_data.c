@@ -74,6 +74,8 @@ MODULE_PARM_DESC(offloads, "offloads offered to the guest at its next RNDIS INIT
 /* what nv_bind() turned off on the backend, turned on again at unbind */
 static netdev_features_t nv_features_off;
 
+bool nv_mac_refused;
+
 static unsigned int queues = 8;
 module_param(queues, uint, 0644);
 MODULE_PARM_DESC(queues, "receive queues (channels: the primary and its sub-channels) offered to the guest at its next RNDIS INIT, at most; also capped by the backend's TX queues and 16");
@@ -99,18 +101,30 @@ void nv_backend_state(struct khcl_rndis_dev *dev)
 	dev->rx_queues = nv_queues();
 }
 
+/* khcl_nv_plan() for backend @nd as the knobs are now */
+static void nv_plan(struct net_device *nd, struct khcl_nv_plan *p)
+{
+	struct khcl_nv_backend b = {
+		.uc_filter = nd->priv_flags & IFF_UNICAST_FLT,
+		.txq = nd->real_num_tx_queues,
+		.rxq = nd->real_num_rx_queues,
+	};
+
+	khcl_nv_plan(&b, !is_zero_ether_addr(nv_mac_knob()),
+		     READ_ONCE(queues), READ_ONCE(offloads), p);
+}
+
 u32 nv_queues(void)
 {
+	struct khcl_nv_plan p = { .queues = 1 };
 	struct net_device *nd;
-	u32 n = 1;
 
 	rcu_read_lock();
 	nd = rcu_dereference(nv_dev);
 	if (nd)
-		n = clamp_t(u32, min(READ_ONCE(queues), nd->real_num_tx_queues),
-			    1, NV_MAX_CHANNELS);
+		nv_plan(nd, &p);
 	rcu_read_unlock();
-	return n;
+	return p.queues;
 }
 
 static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb);
@@ -118,6 +132,7 @@ static rx_handler_result_t nv_rx_handler(struct sk_buff **pskb);
 /* RTNL held */
 static int nv_bind(struct net_device *nd)
 {
+	struct khcl_nv_plan p;
 	int ret;
 
 	ret = netdev_rx_handler_register(nd, nv_rx_handler, NULL);
@@ -126,7 +141,13 @@ static int nv_bind(struct net_device *nd)
 		       nd->name, ret);
 		return ret;
 	}
-	/* the guest's MAC in the NIC's filter (MANA: its vPort's) */
+	nv_plan(nd, &p);
+	if (!p.own_mac && !is_zero_ether_addr(nv_mac_knob())) {
+		WRITE_ONCE(nv_mac_refused, true);
+		pr_warn("backend %s filters no second unicast MAC (as MANA's vPort): the guest gets its MAC %pM, not mac=%pM\n",
+			nd->name, nd->dev_addr, nv_mac_knob());
+	}
+	/* the guest's MAC in the NIC's filter */
 	if (nv_mac_addr()) {
 		ret = dev_uc_add(nd, nv_mac_addr());
 		if (ret)
@@ -139,7 +160,7 @@ static int nv_bind(struct net_device *nd)
 	 * the guest gets (and cut back when it turns RSC off).
 	 */
 	nv_features_off = 0;
-	if (!(READ_ONCE(offloads) & KHCL_NV_OFF_RSC)) {
+	if (!p.coalesce) {
 		nv_features_off = nd->wanted_features &
 				  (NETIF_F_LRO | NETIF_F_GRO | NETIF_F_GRO_HW);
 		nd->wanted_features &= ~nv_features_off;
@@ -172,6 +193,7 @@ static void nv_unbind(void)
 	netdev_rx_handler_unregister(nd);	/* waits for RX in flight */
 	if (nv_mac_addr())
 		dev_uc_del(nd, nv_mac_addr());
+	WRITE_ONCE(nv_mac_refused, false);
 	if (nv_features_off) {
 		nd->wanted_features |= nv_features_off;
 		netdev_update_features(nd);

@@ -53,9 +53,15 @@ static u8 nv_mac[ETH_ALEN];
 static struct khcl_vsp nv_vsp;
 
 /* The guest's MAC, or NULL: the backend's own (mac= empty). */
+const u8 *nv_mac_knob(void)
+{
+	return nv_mac;
+}
+
 const u8 *nv_mac_addr(void)
 {
-	return is_zero_ether_addr(nv_mac) ? NULL : nv_mac;
+	return is_zero_ether_addr(nv_mac) || READ_ONCE(nv_mac_refused) ?
+	       NULL : nv_mac;
 }
 
 void nv_end(struct nv_req *nr)
@@ -381,7 +387,8 @@ static int nv_open(struct khcl_vsp_chan *ch, const u8 *userdata)
 	} else {
 		nc->pri = nc;
 		khcl_nvsp_chan_init(&nc->nvsp);
-		memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
+		if (nv_mac_addr())
+			memcpy(nc->rndis.mac, nv_mac, ETH_ALEN);
 		nc->rndis.link_speed = 100000000;	/* 10 Gb/s, 100 bps */
 		nc->rndis.nchan = 1;
 		nv_backend_state(&nc->rndis);

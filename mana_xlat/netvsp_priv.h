@@ -15,7 +15,7 @@
 #include "netvsp.h"
 
 /* channels of the guest's NIC: the primary and its sub-channels */
-#define NV_MAX_CHANNELS		16
+#define NV_MAX_CHANNELS		KHCL_NV_MAX_QUEUES
 
 /*
  * Per channel: protocol state and, on the primary, the NIC's: the guest's
@@ -92,7 +92,12 @@ extern atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 		  nv_rx_rsc_segs, nv_rx_segmented;
 
 void nv_end(struct nv_req *nr);
+/* khcl's MAC for the guest, or NULL: the backend's own */
 const u8 *nv_mac_addr(void);
+/* the mac= knob (zeros: none) */
+const u8 *nv_mac_knob(void);
+/* the bound backend cannot filter for mac= (khcl_nv_plan): its own MAC */
+extern bool nv_mac_refused;
 /* An RNDIS message of @n bytes to the guest in a receive section. */
 bool nv_to_guest(struct nv_chan *nc, const void *msg, u32 n);
 /*
