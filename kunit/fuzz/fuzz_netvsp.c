@@ -141,6 +141,16 @@ static void fn_check_oid(const struct khcl_rndis_dev *before,
 		if (fn.dev.offloads & ~fn.dev.offload_caps)
 			fn_fail();		/* on, though never offered */
 		break;
+	case KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS:
+		/* a table of whole entries naming open channels only */
+		if (fn.dev.rss.enabled &&
+		    (!fn.dev.rss.nent || fn.dev.rss.nent > KHCL_RSS_MAX_ENTRIES))
+			fn_fail();
+		for (uint32_t i = 0; fn.dev.rss.enabled &&
+		     i < fn.dev.rss.nent; i++)
+			if (fn.dev.rss.table[i] >= (fn.dev.nchan ?: 1))
+				fn_fail();
+		break;
 	default:
 		fn_fail();			/* CVE-2021-28476 */
 	}
@@ -442,20 +452,39 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 		if (!r.completion)
 			fn_fail();
 		break;
+	case KHCL_NVSP_SUBCHANNELS:
+		/* once, from NVSP 5, with a receive buffer; some offered */
+		if (before.version < KHCL_NVSP_V5 || !before.recv_buf ||
+		    before.subchannels_asked || !r.completion ||
+		    !r.msg.subchannel.num)
+			fn_fail();
+		khcl_nvsp_subchannel_done(&fn.c, r.msg.subchannel.num % 4,
+					  &reply);
+		fn.dev.nchan = 1 + fn.c.subchannels;
+		break;
 	default:
 		fn_fail();
 	}
-	/* a guest completion hands back exactly the section it names */
+	/*
+	 * A guest completion hands back exactly the run of sections its id
+	 * names (khcl_nv_rx_tid: first + 1, the count above bit 32), all of
+	 * them the guest's, or nothing.
+	 */
 	if (r.pkt_type == KHCL_VMPKT_COMP) {
-		bool out = r.trans_id >= 1 && r.trans_id <= before.nsections &&
-			   khcl_nvsp_section_out(&before, r.trans_id - 1);
+		uint32_t lo = (uint32_t)r.trans_id, cnt = r.trans_id >> 32;
+		bool out;
 
-		if (out)
-			before.sections_out[(r.trans_id - 1) / 64] &=
-				~(1ull << ((r.trans_id - 1) % 64));
+		cnt = cnt ? cnt : 1;
+		out = lo >= 1 && cnt <= KHCL_NV_RX_RANGES &&
+		      (uint64_t)lo - 1 + cnt <= before.nsections;
+		for (uint32_t i = 0; out && i < cnt; i++)
+			out = khcl_nvsp_section_out(&before, lo - 1 + i);
+		for (uint32_t i = 0; out && i < cnt; i++)
+			before.sections_out[(lo - 1 + i) / 64] &=
+				~(1ull << ((lo - 1 + i) % 64));
 		if (memcmp(fn.c.sections_out, before.sections_out,
 			   sizeof(before.sections_out)) ||
-		    fn.c.sections_busy != before.sections_busy - out ||
+		    fn.c.sections_busy != before.sections_busy - out * cnt ||
 		    fn.c.errors[KHCL_NVSP_ERR_SECTION] !=
 		    before.errors[KHCL_NVSP_ERR_SECTION] + !out)
 			fn_fail();
@@ -483,17 +512,107 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 		fn_fail();
 }
 
+/* RFC 1071 over big-endian words, folded */
+static uint32_t fn_sum(uint32_t s, const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i + 1 < n; i += 2)
+		s += p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/*
+ * Its pieces in a run of free sections, as nv_rx_rsc() takes them: the
+ * run was free, is the guest's now, inside the buffer; or nothing moved.
+ */
+static void fn_rsc_sections(uint32_t n)
+{
+	struct khcl_nvsp_chan before = fn.c;
+	uint32_t room, cnt;
+	int s;
+
+	if (!fn.c.recv_buf || fn.c.section_size <= KHCL_RNDIS_RX_HDR_MAX)
+		return;
+	room = fn.c.section_size - KHCL_RNDIS_RX_HDR_MAX;
+	cnt = (n + room - 1) / room;
+	s = khcl_nvsp_sections_get(&fn.c, cnt);
+	if (s < 0) {
+		if (memcmp(fn.c.sections_out, before.sections_out,
+			   sizeof(before.sections_out)))
+			fn_fail();
+		return;
+	}
+	if (!cnt || cnt > KHCL_NV_RX_RANGES ||
+	    (uint64_t)s + cnt > fn.c.nsections ||
+	    fn.c.sections_busy != before.sections_busy + cnt)
+		fn_fail();
+	for (uint32_t i = s; i < s + cnt; i++)
+		if (khcl_nvsp_section_out(&before, i) ||
+		    !khcl_nvsp_section_out(&fn.c, i))
+			fn_fail();
+}
+
+/*
+ * A frame the backend coalesced (FN_RSC; from the network, not the
+ * guest): headers checked, then made to describe it: the IPv4 header and
+ * the TCP checksum (over the pseudo-header) must verify.
+ */
+static void fn_rsc(const uint8_t *f, uint32_t n)
+{
+	uint32_t m = n < KHCL_RSC_HDR_MAX ? n : KHCL_RSC_HDR_MAX, l4len, s;
+	uint8_t hdr[KHCL_RSC_HDR_MAX], ph[40] = { 0 };
+	struct khcl_rsc_hdr h;
+
+	if (khcl_rsc_parse(f, m, n, &h))
+		return;
+	fn_rsc_sections(n);
+	if (h.l3 != 14 || h.l4 < h.l3 + 20 || h.hdr_len < h.l4 + 20 ||
+	    h.hdr_len > m)
+		fn_fail();
+	memcpy(hdr, f, h.hdr_len);
+	khcl_rsc_fix(hdr, n, &h, khcl_csum_add(0, f + h.hdr_len,
+					       n - h.hdr_len));
+	l4len = n - h.l4;
+	if (h.ipv6) {
+		memcpy(ph, hdr + 22, 32);
+		ph[34] = l4len >> 8;
+		ph[35] = l4len;
+		ph[39] = 6;
+		s = fn_sum(0, ph, 40);
+	} else {
+		if (fn_sum(0, hdr + 14, h.l4 - 14) != 0xffff)
+			fn_fail();
+		memcpy(ph, hdr + 26, 8);
+		ph[9] = 6;
+		ph[10] = l4len >> 8;
+		ph[11] = l4len;
+		s = fn_sum(0, ph, 12);
+	}
+	s = fn_sum(s, hdr + h.l4, h.hdr_len - h.l4);
+	/* the payload after a header of whole 32-bit words */
+	if (fn_sum(s, f + h.hdr_len, n - h.hdr_len) != 0xffff)
+		fn_fail();
+}
+
 /* An NVSP message in an inband packet (or a guest completion). */
 static void fn_nvsp(uint8_t op, const uint8_t *p, uint32_t n)
 {
+	uint64_t run = op >> 3 & 7;	/* a completion of a run: > 1 */
 	uint32_t len = sizeof(struct khcl_vmpkt_desc) + n;
 	struct khcl_vmpkt_desc d = {
 		.type = op & 0x40 ? KHCL_VMPKT_COMP : KHCL_VMPKT_DATA_INBAND,
 		.offset8 = sizeof(d) / 8,
 		.len8 = (len + 7) / 8,
 		.flags = op & 0x80 ? 0 : KHCL_VMPKT_FLAG_COMPLETION_REQUESTED,
-		/* a completion names a receive section: 1..64 mostly */
-		.trans_id = op & 0x40 ? fn.trans_id++ % 70 : ++fn.trans_id,
+		/*
+		 * a completion names a receive section, 1..64 mostly, or
+		 * the run of @run from it (khcl_nv_rx_tid)
+		 */
+		.trans_id = op & 0x40 ? (run > 1 ? run << 32 : 0) |
+					fn.trans_id++ % 70 : ++fn.trans_id,
 	};
 	uint8_t *pkt = malloc(len);
 
@@ -662,6 +781,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case FN_DATA:
 			fn_data_pkt(op, p, len);
+			break;
+		case FN_RSC:
+			fn_rsc(p, len);
 			break;
 		case FN_MAPCFG:
 			if (len < 8)

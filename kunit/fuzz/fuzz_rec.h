@@ -92,6 +92,10 @@ enum fn_kind {
 			 * PFN past guest RAM), and sends the data
 			 * SEND_RNDIS_PKT naming them
 			 */
+	FN_RSC,		/* payload: a frame the backend coalesced (network
+			 * input): headers checked and fixed, checksums
+			 * verified
+			 */
 	FN_NKINDS
 };
 

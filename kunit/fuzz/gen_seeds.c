@@ -160,6 +160,49 @@ static void nv_rndis_init(uint32_t req)
 	nv_rndis(0, &init, sizeof(init));
 }
 
+/* OID_GEN_RECEIVE_SCALE_PARAMETERS as netvsc sets it, 16 entries */
+static void nv_rss(void)
+{
+	uint8_t par[40 + 64 + 40] = { KHCL_NDIS_OBJ_RSS_PARAM, 2, 40 };
+	uint32_t v = KHCL_RSS_HASH_TOEPLITZ | KHCL_RSS_HASH_IPV4 |
+		     KHCL_RSS_HASH_TCP_IPV4, i;
+
+	memcpy(par + 8, &v, 4);
+	par[12] = 64;
+	par[16] = 40;
+	par[20] = 40;
+	par[24] = 40 + 64;
+	for (i = 0; i < 16; i++)
+		par[40 + i * 4] = i % 2;
+	nv_oid(0, KHCL_RNDIS_MSG_SET, KHCL_OID_GEN_RECEIVE_SCALE_PARAMETERS,
+	       par, sizeof(par));
+}
+
+/* FN_RSC: a coalesced TCP segment of @len bytes, IPv4 or IPv6 */
+static void nv_rsc(uint32_t len, bool v6)
+{
+	static uint8_t f[10000];
+	uint32_t l4 = v6 ? 54 : 34, i;
+
+	for (i = 0; i < len; i++)
+		f[i] = i * 13;
+	if (v6) {
+		f[12] = 0x86;
+		f[13] = 0xdd;
+		f[14] = 0x60;
+		f[20] = 6;
+	} else {
+		f[12] = 0x08;
+		f[13] = 0;
+		f[14] = 0x45;
+		f[20] = 0;	/* no fragment */
+		f[21] = 0;
+		f[23] = 6;
+	}
+	f[l4 + 12] = 0x50;
+	nv_rec(FN_RSC, f, len);
+}
+
 static void gen_netvsp(void)
 {
 	static const uint32_t queries[] = {
@@ -334,6 +377,20 @@ static void gen_netvsp(void)
 	nv_data(0, 2, 0, 200, hash, 1);		/* 33-byte ranges */
 	nv_msg(0, KHCL_NVSP_SWITCH_DATA_PATH, 1, 0, 0);
 	save("fuzz_netvsp", "data");
+
+	/*
+	 * vRSS and RSC: SUBCHANNEL, RSS parameters over the channels,
+	 * coalesced frames taking runs of sections, the runs completed
+	 */
+	nv_handshake();
+	nv_rndis_init(1);
+	nv_msg(0, KHCL_NVSP_SUBCHANNEL, 1, 1, 0);
+	nv_rss();
+	nv_rsc(3000, false);
+	nv_rsc(9999, true);
+	nv_msg(0x40 | 2 << 3, KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE, 1, 0, 0);
+	nv_msg(0x40 | 7 << 3, KHCL_NVSP_SEND_RNDIS_PKT_COMPLETE, 1, 0, 0);
+	save("fuzz_netvsp", "rsc");
 }
 
 /* ---- fuzz_vmbus_ctl ---- */
