@@ -12,6 +12,7 @@
 #                   vtl2.memory, storage.*, net.*); make bench-storage,
 #                   make bench-net: one part only
 #   make bench-profile  perf in vtl2 on the storage workloads (text)
+#   make bench-profile-net  the same on the network workloads
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -46,6 +47,9 @@ bench-net: build
 bench-profile: build
 	@bash scripts/bench.sh profile
 
+bench-profile-net: build
+	@bash scripts/bench.sh profile-net
+
 # libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
 FUZZ_SECONDS ?= 300
 fuzz: setup
@@ -54,4 +58,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test test-harness bench bench-storage bench-net bench-profile fuzz clean
+.PHONY: all setup build run test test-harness bench bench-storage bench-net bench-profile bench-profile-net fuzz clean

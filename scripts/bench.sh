@@ -197,6 +197,43 @@ bench_profile() {
 	rm -rf "$out"
 }
 
+# profile_print NAMES FILE: bench-profile-vtl2.sh's windows as text, the
+# workloads named in order; UNIT: what one count is
+profile_print() {
+	tr -d '\r' <"$2" | awk -v names="$1" -v unit="$3" '
+		BEGIN { split(names, name, " ") }
+		/^PROFILE_BEGIN / {
+			n = $2; w = (n in name) ? name[n] : "workload " n
+			us = $3 ? $4 * 10000 / $3 : 0	# USER_HZ 100: 10,000 us a tick
+			printf "profile %s: %d %ss in the window, vtl2 busy %d of %d ticks, %.1f us of vtl2 CPU per %s\n", w, $3, unit, $4, $5, us, unit
+			on = 1; next
+		}
+		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
+		/^PROFILE_END / { on = 0; next }
+		on && NF { print "  " $0 }'
+}
+
+# The network workloads (bench-net-guest.sh, BENCH_RUNTIME s each) on the
+# khcl path with perf in vtl2 for PROFILE_S s of each (not measured):
+# vtl2's CPU per packet (both ways) and where it goes.
+bench_profile_net() {
+	local rt=${BENCH_RUNTIME:-20} t0
+	t0=$(date +%s)
+	bash scripts/build.sh bench >&2
+	log "profile-net: khcl path, perf in vtl2 for ${PROFILE_S:-8} s per workload"
+	rm -f out/logs/last
+	scripts/rig.sh --vtl2-role bench --net-peer --timeout 900 \
+		--guest-append "BENCH_NET=khcl BENCH_RUNTIME=$rt" \
+		--vtl2-append "PROFILE_NET=1 PROFILE_S=${PROFILE_S:-8}" \
+		--guest-script scripts/tests/bench-net-guest.sh \
+		--vtl2-script scripts/tests/bench-profile-vtl2.sh --vtl2-background >&2 ||
+		die "net profile: failed (logs: $(logs_of_last))"
+	profile_print "$(sed -n 's/^run \([a-z0-9_]*\) .*/net.\1/p' \
+		scripts/tests/bench-net-guest.sh | tr '\n' ' ')" \
+		"$(logs_of_last)/vtl2.out" packet
+	log "profile-net: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
+}
+
 for p in $parts; do
 	case "$p" in
 	echo) bench_echo ;;
@@ -204,6 +241,7 @@ for p in $parts; do
 	storage) bench_storage ;;
 	net) bench_net ;;
 	profile) bench_profile ;;
-	*) die "unknown bench part $p (echo, memory, storage, net, profile)" ;;
+	profile-net) bench_profile_net ;;
+	*) die "unknown bench part $p (echo, memory, storage, net, profile, profile-net)" ;;
 	esac
 done
