@@ -490,6 +490,8 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 	/* the wire's frames (LRO from virtio-net leaves gso_segs 0) */
 	i = skb_shinfo(skb)->gso_segs ?:
 	    DIV_ROUND_UP(len - h.hdr_len, skb_shinfo(skb)->gso_size ?: len);
+	if (skb_vlan_tag_present(skb))
+		atomic64_inc(&nv_rx_vlan);
 	atomic64_inc(&nv_rx_rsc_pkts);
 	atomic64_add(i, &nv_rx_rsc_segs);
 	atomic64_add(i, &nv_rx_packets);
@@ -567,6 +569,8 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 	ar->xfer.r[0].byte_count = hl + len;
 	nv_xfer_send(nc, ar, s, 1, true);
 	atomic64_inc(&nc->rx_frames);
+	if (ri.vlan)
+		atomic64_inc(&nv_rx_vlan);
 	atomic64_inc(&nv_rx_packets);
 	atomic64_add(len, &nv_rx_bytes);
 	trace_khcl_net_recv(khcl_vsp_chan_index(nc->ch), s, len, ri.csum);
@@ -1037,6 +1041,8 @@ static int nv_tx_one(struct nv_chan *nc, struct nv_req *nr,
 	/* the backend's queue for this channel (without XPS) */
 	skb_record_rx_queue(skb, nc->index % nd->real_num_tx_queues);
 	nv_tx_count(tx, start, t->frame_len, zc ? lin : 0);
+	if (t->vlan)
+		atomic64_inc(&nv_tx_vlan);
 	*zcs += zc;
 	atomic64_inc(&nv_tx_packets);
 	atomic64_add(t->frame_len, &nv_tx_bytes);

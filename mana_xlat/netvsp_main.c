@@ -41,7 +41,8 @@ atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 	   nv_bytes_copied, nv_zc_sends, nv_zc_bytes, nv_no_request,
 	   nv_no_section, nv_rx_csum_filled,
 	   nv_tx_section_bytes, nv_tx_header_bytes, nv_copied_above_min,
-	   nv_link_changes, nv_rx_rsc_pkts, nv_rx_rsc_segs, nv_rx_segmented;
+	   nv_link_changes, nv_rx_rsc_pkts, nv_rx_rsc_segs, nv_rx_segmented,
+	   nv_tx_vlan, nv_rx_vlan;
 
 enum {
 	NV_CTL_MAP = 1, NV_CTL_UNMAP, NV_CTL_UNMAP_REFUSE,
@@ -466,6 +467,8 @@ KHCL_VSP_STAT(link_changes, nv_link_changes);
 KHCL_VSP_STAT(rx_rsc, nv_rx_rsc_pkts);
 KHCL_VSP_STAT(rx_rsc_segs, nv_rx_rsc_segs);
 KHCL_VSP_STAT(rx_segmented, nv_rx_segmented);
+KHCL_VSP_STAT(tx_vlan, nv_tx_vlan);
+KHCL_VSP_STAT(rx_vlan, nv_rx_vlan);
 
 /* drops: "reason count" per line, every reason */
 static int drops_get(char *buf, const struct kernel_param *kp)

@@ -89,7 +89,7 @@ extern atomic64_t nv_tx_packets, nv_tx_bytes, nv_rx_packets, nv_rx_bytes,
 		  nv_no_section, nv_rx_csum_filled,
 		  nv_tx_section_bytes, nv_tx_header_bytes,
 		  nv_copied_above_min, nv_link_changes, nv_rx_rsc_pkts,
-		  nv_rx_rsc_segs, nv_rx_segmented;
+		  nv_rx_rsc_segs, nv_rx_segmented, nv_tx_vlan, nv_rx_vlan;
 
 void nv_end(struct nv_req *nr);
 /* khcl's MAC for the guest, or NULL: the backend's own */

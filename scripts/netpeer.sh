@@ -6,7 +6,8 @@
 # addresses exist only inside the namespace; no route leads out.
 #   kt0: vtl2's NIC (the MANA stand-in), kt1: the test guest's own
 #   virtio-net (the host-PV baseline); the peer is br0, 10.77.0.1/24,
-#   MAC 02:6b:68:63:6c:fe.
+#   MAC 02:6b:68:63:6c:fe; on VLAN 5 it is 10.77.5.1, answered by
+#   scripts/vlanpeer.py (ARP and ping: this host's kernel may lack 802.1Q).
 #   scripts/netpeer.sh up NAME     namespace, bridge, taps, iperf3 -s
 #                                  (NET_QUEUES > 1: kt0 multi-queue, as
 #                                  QEMU's queues= then opens it)
@@ -35,11 +36,13 @@ up)
 	ip -n "$ns" link set br0 address "$PEER_MAC"
 	ip -n "$ns" addr add "$PEER_ADDR" dev br0
 	ip -n "$ns" link set br0 up
+	ip netns exec "$ns" python3 "$(dirname "$0")/vlanpeer.py" br0 5 10.77.5.1 \
+		"$PEER_MAC" </dev/null >/dev/null 2>&1 &
 	# a client that vanished (a guest rebooted mid-test) holds the
 	# one-test server only until 5 s without data or ACKs
 	ip netns exec "$ns" iperf3 -s -D -B "${PEER_ADDR%/*}" \
 		--rcv-timeout 5000 --snd-timeout 5000 >/dev/null
-	log "peer $ns: ${PEER_ADDR%/*} on br0 (taps kt0, kt1), iperf3 server"
+	log "peer $ns: ${PEER_ADDR%/*} on br0 (taps kt0, kt1), 10.77.5.1 on VLAN 5, iperf3 server"
 	;;
 down)
 	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true

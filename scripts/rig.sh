@@ -204,7 +204,9 @@ start_vtl2() {
 	# the NIC: QEMU user networking (nothing reachable), or the peer's tap
 	# from inside its namespace
 	# shellcheck disable=SC2054  # QEMU's option syntax
-	local nic=(-netdev user,id=n0,restrict=on) ns=() vnet=virtio-net-pci,netdev=n0
+	# ctrl_vlan=off: QEMU passes every VLAN (the guest's tagged frames;
+	# MANA's vPort takes its VLANs from the host's port settings)
+	local nic=(-netdev user,id=n0,restrict=on) ns=() vnet=virtio-net-pci,netdev=n0,ctrl_vlan=off
 	if [ "$net_peer" = 1 ]; then
 		# shellcheck disable=SC2054
 		nic=(-netdev tap,id=n0,ifname=kt0,script=no,downscript=no)

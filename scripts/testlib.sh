@@ -201,6 +201,12 @@ net_counters() {
 	else
 		res FAIL "$suite" nothing_refused "tx_packets=$(v tx_packets) rx_packets=$(v rx_packets) drops:$bad; $file"
 	fi
+	# VLAN 5: frames both ways carried their tag as per-packet info
+	if [ "$(v tx_vlan)" -ge 1 ] 2>/dev/null && [ "$(v rx_vlan)" -ge 1 ] 2>/dev/null; then
+		res PASS "$suite" vlan_ppi "tx_vlan=$(v tx_vlan) rx_vlan=$(v rx_vlan)"
+	else
+		res FAIL "$suite" vlan_ppi "tx_vlan=$(v tx_vlan) rx_vlan=$(v rx_vlan); $file"
+	fi
 	# the guest's netvsc takes RSC (LRO on by default): TCP into it comes
 	# as coalesced segments, none cut back
 	if [ "$(v rx_rsc)" -ge 1 ] 2>/dev/null && [ "$(v rx_segmented)" = 0 ]; then
