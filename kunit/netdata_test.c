@@ -15,6 +15,7 @@
 #include "userspace/kunit_shim.h"
 #endif
 #include "../mana_xlat/netvsp.h"
+#include "nd_csum_ref.h"
 
 struct nd_pkt {
 	struct khcl_vmpkt_desc d;
@@ -738,19 +739,6 @@ static void netdata_rx_sections(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->section_hint, 100U);
 }
 
-/* RFC 1071, big-endian words: 0xffff over a valid checksum's coverage */
-static u32 nd_ref_sum(u32 s, const u8 *p, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
 
 /* the TCP checksum of @f (@len bytes, TCP at @l4) checks out */
 static u32 nd_tcp_verify(const u8 *f, u32 len, u32 l4, bool v6)
@@ -772,6 +760,19 @@ static u32 nd_tcp_verify(const u8 *f, u32 len, u32 l4, bool v6)
 	return nd_ref_sum(nd_ref_sum(0, ph, v6 ? 40 : 12), f + l4, l4len);
 }
 
+/* khcl_rsc_fix() on a private copy of @f's headers, put back in @f */
+static void nd_rsc_fix(struct kunit *test, u8 *f, u32 len,
+		       struct khcl_rsc_hdr *h)
+{
+	u8 hdr[KHCL_RSC_HDR_MAX];
+
+	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, h), 0);
+	memcpy(hdr, f, h->hdr_len);
+	khcl_rsc_fix(hdr, len, h, khcl_csum_add(0, f + h->hdr_len,
+						len - h->hdr_len));
+	memcpy(f, hdr, h->hdr_len);
+}
+
 /*
  * RSC: the headers of a coalesced segment checked and made to describe
  * it (lengths, IPv4 header checksum, TCP checksum: the guest may check
@@ -782,7 +783,6 @@ static void netdata_rsc(struct kunit *test)
 {
 	static const u8 a[4] = { 10, 77, 0, 1 }, b[4] = { 10, 77, 0, 3 };
 	static u8 f[70000];
-	u8 hdr[KHCL_RSC_HDR_MAX];
 	struct khcl_rsc_hdr h;
 	u32 len, i;
 
@@ -796,25 +796,17 @@ static void netdata_rsc(struct kunit *test)
 	f[42 + 12] = 0x50;
 	f[42 + 16] = 0x12;
 	f[24] = 0x99;
-	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
+	nd_rsc_fix(test, f, len, &h);
 	KUNIT_EXPECT_EQ(test, h.l3, 14);
 	KUNIT_EXPECT_EQ(test, h.l4, 42);
 	KUNIT_EXPECT_EQ(test, h.hdr_len, 62);
 	KUNIT_EXPECT_FALSE(test, h.ipv6);
-	memcpy(hdr, f, h.hdr_len);
-	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
-						 len - h.hdr_len));
-	memcpy(f, hdr, h.hdr_len);
 	KUNIT_EXPECT_EQ(test, f[16] << 8 | f[17], len - 14);
 	KUNIT_EXPECT_EQ(test, nd_ref_sum(0, f + 14, 28), 0xffffU);
 	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 42, false), 0xffffU);
 	/* the largest: 64 KiB of IP */
 	len = 14 + 65535;
-	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
-	memcpy(hdr, f, h.hdr_len);
-	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
-						 len - h.hdr_len));
-	memcpy(f, hdr, h.hdr_len);
+	nd_rsc_fix(test, f, len, &h);
 	KUNIT_EXPECT_EQ(test, nd_ref_sum(0, f + 14, 28), 0xffffU);
 	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 42, false), 0xffffU);
 	KUNIT_EXPECT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len + 1, &h),
@@ -830,14 +822,10 @@ static void netdata_rsc(struct kunit *test)
 	f[14 + 39] = 3;
 	f[54 + 12] = 0x80;
 	len = 9999;
-	KUNIT_ASSERT_EQ(test, khcl_rsc_parse(f, KHCL_RSC_HDR_MAX, len, &h), 0);
+	nd_rsc_fix(test, f, len, &h);
 	KUNIT_EXPECT_EQ(test, h.l4, 54);
 	KUNIT_EXPECT_EQ(test, h.hdr_len, 86);
 	KUNIT_EXPECT_TRUE(test, h.ipv6);
-	memcpy(hdr, f, h.hdr_len);
-	khcl_rsc_fix(hdr, len, &h, khcl_csum_add(0, f + h.hdr_len,
-						 len - h.hdr_len));
-	memcpy(f, hdr, h.hdr_len);
 	KUNIT_EXPECT_EQ(test, f[18] << 8 | f[19], len - 54);
 	KUNIT_EXPECT_EQ(test, nd_tcp_verify(f, len, 54, true), 0xffffU);
 	/* an IPv6 extension header (hop-by-hop) first */

@@ -21,6 +21,7 @@
 #include <string.h>
 #include "../../mana_xlat/netvsp.h"
 #include "fuzz_rec.h"
+#include "../nd_csum_ref.h"
 
 #define FN_MEM (FN_GUEST_PAGES * KHCL_HV_PAGE_SIZE)
 
@@ -512,17 +513,6 @@ static void fn_packet(const uint8_t *pkt, uint32_t len)
 		fn_fail();
 }
 
-/* RFC 1071 over big-endian words, folded */
-static uint32_t fn_sum(uint32_t s, const uint8_t *p, uint32_t n)
-{
-	for (uint32_t i = 0; i + 1 < n; i += 2)
-		s += p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
 
 /*
  * Its pieces in a run of free sections, as nv_rx_rsc() takes them: the
@@ -581,19 +571,19 @@ static void fn_rsc(const uint8_t *f, uint32_t n)
 		ph[34] = l4len >> 8;
 		ph[35] = l4len;
 		ph[39] = 6;
-		s = fn_sum(0, ph, 40);
+		s = nd_ref_sum(0, ph, 40);
 	} else {
-		if (fn_sum(0, hdr + 14, h.l4 - 14) != 0xffff)
+		if (nd_ref_sum(0, hdr + 14, h.l4 - 14) != 0xffff)
 			fn_fail();
 		memcpy(ph, hdr + 26, 8);
 		ph[9] = 6;
 		ph[10] = l4len >> 8;
 		ph[11] = l4len;
-		s = fn_sum(0, ph, 12);
+		s = nd_ref_sum(0, ph, 12);
 	}
-	s = fn_sum(s, hdr + h.l4, h.hdr_len - h.l4);
+	s = nd_ref_sum(s, hdr + h.l4, h.hdr_len - h.l4);
 	/* the payload after a header of whole 32-bit words */
-	if (fn_sum(s, f + h.hdr_len, n - h.hdr_len) != 0xffff)
+	if (nd_ref_sum(s, f + h.hdr_len, n - h.hdr_len) != 0xffff)
 		fn_fail();
 }
 
