@@ -163,39 +163,36 @@ int khcl_rndis_tx_parse(const u8 *hdr, u32 hdrlen, u32 avail, u32 max_frame,
 	return 0;
 }
 
+/* One 16-byte per-packet info entry at @out + @n: the new length. */
+static u32 rx_ppi(u8 *out, u32 n, u32 type, u32 value)
+{
+	struct khcl_rndis_ppi e = {
+		.size = sizeof(e), .type = type, .ppi_offset = 12,
+		.value = value,
+	};
+
+	memcpy(out + n, &e, sizeof(e));
+	return n + sizeof(e);
+}
+
 u32 khcl_rndis_rx_hdr(u8 *out, u32 frame_len,
 		      const struct khcl_rndis_rxinfo *ri)
 {
 	struct khcl_rndis_packet m = { .type = KHCL_RNDIS_MSG_PACKET };
-	struct khcl_rndis_ppi e = { .size = sizeof(e), .ppi_offset = 12 };
-	u32 n = sizeof(m);
+	u32 n = sizeof(m), id;
 
-	if (ri->csum) {
-		e.type = KHCL_PPI_CSUM;
-		e.value = ri->csum;
-		memcpy(out + n, &e, sizeof(e));
-		n += sizeof(e);
-	}
-	if (ri->vlan) {
-		e.type = KHCL_PPI_VLAN;
-		e.value = KHCL_VLAN_PPI(ri->vlan_tci);
-		memcpy(out + n, &e, sizeof(e));
-		n += sizeof(e);
-	}
-	if (ri->hash) {
-		e.type = KHCL_PPI_HASH;
-		e.value = ri->hash_value;
-		memcpy(out + n, &e, sizeof(e));
-		n += sizeof(e);
-	}
+	if (ri->csum)
+		n = rx_ppi(out, n, KHCL_PPI_CSUM, ri->csum);
+	if (ri->vlan)
+		n = rx_ppi(out, n, KHCL_PPI_VLAN, KHCL_VLAN_PPI(ri->vlan_tci));
+	if (ri->hash)
+		n = rx_ppi(out, n, KHCL_PPI_HASH, ri->hash_value);
 	if (ri->pktinfo) {
 		/* rndis_pktinfo_id {u8 ver 1, u8 flag, u16 pkt_id 0} */
-		u8 id[4] = { 1, ri->pktinfo };
+		const u8 b[4] = { 1, ri->pktinfo };
 
-		e.type = KHCL_PPI_PKTINFO_ID;
-		memcpy(&e.value, id, sizeof(id));
-		memcpy(out + n, &e, sizeof(e));
-		n += sizeof(e);
+		memcpy(&id, b, sizeof(id));
+		n = rx_ppi(out, n, KHCL_PPI_PKTINFO_ID, id);
 	}
 	m.len = n + frame_len;
 	m.data_offset = n - 8;
