@@ -737,6 +737,29 @@ static void netdata_rx_sections(struct kunit *test)
 	c->section_hint = 95;
 	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_get(c, 10), 90);
 	KUNIT_EXPECT_EQ(test, c->section_hint, 100U);
+
+	/*
+	 * Sections sent on sub-channel 2 come back when it closes alone;
+	 * the primary's (0) and channel 1's stay the guest's, and a section
+	 * taken again is the primary's until said otherwise.
+	 */
+	nd_chan(c);
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_sections_get(c, 40), 0);
+	khcl_nvsp_sections_own(c, 0, 40, 2);
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_sections_get(c, 3), 40);
+	khcl_nvsp_sections_own(c, 40, 3, 1);
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_section_get(c, 100), 43);
+	nd_comp(c, khcl_nv_rx_tid(0, 2));	/* two completed before */
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_reclaim(c, 2), 38U);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_reclaim(c, 2), 0U);
+	KUNIT_EXPECT_EQ(test, c->sections_busy, 4U);
+	KUNIT_EXPECT_TRUE(test, khcl_nvsp_section_out(c, 40));
+	KUNIT_EXPECT_TRUE(test, khcl_nvsp_section_out(c, 43));
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_section_get(c, 100), 44);
+	c->section_hint = 0;
+	KUNIT_ASSERT_EQ(test, khcl_nvsp_section_get(c, 100), 0);
+	KUNIT_EXPECT_EQ(test, khcl_nvsp_sections_reclaim(c, 2), 0U);
+	KUNIT_EXPECT_TRUE(test, khcl_nvsp_section_out(c, 0));
 }
 
 

@@ -73,6 +73,7 @@ struct khcl_nvsp_chan {
 	u64 sections_out[KHCL_NVSP_SECTIONS / 64];	/* bit: the guest's */
 	u32 sections_busy;		/* bits set */
 	u32 section_hint;		/* where the next search starts */
+	u8 owner[KHCL_NVSP_SECTIONS];	/* the channel each was sent on */
 	/* a sub-channel: data and completions only (khcl_nvsp_sub_init) */
 	bool sub;
 	bool subchannels_asked;		/* primary: SUBCHANNEL, once */
@@ -167,6 +168,14 @@ int khcl_nvsp_section_get(struct khcl_nvsp_chan *c, u32 len);
  * packet's (khcl_nv_rx_tid()).
  */
 int khcl_nvsp_sections_get(struct khcl_nvsp_chan *c, u32 n);
+/* Sections @s..@s + @n - 1 were sent on channel @owner (its index). */
+void khcl_nvsp_sections_own(struct khcl_nvsp_chan *c, int s, u32 n,
+			    u8 owner);
+/*
+ * Channel @owner closed: the sections sent on it that the guest still
+ * holds come back (it can no longer complete them there). How many.
+ */
+u32 khcl_nvsp_sections_reclaim(struct khcl_nvsp_chan *c, u8 owner);
 /* Take back section @s that was never sent. */
 void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s);
 /* ... or the @n sections from @s on. */

@@ -328,15 +328,27 @@ void nv_rx_sub_add(struct nv_chan *sc)
 	mutex_unlock(&nv_rx_lock);
 }
 
-/* Before @sc goes: no RX or drain reaches it after this. */
+/*
+ * Before @sc goes: no RX or drain reaches it after this, and the receive
+ * sections the guest still holds from it come back (a guest that closes
+ * one sub-channel alone cannot complete them any more).
+ */
 void nv_rx_sub_del(struct nv_chan *sc)
 {
+	u32 n;
+
 	mutex_lock(&nv_rx_lock);
 	RCU_INIT_POINTER(sc->pri->subs[sc->index], NULL);
 	mutex_unlock(&nv_rx_lock);
 	synchronize_net();
 	timer_delete_sync(&sc->rx_timer);
 	skb_queue_purge(&sc->rxq);
+	spin_lock_bh(&sc->pri->lock);
+	n = khcl_nvsp_sections_reclaim(&sc->pri->nvsp, sc->index);
+	spin_unlock_bh(&sc->pri->lock);
+	if (n)
+		pr_info("sub-channel %u closed holding %u receive sections: taken back\n",
+			sc->index, n);
 }
 
 static void nv_drop(enum khcl_nv_drop d)
@@ -457,6 +469,7 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 		return NV_RX_NO_ROOM;
 	spin_lock(&p->lock);
 	s = khcl_nvsp_sections_get(&p->nvsp, n);
+	khcl_nvsp_sections_own(&p->nvsp, s, n, nc->index);
 	spin_unlock(&p->lock);
 	if (s < 0) {
 		khcl_vsp_req_end(req);
@@ -548,6 +561,7 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		return NV_RX_NO_ROOM;
 	spin_lock(&p->lock);
 	s = khcl_nvsp_section_get(&p->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
+	khcl_nvsp_sections_own(&p->nvsp, s, 1, nc->index);
 	spin_unlock(&p->lock);
 	if (s < 0) {
 		khcl_vsp_req_end(req);

@@ -174,6 +174,7 @@ static void nvsp_sections_reset(struct khcl_nvsp_chan *c, u32 n)
 	memset(c->sections_out, 0, sizeof(c->sections_out));
 	c->sections_busy = 0;
 	c->section_hint = 0;
+	memset(c->owner, 0, sizeof(c->owner));
 }
 
 static bool nvsp_version_ok(u32 v)
@@ -487,8 +488,10 @@ int khcl_nvsp_sections_get(struct khcl_nvsp_chan *c, u32 n)
 			e = nvsp_next(c, s, s + n, true);
 			if (e < s + n)
 				continue;	/* too short: on after it */
-			for (i = s; i < s + n; i++)
+			for (i = s; i < s + n; i++) {
 				c->sections_out[i / 64] |= 1ull << (i % 64);
+				c->owner[i] = 0;	/* the primary's */
+			}
 			c->sections_busy += n;
 			c->section_hint = s + n < c->nsections ? s + n : 0;
 			return s;
@@ -515,6 +518,28 @@ void khcl_nvsp_sections_put(struct khcl_nvsp_chan *c, int s, u32 n)
 			c->sections_busy--;
 		}
 	}
+}
+
+void khcl_nvsp_sections_own(struct khcl_nvsp_chan *c, int s, u32 n,
+			    u8 owner)
+{
+	u32 i;
+
+	for (i = 0; i < n && s >= 0 && (u32)s + i < c->nsections; i++)
+		c->owner[s + i] = owner;
+}
+
+u32 khcl_nvsp_sections_reclaim(struct khcl_nvsp_chan *c, u8 owner)
+{
+	u32 s, n = 0;
+
+	for (s = 0; s < c->nsections; s++) {
+		if (c->owner[s] == owner && khcl_nvsp_section_out(c, s)) {
+			khcl_nvsp_section_put(c, s);
+			n++;
+		}
+	}
+	return n;
 }
 
 void khcl_nvsp_section_put(struct khcl_nvsp_chan *c, int s)
