@@ -181,31 +181,23 @@ bench_profile() {
 	backing_file "$out"
 	log "profile: khcl path, perf in vtl2 for ${PROFILE_S:-8} s per workload"
 	khcl_run profile "PROFILE_S=${PROFILE_S:-8}" scripts/tests/bench-profile-vtl2.sh
-	tr -d '\r' <"$out/profile-vtl2" | awk -v names="$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
-		scripts/tests/bench-storage-guest.sh | tr '\n' ' ')" '
-		BEGIN { split(names, name, " ") }
-		/^PROFILE_BEGIN / {
-			n = $2; w = (n in name) ? name[n] : "workload " n
-			us = $3 ? $4 * 10000 / $3 : 0	# USER_HZ 100: 10,000 us a tick
-			printf "profile %s: %d I/Os in the window, vtl2 busy %d of %d ticks, %.0f us of vtl2 CPU per I/O\n", w, $3, $4, $5, us
-			on = 1; next
-		}
-		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
-		/^PROFILE_END / { on = 0; next }
-		on && NF { print "  " $0 }'
+	profile_print "$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
+		scripts/tests/bench-storage-guest.sh | tr '\n' ' ')" \
+		"$out/profile-vtl2" I/O 0
 	log "profile: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
 	rm -rf "$out"
 }
 
-# profile_print NAMES FILE: bench-profile-vtl2.sh's windows as text, the
-# workloads named in order; UNIT: what one count is
+# profile_print NAMES FILE UNIT DIGITS: bench-profile-vtl2.sh's windows
+# as text, the workloads named in order; UNIT: what one count is (I/O,
+# packet); DIGITS: decimals of the CPU time per UNIT
 profile_print() {
-	tr -d '\r' <"$2" | awk -v names="$1" -v unit="$3" '
+	tr -d '\r' <"$2" | awk -v names="$1" -v unit="$3" -v dig="$4" '
 		BEGIN { split(names, name, " ") }
 		/^PROFILE_BEGIN / {
 			n = $2; w = (n in name) ? name[n] : "workload " n
 			us = $3 ? $4 * 10000 / $3 : 0	# USER_HZ 100: 10,000 us a tick
-			printf "profile %s: %d %ss in the window, vtl2 busy %d of %d ticks, %.1f us of vtl2 CPU per %s\n", w, $3, unit, $4, $5, us, unit
+			printf "profile %s: %d %ss in the window, vtl2 busy %d of %d ticks, %.*f us of vtl2 CPU per %s\n", w, $3, unit, $4, $5, dig, us, unit
 			on = 1; next
 		}
 		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
@@ -230,7 +222,7 @@ bench_profile_net() {
 		die "net profile: failed (logs: $(logs_of_last))"
 	profile_print "$(sed -n 's/^run \([a-z0-9_]*\) .*/net.\1/p' \
 		scripts/tests/bench-net-guest.sh | tr '\n' ' ')" \
-		"$(logs_of_last)/vtl2.out" packet
+		"$(logs_of_last)/vtl2.out" packet 1
 	log "profile-net: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
 }
 
