@@ -120,9 +120,10 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 /*
  * The guest completed the transfer-page packet @tid (khcl_nv_rx_tid()):
  * its sections come back (on the primary's state, whichever channel the
- * completion came on).
+ * completion came on). False when @tid names no run the guest holds
+ * (refused, counted).
  */
-void khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid);
+bool khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid);
 /* SUBCHANNEL's answer: @n offered (0: refused). */
 void khcl_nvsp_subchannel_done(struct khcl_nvsp_chan *c, u32 n,
 			       struct khcl_nvsp_msg *reply);

@@ -411,6 +411,39 @@ static u32 nv_rx_csum(struct sk_buff *skb)
 
 enum { NV_RX_DONE, NV_RX_NO_ROOM };
 
+/* What the guest is told of @skb: its VLAN tag and RSS hash. */
+static void nv_rx_info(struct sk_buff *skb, struct khcl_rndis_rxinfo *ri)
+{
+	if (skb_vlan_tag_present(skb)) {
+		ri->vlan = true;
+		ri->vlan_tci = skb_vlan_tag_get(skb);
+	}
+	ri->hash = skb->l4_hash;
+	ri->hash_value = skb->hash;
+}
+
+/*
+ * A request and @n consecutive receive sections for a transfer-page
+ * packet on @nc, the sections marked as sent on it: the first one, or -1
+ * (none free now; nothing taken).
+ */
+static int nv_rx_take(struct nv_chan *nc, u32 n, struct khcl_vsp_req **req)
+{
+	struct nv_chan *p = nc->pri;
+	int s;
+
+	*req = khcl_vsp_req_get(nc->ch);
+	if (!*req)
+		return -1;
+	spin_lock(&p->lock);
+	s = khcl_nvsp_sections_get(&p->nvsp, n);
+	khcl_nvsp_sections_own(&p->nvsp, s, n, nc->index);
+	spin_unlock(&p->lock);
+	if (s < 0)
+		khcl_vsp_req_end(*req);
+	return s;
+}
+
 /*
  * A coalesced segment that can go to @nc as RSC: TCP over IPv4 or IPv6
  * whose checksum the backend verified (or a local sender left partial),
@@ -458,23 +491,10 @@ static int nv_rx_rsc(struct nv_chan *nc, struct sk_buff *skb)
 		return NV_RX_DONE;
 	}
 	n = DIV_ROUND_UP(len, room);
-	if (skb_vlan_tag_present(skb)) {
-		ri.vlan = true;
-		ri.vlan_tci = skb_vlan_tag_get(skb);
-	}
-	ri.hash = skb->l4_hash;
-	ri.hash_value = skb->hash;
-	req = khcl_vsp_req_get(nc->ch);
-	if (!req)
+	nv_rx_info(skb, &ri);
+	s = nv_rx_take(nc, n, &req);
+	if (s < 0)
 		return NV_RX_NO_ROOM;
-	spin_lock(&p->lock);
-	s = khcl_nvsp_sections_get(&p->nvsp, n);
-	khcl_nvsp_sections_own(&p->nvsp, s, n, nc->index);
-	spin_unlock(&p->lock);
-	if (s < 0) {
-		khcl_vsp_req_end(req);
-		return NV_RX_NO_ROOM;
-	}
 	ar = container_of(req, struct nv_req, req);
 	for (i = 0, off = 0; i < n; i++, off += c) {
 		c = min(len - off, room);
@@ -546,27 +566,14 @@ static int nv_rx_one(struct nv_chan *nc, struct sk_buff *skb)
 		atomic64_inc(&nv_rx_csum_filled);
 	}
 	ri.csum = nv_rx_csum(skb);
-	if (skb_vlan_tag_present(skb)) {
-		ri.vlan = true;
-		ri.vlan_tci = skb_vlan_tag_get(skb);
-	}
-	ri.hash = skb->l4_hash;
-	ri.hash_value = skb->hash;
+	nv_rx_info(skb, &ri);
 	if (len > p->nvsp.section_size - KHCL_RNDIS_RX_HDR_MAX) {
 		nv_drop(KHCL_NV_DROP_RX_SIZE);	/* larger than the MTU */
 		return NV_RX_DONE;
 	}
-	req = khcl_vsp_req_get(nc->ch);
-	if (!req)
+	s = nv_rx_take(nc, 1, &req);	/* the frame fits a section */
+	if (s < 0)
 		return NV_RX_NO_ROOM;
-	spin_lock(&p->lock);
-	s = khcl_nvsp_section_get(&p->nvsp, KHCL_RNDIS_RX_HDR_MAX + len);
-	khcl_nvsp_sections_own(&p->nvsp, s, 1, nc->index);
-	spin_unlock(&p->lock);
-	if (s < 0) {
-		khcl_vsp_req_end(req);
-		return NV_RX_NO_ROOM;
-	}
 	ar = container_of(req, struct nv_req, req);
 	ar->xfer.r[0].byte_offset = s * p->nvsp.section_size;
 	dst = p->recv_va + ar->xfer.r[0].byte_offset;

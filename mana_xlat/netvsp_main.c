@@ -216,13 +216,12 @@ static void nv_packet(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
 	if (r->pkt_type == KHCL_VMPKT_COMP) {
 		/* receive sections back, on whichever channel: the NIC's */
 		struct nv_chan *pri = nc->pri;
+		bool ok;
 
 		spin_lock_bh(&pri->lock);
-		bad = pri->nvsp.errors[KHCL_NVSP_ERR_SECTION];
-		khcl_nvsp_rx_done(&pri->nvsp, r->trans_id);
-		bad = pri->nvsp.errors[KHCL_NVSP_ERR_SECTION] - bad;
+		ok = khcl_nvsp_rx_done(&pri->nvsp, r->trans_id);
 		spin_unlock_bh(&pri->lock);
-		if (bad)
+		if (!ok)
 			atomic64_inc(&nv_refused);
 		nv_rx_drain_all();
 		nv_end(nr);

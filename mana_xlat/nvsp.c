@@ -353,13 +353,15 @@ enum khcl_nvsp_verdict khcl_nvsp_control(struct khcl_nvsp_chan *c,
 	}
 }
 
-void khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid)
+bool khcl_nvsp_rx_done(struct khcl_nvsp_chan *c, u64 tid)
 {
 	/* the guest is done with the sections khcl_nv_rx_tid() names */
-	if (nvsp_run_out(c, tid))
-		khcl_nvsp_sections_put(c, (u32)tid - 1, tid >> 32 ?: 1);
-	else
+	if (!nvsp_run_out(c, tid)) {
 		c->errors[KHCL_NVSP_ERR_SECTION]++;
+		return false;
+	}
+	khcl_nvsp_sections_put(c, (u32)tid - 1, tid >> 32 ?: 1);
+	return true;
 }
 
 void khcl_nvsp_subchannel_done(struct khcl_nvsp_chan *c, u32 n,
