@@ -30,6 +30,8 @@
  * Writing 1 to "stall" receives in promiscuous mode and keeps every
  * receive section (XSA-392: a guest that stops receiving), then gives
  * them back and must receive again: "PASS|FAIL netvsc_stall ...".
+ * Writing N to "subch" abuses sub-channels N times (hn_subch; khcl must
+ * have some to offer: rig.sh --net-queues 2): "PASS|FAIL netvsc_subch".
  */
 #define pr_fmt(fmt) "khcl_netvsc_hostile: " fmt
 
@@ -59,6 +61,9 @@ struct hn_dev {
 	u32 last_rndis[8];		/* the start of the last RNDIS answer */
 	u64 last_xfer_id;
 	bool auto_complete;		/* give sections back at once */
+	struct vmbus_channel *cur;	/* where hn_nvsp4() and co. send */
+	struct vmbus_channel *sub;	/* the sub-channel offered last */
+	u32 nsubs;			/* sub-channels offered this session */
 	void *recv, *send;
 	struct vmbus_gpadl gpadl, send_gpadl;
 	struct page *page;		/* RNDIS requests are built here */
@@ -72,17 +77,17 @@ static void hn_give_back(struct hn_dev *hn, u64 id)
 {
 	u32 m[2] = { 108, 1 };		/* RNDIS_PKT_COMPLETE, success */
 
-	vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), id, VM_PKT_COMP, 0);
+	vmbus_sendpacket(hn->cur, m, sizeof(m), id, VM_PKT_COMP, 0);
 }
 
-static void hn_callback(void *ctx)
+/* What comes in on @ch (the primary or a sub-channel). */
+static void hn_receive(struct hn_dev *hn, struct vmbus_channel *ch)
 {
-	struct hn_dev *hn = ctx;
 	struct vmpacket_descriptor *d;
 	const u32 *x;
 	u32 off;
 
-	foreach_vmbus_pkt(d, hn->hdev->channel) {
+	foreach_vmbus_pkt(d, ch) {
 		if (d->type == VM_PKT_COMP) {
 			memset(hn->last_comp, 0, sizeof(hn->last_comp));
 			memcpy(hn->last_comp, hv_pkt_data(d),
@@ -106,20 +111,42 @@ static void hn_callback(void *ctx)
 	wake_up(&hn->wq);
 }
 
+static void hn_callback(void *ctx)
+{
+	struct hn_dev *hn = ctx;
+
+	hn_receive(hn, hn->hdev->channel);
+}
+
+static void hn_sub_callback(void *ctx)
+{
+	struct hn_dev *hn = ctx;
+
+	hn_receive(hn, READ_ONCE(hn->sub));
+}
+
+/* Our channels take no request ids: trans ids are ours to choose. */
+static int hn_open_chan(struct hn_dev *hn, struct vmbus_channel *ch,
+			void (*cb)(void *ctx))
+{
+	ch->rqstor_size = 0;
+	ch->next_request_id_callback = NULL;
+	ch->request_addr_callback = NULL;
+	ch->max_pkt_size = 4096;
+	return vmbus_open(ch, HN_RING, HN_RING, NULL, 0, cb, hn);
+}
+
 static int hn_open(struct hn_dev *hn)
 {
 	struct vmbus_channel *ch = hn->hdev->channel;
 	int ret;
 
-	ch->rqstor_size = 0;
-	ch->next_request_id_callback = NULL;
-	ch->request_addr_callback = NULL;
-	ch->max_pkt_size = 4096;
 	vmbus_set_sc_create_callback(ch, NULL);
 	hn->comps = 0;
 	hn->xfers = 0;
 	hn->auto_complete = true;
-	ret = vmbus_open(ch, HN_RING, HN_RING, NULL, 0, hn_callback, hn);
+	hn->cur = ch;
+	ret = hn_open_chan(hn, ch, hn_callback);
 	hn->open = !ret;
 	return ret;
 }
@@ -130,7 +157,7 @@ static s64 hn_nvsp4(struct hn_dev *hn, u32 type, u32 a, u32 b, u32 c)
 	u32 m[10] = { type, a, b, c };
 	u64 want = hn->comps + 1;
 
-	if (vmbus_sendpacket(hn->hdev->channel, m, sizeof(m), 0x61,
+	if (vmbus_sendpacket(hn->cur, m, sizeof(m), 0x61,
 			     VM_PKT_DATA_INBAND,
 			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
 		return -EIO;
@@ -164,7 +191,7 @@ static s64 hn_send_range(struct hn_dev *hn, u32 *m, u32 len, u32 off,
 	d.a.range.len = len;
 	d.a.range.offset = off;
 	d.pfn = pfn;
-	if (vmbus_sendpacket_mpb_desc(hn->hdev->channel, &d.a, sizeof(d), m,
+	if (vmbus_sendpacket_mpb_desc(hn->cur, &d.a, sizeof(d), m,
 				      10 * sizeof(u32), id))
 		return -EIO;
 	if (!wait)
@@ -487,19 +514,26 @@ static const char *hn_soak(struct hn_dev *hn, u32 n, u64 *pkts)
 	return hn_down(hn, f);
 }
 
-/* Open the channel, run @fn on it, close it (hn_mutex held, bound). */
-static const char *hn_session(const char *(*fn)(struct hn_dev *hn, u32 n,
-						 u64 *out),
-			      u32 n, u64 *out)
+/*
+ * Open the channel, run @fn on it, close it; hn_mutex is held on return
+ * unless the NIC is not bound (-ENODEV). *@f: NULL or the first failure.
+ */
+static int hn_session(const char *(*fn)(struct hn_dev *hn, u32 n, u64 *out),
+		      u32 n, u64 *out, const char **f)
 {
-	const char *f;
-
-	if (hn_open(hn_cur))
-		return "open failed";
-	f = fn(hn_cur, n, out);
+	mutex_lock(&hn_mutex);
+	if (!hn_cur) {
+		mutex_unlock(&hn_mutex);
+		return -ENODEV;
+	}
+	if (hn_open(hn_cur)) {
+		*f = "open failed";
+		return 0;
+	}
+	*f = fn(hn_cur, n, out);
 	vmbus_close(hn_cur->hdev->channel);
 	hn_cur->open = false;
-	return f;
+	return 0;
 }
 
 static ssize_t soak_store(struct device_driver *drv, const char *buf,
@@ -512,12 +546,8 @@ static ssize_t soak_store(struct device_driver *drv, const char *buf,
 
 	if (kstrtou32(buf, 0, &n) || !n || n > 10000000)
 		return -EINVAL;
-	mutex_lock(&hn_mutex);
-	if (!hn_cur) {
-		mutex_unlock(&hn_mutex);
+	if (hn_session(hn_soak, n, &pkts, &f))
 		return -ENODEV;
-	}
-	f = hn_session(hn_soak, n, &pkts);
 	snprintf(hn_result, sizeof(hn_result),
 		 "%s netvsc_soak rounds=%u packets=%llu seconds=%u%s%s",
 		 f ? "FAIL" : "PASS", n, pkts,
@@ -578,12 +608,8 @@ static ssize_t stall_store(struct device_driver *drv, const char *buf,
 	const char *f;
 	u64 held = 0;
 
-	mutex_lock(&hn_mutex);
-	if (!hn_cur) {
-		mutex_unlock(&hn_mutex);
+	if (hn_session(hn_stall, 0, &held, &f))
 		return -ENODEV;
-	}
-	f = hn_session(hn_stall, 0, &held);
 	snprintf(hn_result, sizeof(hn_result),
 		 "%s netvsc_stall sections=%u held, %llu packets before, %llu after%s%s",
 		 f ? "FAIL" : "PASS", HN_SECTIONS, held, hn_cur ? hn_cur->xfers : 0,
@@ -593,6 +619,125 @@ static ssize_t stall_store(struct device_driver *drv, const char *buf,
 	return count;
 }
 static DRIVER_ATTR_WO(stall);
+
+/* A sub-channel of ours is offered: the last one is the one we abuse. */
+static void hn_sc_create(struct vmbus_channel *sc)
+{
+	struct hn_dev *hn = hv_get_drvdata(sc->primary_channel->device_obj);
+
+	WRITE_ONCE(hn->sub, sc);
+	hn->nsubs++;
+	wake_up(&hn->wq);
+}
+
+/* Is @type on hn->cur answered with the refusal status (2)? */
+static bool hn_refused(struct hn_dev *hn, u32 type, u32 a, u32 b)
+{
+	hn_nvsp(hn, type, a, b);
+	return hn->last_comp[0] == type && hn->last_comp[1] == 2;
+}
+
+/*
+ * Sub-channels: SUBCHANNEL for none refused; for 15 answered with the
+ * count khcl has (its queues less one), that many offered; asked again:
+ * refused. On a sub-channel, which carries data and completions only:
+ * NVSP INIT, a receive buffer, SUBCHANNEL and an RNDIS control message
+ * refused; a completion of a section never sent ignored; data in a
+ * section without a send buffer and data in a page beyond VTL0 RAM
+ * refused; @n rounds of that. Then the sub-channel closed alone by a raw
+ * CLOSECHANNEL (hv_vmbus never sends one: its vmbus_close() of a
+ * sub-channel does nothing), data sent on it after: no answer; the
+ * primary still answers; closing the primary closes the sub-channel a
+ * second time. *@subs: sub-channels offered.
+ */
+static const char *hn_subch(struct hn_dev *hn, u32 n, u64 *subs)
+{
+	u32 init[6] = { 2, 24, 1, 1, 0, 0x4000 };
+	u32 close[3] = { 7, 0, 0 };	/* CHANNELMSG_CLOSECHANNEL, relid */
+	struct vmbus_channel *ch = hn->hdev->channel, *sc;
+	const char *f;
+	u64 want;
+	u32 got, i;
+
+	hn->nsubs = 0;
+	WRITE_ONCE(hn->sub, NULL);
+	vmbus_set_sc_create_callback(ch, hn_sc_create);
+	f = hn_up(hn);
+	if (f == hn_no_gpadl)
+		return f;
+	f = hn_check(f, hn_refused(hn, 133, 1, 0), "SUBCHANNEL for none accepted");
+	f = hn_check(f, hn_nvsp(hn, 133, 1, 15) == 1, "SUBCHANNEL refused");
+	got = hn->last_comp[2];
+	f = hn_check(f, got && got < 15, "SUBCHANNEL: a count out of range");
+	f = hn_check(f, hn_refused(hn, 133, 1, 15), "SUBCHANNEL twice accepted");
+	if (!f && !wait_event_timeout(hn->wq, hn->nsubs >= got, HN_TIMEOUT))
+		f = "fewer sub-channels offered than answered";
+	*subs = hn->nsubs;
+	sc = READ_ONCE(hn->sub);
+	if (!f && (!sc || hn_open_chan(hn, sc, hn_sub_callback)))
+		f = "sub-channel open failed";
+	for (i = 0; i < n && !f; i++) {
+		hn->cur = sc;
+		f = hn_check(f, hn_refused(hn, 1, 0x60001, 0x60001),
+			     "NVSP INIT on a sub-channel accepted");
+		f = hn_check(f, hn_refused(hn, 101, hn->gpadl.gpadl_handle,
+					   0xcafe),
+			     "receive buffer on a sub-channel accepted");
+		f = hn_check(f, hn_refused(hn, 133, 1, 1),
+			     "SUBCHANNEL on a sub-channel accepted");
+		f = hn_check(f, hn_rndis_at(hn, init, sizeof(init),
+					    page_to_pfn(hn->page)) == 2,
+			     "RNDIS control on a sub-channel accepted");
+		hn_give_back(hn, 999);	/* a section never sent */
+		f = hn_check(f, hn_data_sec(hn, 0, 60) == 2,
+			     "data in a section without a send buffer accepted");
+		f = hn_check(f, hn_data_gpa(hn, 120, 0, HN_GUEST_PFNS + 3,
+					    true) == 2,
+			     "sub-channel data beyond VTL0 RAM accepted");
+	}
+	if (!f) {
+		close[2] = sc->offermsg.child_relid;
+		tg_vmbus_test_post(close, sizeof(close));
+		msleep(100);
+		hn->cur = sc;
+		want = hn->comps;
+		hn_data_gpa(hn, 120, 0, HN_GUEST_PFNS + 3, false);
+		msleep(100);
+		f = hn_check(f, hn->comps == want,
+			     "a closed sub-channel answered");
+		hn->cur = ch;
+		want = hn->xfers + 1;
+		hn_oid(hn, 4, 0x00010114, 0);
+		f = hn_check(f, hn_answer(hn, want, 0x80000004, 0),
+			     "no answer on the primary after a sub-channel closed");
+	}
+	hn->cur = ch;
+	f = hn_down(hn, f);
+	/* the sub-channels go with the primary; forget ours */
+	vmbus_set_sc_create_callback(ch, NULL);
+	WRITE_ONCE(hn->sub, NULL);
+	return f;
+}
+
+static ssize_t subch_store(struct device_driver *drv, const char *buf,
+			   size_t count)
+{
+	const char *f;
+	u64 subs = 0;
+	u32 n;
+
+	if (kstrtou32(buf, 0, &n) || !n || n > 1000)
+		return -EINVAL;
+	if (hn_session(hn_subch, n, &subs, &f))
+		return -ENODEV;
+	snprintf(hn_result, sizeof(hn_result),
+		 "%s netvsc_subch rounds=%u subchannels=%llu%s%s",
+		 f ? "FAIL" : "PASS", n, subs, f ? " " : "", f ? f : "");
+	pr_info("%s\n", hn_result);
+	mutex_unlock(&hn_mutex);
+	return count;
+}
+static DRIVER_ATTR_WO(subch);
 
 static ssize_t result_show(struct device_driver *drv, char *buf)
 {
@@ -604,6 +749,7 @@ static struct attribute *hn_drv_attrs[] = {
 	&driver_attr_run.attr,
 	&driver_attr_soak.attr,
 	&driver_attr_stall.attr,
+	&driver_attr_subch.attr,
 	&driver_attr_result.attr,
 	NULL,
 };
