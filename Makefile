@@ -13,6 +13,8 @@
 #                   make bench-net: one part only
 #   make bench-profile  perf in vtl2 on the storage workloads (text)
 #   make bench-profile-net  the same on the network workloads
+#   make bench-profile-guest  perf in the test guest, khcl and hostpv storage
+#   make bench-profile-guest-net  the same on the network workloads
 ROLES ?= vtl2 rig debug testguest
 
 all: build
@@ -50,6 +52,13 @@ bench-profile: build
 bench-profile-net: build
 	@bash scripts/bench.sh profile-net
 
+# where the test guest's CPU goes on the khcl and hostpv storage paths
+bench-profile-guest: build
+	@bash scripts/bench.sh profile-guest
+
+bench-profile-guest-net: build
+	@bash scripts/bench.sh profile-guest-net
+
 # libFuzzer campaign over the protocol cores, FUZZ_SECONDS per target
 FUZZ_SECONDS ?= 300
 fuzz: setup
@@ -58,4 +67,4 @@ fuzz: setup
 clean:
 	rm -rf out kunit/userspace/build kunit/fuzz/build
 
-.PHONY: all setup build run test test-harness bench bench-storage bench-net bench-profile bench-profile-net fuzz clean
+.PHONY: all setup build run test test-harness bench bench-storage bench-net bench-profile bench-profile-net bench-profile-guest bench-profile-guest-net fuzz clean

@@ -6,7 +6,8 @@
 # storage (storage.*): khcl against direct and hostpv, three runs on one
 # backing file, one after another (QEMU locks images). The network lines
 # come with its data path.
-#   scripts/bench.sh [echo|memory|storage|profile ...]   (default: all)
+#   scripts/bench.sh [echo|memory|storage|net|profile|profile-net|profile-guest|profile-guest-net ...]
+#                      (default: echo memory storage net)
 #   BENCH_RUNTIME=S   seconds per storage workload (default 20)
 #   BENCH_POLL_DEPTH=N  storage: also khcl in polled mode (poll_depth=N,
 #                       nvme.poll_queues=1), lines with "poll_depth":N
@@ -23,6 +24,14 @@ common() {	# common RUNTIME_S: the keys every line carries
 }
 drive_opts=$(sed -n 's/^drive_opts="\(.*\)"$/\1/p' scripts/rig.sh)
 logs_of_last() { cat out/logs/last 2>/dev/null || die "no rig run logs"; }
+# keep_out VM FILE: the last run's VM output and the host's CPU over each
+# of its workloads (rig.sh --host-cpu: "HOST ..." lines) into FILE
+keep_out() {
+	local l
+	l=$(logs_of_last)
+	cat "$l/$1.out" >"$2"
+	[ ! -f "$l/host.out" ] || cat "$l/host.out" >>"$2"
+}
 
 bench_echo() {
 	local logs r n us rtt t0 pps
@@ -81,41 +90,46 @@ backing_file() {	# backing_file DIR: DIR/disk.raw, 1 GiB of random data
 
 # The khcl path (the test guest's sd on LUN 0; vtl2 samples its counters,
 # or runs VTL2_SCRIPT): khcl_run NAME VTL2_APPEND [VTL2_SCRIPT]
-#   -> $out/NAME, $out/NAME-vtl2 (uses $disk, $rt, $out)
+#   -> $out/NAME, $out/NAME-vtl2 (uses $disk, $rt, $out, and $guest_extra
+#   for the guest's command line)
 khcl_run() {
 	rm -f out/logs/last
-	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 \
-		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt" \
+	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu \
+		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt ${guest_extra:-}" \
 		--vtl2-append "$2" \
 		--guest-script scripts/tests/bench-storage-guest.sh \
 		--vtl2-script "${3:-scripts/tests/bench-storage-vtl2.sh}" --vtl2-background >&2 ||
 		die "storage bench, $1: failed (logs: $(logs_of_last))"
-	cp "$(logs_of_last)/vtl0.out" "$out/$1"
+	keep_out vtl0 "$out/$1"
 	cp "$(logs_of_last)/vtl2.out" "$out/$1-vtl2"
 }
 
+# The hostpv path (the test guest on a virtio-blk of the file, vtl2 up
+# and idle) -> $out/hostpv (uses $disk, $rt, $out, $guest_extra)
+hostpv_run() {
+	rm -f out/logs/last
+	scripts/rig.sh --guest-virtio-disk "$disk" --timeout 900 --host-cpu \
+		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_DEV=/dev/vda BENCH_RUNTIME=$rt ${guest_extra:-}" \
+		--guest-script scripts/tests/bench-storage-guest.sh >&2 ||
+		die "storage bench, hostpv: failed (logs: $(logs_of_last))"
+	keep_out vtl0 "$out/hostpv"
+}
+
 bench_storage() {
-	local disk rt=${BENCH_RUNTIME:-20} out t0 l polled
+	local disk rt=${BENCH_RUNTIME:-20} out t0 polled
 	t0=$(date +%s)
 	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
 	disk="$out/disk.raw"
 	backing_file "$out"
 	log "storage: direct (fio in vtl2 on /dev/nvme0n1), ${rt} s per workload"
 	rm -f out/logs/last
-	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 \
+	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu \
 		--vtl2-append "KHCL_SKIP=khcl_nvme_xlat BENCH_DEV=/dev/nvme0n1 BENCH_RUNTIME=$rt" \
 		--vtl2-script scripts/tests/bench-storage-guest.sh >&2 ||
 		die "storage bench, direct: failed (logs: $(logs_of_last))"
-	l=$(logs_of_last)
-	cp "$l/vtl2.out" "$out/direct"
+	keep_out vtl2 "$out/direct"
 	log "storage: hostpv (the test guest on virtio-blk)"
-	rm -f out/logs/last
-	scripts/rig.sh --guest-virtio-disk "$disk" --timeout 900 \
-		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_DEV=/dev/vda BENCH_RUNTIME=$rt" \
-		--guest-script scripts/tests/bench-storage-guest.sh >&2 ||
-		die "storage bench, hostpv: failed (logs: $(logs_of_last))"
-	l=$(logs_of_last)
-	cp "$l/vtl0.out" "$out/hostpv"
+	hostpv_run
 	log "storage: khcl (the test guest's sd on khcl's LUN 0)"
 	khcl_run khcl ""
 	polled=()
@@ -134,6 +148,30 @@ bench_storage() {
 # alone, khcl_mana_xlat leaving its NIC alone), hostpv (the test guest's
 # virtio-net on the peer, vtl2 up and idle), khcl (the test guest's
 # hv_netvsc behind khcl; vtl2 samples its counters and /proc/stat).
+# The network's hostpv path (the test guest's own virtio-net on the peer,
+# vtl2 up, its NIC left alone) -> $out/hostpv, and its khcl path (the
+# test guest's hv_netvsc behind khcl, vtl2 sampling its counters)
+# -> $out/khcl, $out/khcl-vtl2 (both use $rt, $out, $guest_extra)
+net_hostpv_run() {
+	rm -f out/logs/last
+	scripts/rig.sh --net-peer --guest-virtio-net --timeout 900 --host-cpu \
+		--vtl2-append "khcl_mana_xlat.backend=" \
+		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_NET=virtio BENCH_RUNTIME=$rt ${guest_extra:-}" \
+		--guest-script scripts/tests/bench-net-guest.sh >&2 ||
+		die "net bench, hostpv: failed (logs: $(logs_of_last))"
+	keep_out vtl0 "$out/hostpv"
+}
+net_khcl_run() {
+	rm -f out/logs/last
+	scripts/rig.sh --vtl2-role bench --net-peer --timeout 900 --host-cpu \
+		--guest-append "BENCH_NET=khcl BENCH_RUNTIME=$rt ${guest_extra:-}" \
+		--guest-script scripts/tests/bench-net-guest.sh \
+		--vtl2-script scripts/tests/bench-net-vtl2.sh --vtl2-background >&2 ||
+		die "net bench, khcl: failed (logs: $(logs_of_last))"
+	keep_out vtl0 "$out/khcl"
+	cp "$(logs_of_last)/vtl2.out" "$out/khcl-vtl2"
+}
+
 bench_net() {
 	local rt=${BENCH_RUNTIME:-20} out t0
 	t0=$(date +%s)
@@ -141,28 +179,15 @@ bench_net() {
 	bash scripts/build.sh bench >&2	# incremental once built
 	log "net: direct (iperf3 in vtl2 on its virtio-net), ${rt} s per workload"
 	rm -f out/logs/last
-	scripts/rig.sh --only-vtl2 --vtl2-role bench --net-peer --timeout 900 \
+	scripts/rig.sh --only-vtl2 --vtl2-role bench --net-peer --timeout 900 --host-cpu \
 		--vtl2-append "khcl_mana_xlat.backend= BENCH_NET=virtio BENCH_ADDR=10.77.0.2 BENCH_RUNTIME=$rt" \
 		--vtl2-script scripts/tests/bench-net-guest.sh >&2 ||
 		die "net bench, direct: failed (logs: $(logs_of_last))"
-	cp "$(logs_of_last)/vtl2.out" "$out/direct"
+	keep_out vtl2 "$out/direct"
 	log "net: hostpv (the test guest on its own virtio-net)"
-	rm -f out/logs/last
-	scripts/rig.sh --net-peer --guest-virtio-net --timeout 900 \
-		--vtl2-append "khcl_mana_xlat.backend=" \
-		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_NET=virtio BENCH_RUNTIME=$rt" \
-		--guest-script scripts/tests/bench-net-guest.sh >&2 ||
-		die "net bench, hostpv: failed (logs: $(logs_of_last))"
-	cp "$(logs_of_last)/vtl0.out" "$out/hostpv"
+	net_hostpv_run
 	log "net: khcl (the test guest's hv_netvsc behind khcl)"
-	rm -f out/logs/last
-	scripts/rig.sh --vtl2-role bench --net-peer --timeout 900 \
-		--guest-append "BENCH_NET=khcl BENCH_RUNTIME=$rt" \
-		--guest-script scripts/tests/bench-net-guest.sh \
-		--vtl2-script scripts/tests/bench-net-vtl2.sh --vtl2-background >&2 ||
-		die "net bench, khcl: failed (logs: $(logs_of_last))"
-	cp "$(logs_of_last)/vtl0.out" "$out/khcl"
-	cp "$(logs_of_last)/vtl2.out" "$out/khcl-vtl2"
+	net_khcl_run
 	python3 scripts/bench_net.py "{$(common 0)}" "$out/direct" \
 		"$out/hostpv" "$out/khcl" "$out/khcl-vtl2"
 	log "net: $(($(date +%s) - t0)) s; raw outputs in $out"
@@ -183,26 +208,62 @@ bench_profile() {
 	khcl_run profile "PROFILE_S=${PROFILE_S:-8}" scripts/tests/bench-profile-vtl2.sh
 	profile_print "$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
 		scripts/tests/bench-storage-guest.sh | tr '\n' ' ')" \
-		"$out/profile-vtl2" I/O 0
+		"$out/profile-vtl2" I/O 0 vtl2
 	log "profile: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
 	rm -rf "$out"
 }
 
-# profile_print NAMES FILE UNIT DIGITS: bench-profile-vtl2.sh's windows
-# as text, the workloads named in order; UNIT: what one count is (I/O,
-# packet); DIGITS: decimals of the CPU time per UNIT
+# profile_print NAMES FILE UNIT DIGITS VM: the profile windows of VM
+# (vmlib.sh profile_window) as text, the workloads named in order; UNIT:
+# what one count is (I/O, packet); DIGITS: decimals of the CPU time per
+# UNIT
 profile_print() {
-	tr -d '\r' <"$2" | awk -v names="$1" -v unit="$3" -v dig="$4" '
+	tr -d '\r' <"$2" | awk -v names="$1" -v unit="$3" -v dig="$4" -v vm="$5" '
 		BEGIN { split(names, name, " ") }
 		/^PROFILE_BEGIN / {
 			n = $2; w = (n in name) ? name[n] : "workload " n
 			us = $3 ? $4 * 10000 / $3 : 0	# USER_HZ 100: 10,000 us a tick
-			printf "profile %s: %d %ss in the window, vtl2 busy %d of %d ticks, %.*f us of vtl2 CPU per %s\n", w, $3, unit, $4, $5, dig, us, unit
+			printf "profile %s: %d %ss in the window, %s busy %d of %d ticks, %.*f us of %s CPU per %s\n", w, $3, unit, vm, $4, $5, dig, us, vm, unit
 			on = 1; next
 		}
 		/^PROFILE_BY_OBJECT / { print "  by object:"; next }
 		/^PROFILE_END / { on = 0; next }
 		on && NF { print "  " $0 }'
+}
+
+# Where the test guest's CPU goes: the storage (PART profile-guest) or
+# network (profile-guest-net) workloads on the khcl and the hostpv paths
+# (not measured: perf runs in the guest), perf sampling the guest for
+# PROFILE_S s of each (bench-storage-guest.sh, bench-net-guest.sh).
+bench_profile_guest() {
+	local out t0 disk rt=${BENCH_RUNTIME:-20} names
+	local guest_extra="PROFILE_S=${PROFILE_S:-8}"
+	t0=$(date +%s)
+	out=$(mktemp -d "${TMPDIR:-/tmp}/khcl-bench.XXXXXX")
+	if [ "$1" = storage ]; then
+		disk="$out/disk.raw"
+		backing_file "$out"
+		names=$(sed -n 's/^run \([a-z0-9.]*\) .*/storage.\1/p' \
+			scripts/tests/bench-storage-guest.sh | tr '\n' ' ')
+		log "profile-guest: storage, khcl path, perf in the test guest for ${PROFILE_S:-8} s per workload"
+		khcl_run khcl ""
+		profile_print "$names" "$out/khcl" I/O 0 guest
+		log "profile-guest: storage, hostpv path (virtio-blk)"
+		hostpv_run
+		profile_print "$names" "$out/hostpv" I/O 0 guest
+	else
+		bash scripts/build.sh bench >&2
+		names=$(sed -n 's/^run \([a-z0-9_]*\) .*/net.\1/p' \
+			scripts/tests/bench-net-guest.sh | tr '\n' ' ')
+		log "profile-guest: net, khcl path, perf in the test guest for ${PROFILE_S:-8} s per workload"
+		net_khcl_run
+		profile_print "$names" "$out/khcl" packet 1 guest
+		log "profile-guest: net, hostpv path (virtio-net)"
+		net_hostpv_run
+		profile_print "$names" "$out/hostpv" packet 1 guest
+	fi
+	log "profile-guest: $(($(date +%s) - t0)) s"
+	rm -rf "$out"
 }
 
 # The network workloads (bench-net-guest.sh, BENCH_RUNTIME s each) on the
@@ -222,7 +283,7 @@ bench_profile_net() {
 		die "net profile: failed (logs: $(logs_of_last))"
 	profile_print "$(sed -n 's/^run \([a-z0-9_]*\) .*/net.\1/p' \
 		scripts/tests/bench-net-guest.sh | tr '\n' ' ')" \
-		"$(logs_of_last)/vtl2.out" packet 1
+		"$(logs_of_last)/vtl2.out" packet 1 vtl2
 	log "profile-net: $(($(date +%s) - t0)) s; vtl2 output: $(logs_of_last)/vtl2.out"
 }
 
@@ -234,6 +295,8 @@ for p in $parts; do
 	net) bench_net ;;
 	profile) bench_profile ;;
 	profile-net) bench_profile_net ;;
-	*) die "unknown bench part $p (echo, memory, storage, net, profile, profile-net)" ;;
+	profile-guest) bench_profile_guest storage ;;
+	profile-guest-net) bench_profile_guest net ;;
+	*) die "unknown bench part $p (echo, memory, storage, net, profile, profile-net, profile-guest, profile-guest-net)" ;;
 	esac
 done

@@ -30,3 +30,19 @@ def bursts(path, fields, min_step):
     if start is not None:
         wins.append((s[start], s[last]))
     return wins
+
+
+HOST_KEYS = ["host_busy_pct", "qemu_vtl0_cpu_pct", "qemu_vtl2_cpu_pct",
+             "host_cpus"]
+
+
+def with_host_cpu(path, runs):
+    """RUNS (name -> metrics) with the host's CPU over each workload,
+    from the "HOST name busy vtl0 vtl2 cpus" lines of scripts/hostcpu.py
+    that make bench appends to the VM's output."""
+    for l in lines(path):
+        p = l.split()
+        if len(p) == 6 and p[0] == "HOST" and p[1] in runs:
+            runs[p[1]].update(zip(HOST_KEYS, [float(x) for x in p[2:5]] +
+                                  [int(p[5])]))
+    return runs

@@ -8,13 +8,14 @@ Each *_OUT holds, per workload, "NET_BEGIN name", the tool's output
 packets" (bench-net-guest.sh: that VM's /proc/stat and its NIC's packet
 counters over the run). The khcl run's vtl2 output holds samples
 "S uptime packets busy total copied zerocopy" (bench-net-vtl2.sh), cut
-here into one window per workload at the idle gaps between them.
+here into one window per workload at the idle gaps between them. Lines
+"HOST name ..." (scripts/hostcpu.py) add the host's CPU to a workload.
 """
 import json
 import re
 import sys
 
-from bench_lib import bursts, lines
+from bench_lib import HOST_KEYS, bursts, lines, with_host_cpu
 
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["tcp_tx", "tcp_rx", "udp_pps_64b", "rr_latency"]
@@ -67,7 +68,7 @@ def runs(path):
             name = None
         elif name is not None:
             buf.append(l)
-    return out
+    return with_host_cpu(path, out)
 
 
 def windows(path):
@@ -86,7 +87,7 @@ def per_pkt(d, vm):
 
 KEYS = ["mbit_per_s", "pps", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
         "cpu_us_per_io_vtl0", "bytes_copied", "zerocopy_bytes",
-        "lost_percent"]
+        "lost_percent"] + HOST_KEYS
 RATIO = KEYS[:6]
 
 

@@ -10,12 +10,13 @@ run's vtl2 output holds samples "S uptime ios busy total copied bounced"
 (bench-storage-vtl2.sh), cut here into one window per workload at the
 idle gaps the guest leaves between them. With the last three, a second
 khcl run in polled mode (nvme_xlat poll_depth) gives khcl lines of its
-own; every khcl line says its "poll_depth" (0: interrupts).
+own; every khcl line says its "poll_depth" (0: interrupts). Lines
+"HOST name ..." (scripts/hostcpu.py) add the host's CPU to a workload.
 """
 import json
 import sys
 
-from bench_lib import bursts, lines
+from bench_lib import HOST_KEYS, bursts, lines, with_host_cpu
 
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["randread4k.qd1", "randread4k.qd32", "randwrite4k.qd32",
@@ -55,7 +56,7 @@ def fio_runs(path):
             name = None
         elif name is not None:
             buf.append(l)
-    return out
+    return with_host_cpu(path, out)
 
 
 def windows(path):
@@ -87,7 +88,7 @@ def khcl_metrics(guest, vtl2):
 
 
 KEYS = ["iops", "mbytes_per_s", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
-        "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"]
+        "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"] + HOST_KEYS
 
 
 def main():

@@ -40,7 +40,7 @@ testguest)
 		/usr/bin/sg_reset /usr/bin/sg_persist /usr/bin/sg_verify
 		/sbin/blkid
 		/sbin/fdisk /usr/sbin/blkdiscard
-		/usr/bin/iperf3 /sbin/ethtool /sbin/ip ${KHCL_GUEST_EXTRA:-}"
+		/usr/bin/iperf3 /sbin/ethtool /sbin/ip /usr/bin/perf ${KHCL_GUEST_EXTRA:-}"
 	;;
 *) die "unknown role $role" ;;
 esac

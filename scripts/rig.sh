@@ -41,6 +41,9 @@
 #                             queue pairs (a multi-queue tap; default 1)
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
+#     --host-cpu              the host's CPU over each workload the VMs'
+#                             scripts mark (scripts/hostcpu.py), in
+#                             <logs>/host.out (make bench)
 # Logs: out/logs/<run>/{vtl0,vtl2}.console and .out (script output).
 # Without scripts the run ends once every VM printed its ready line.
 # Exit status: 0 when every script exited 0 and no VM timed out.
@@ -53,7 +56,7 @@ set -euo pipefail
 vtl2_role=rig guest_script='' vtl2_script='' vtl2_after='' disk=''
 guest_append='' vtl2_append='' timeout=300 only_vtl2=0 vtl2_background=0
 guest_cpus=1 disk2='' guest_vdisk='' shell=0 reboot_script='' net_peer=0 guest_vnet=0
-vtl2_cpus=1 net_queues=1
+vtl2_cpus=1 net_queues=1 host_cpu=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vtl2-role) vtl2_role=$2; shift ;;
@@ -75,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--guest-virtio-net) guest_vnet=1 ;;
 	--vtl2-cpus) vtl2_cpus=$2; shift ;;
 	--net-queues) net_queues=$2; shift ;;
+	--host-cpu) host_cpu=1 ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 	shift
@@ -244,6 +248,10 @@ done
 [ -S "$tmp/ivshmem.sock" ] || die "ivshmem server did not start (see $logs/ivshmem-server.log)"
 
 touch "$logs/vtl0.out" "$logs/vtl2.out" "$logs/vtl0.console" "$logs/vtl2.console"
+if [ "$host_cpu" = 1 ]; then
+	python3 "$KHCL_ROOT/scripts/hostcpu.py" "$logs" >"$logs/host.out" 2>&1 &
+	pids+=($!)
+fi
 deadline=$(($(date +%s) + timeout))
 vtl0_pid='' vtl2_pid=''
 log "run $run: logs in $logs"

@@ -6,9 +6,11 @@
 # s, 4 s apart (vtl2's sampler cuts its windows at the idle gaps). Per
 # workload "NET_BEGIN name", the tool's output (iperf3 JSON, ping lines),
 # "NET_END name busy_ticks total_ticks packets" (this VM's /proc/stat,
-# the NIC's packets both ways).
+# the NIC's packets both ways). PROFILE_S=S (make bench-profile-guest):
+# perf samples this VM for S s of each run, printed after its NET_END
+# (vmlib.sh profile_window).
 # shellcheck source=scripts/tests/vmlib.sh
-. ./vmlib.sh	# wait_for, khcl_nic
+. ./vmlib.sh	# wait_for, khcl_nic, profile_window
 rt=${BENCH_RUNTIME:-20}
 if [ "${BENCH_NET:-khcl}" = khcl ]; then
 	modprobe hv_netvsc 2>/dev/null
@@ -25,16 +27,23 @@ wait_for 20 carrier_is "$dev" 1
 ip addr add "${BENCH_ADDR:-10.77.0.3}/24" dev "$dev"
 wait_for 20 busybox ping -c 1 -W 1 10.77.0.1 >/dev/null 2>&1 ||
 	{ echo "BENCH_ERROR the peer does not answer"; exit 1; }
-ticks() {	# busy and total USER_HZ ticks of all CPUs, the NIC's packets
-	awk -v p="$(($(cat "/sys/class/net/$dev/statistics/rx_packets") +
-		$(cat "/sys/class/net/$dev/statistics/tx_packets")))" \
-		'/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t, p}' /proc/stat
+packets() {	# the NIC's packets both ways
+	echo $(($(cat "/sys/class/net/$dev/statistics/rx_packets") +
+		$(cat "/sys/class/net/$dev/statistics/tx_packets")))
 }
+ticks() {	# busy and total USER_HZ ticks of all CPUs, the NIC's packets
+	echo "$(vm_ticks) $(packets)"
+}
+n=0
 run() {	# run NAME COMMAND...
 	_n=$1
 	shift
 	sleep 4
 	echo "NET_BEGIN $_n"
+	n=$((n + 1))
+	if [ "${PROFILE_S:-0}" -gt 0 ]; then
+		(sleep 2; profile_window $n "$PROFILE_S" packets) >/tmp/profile.$n &
+	fi
 	# shellcheck disable=SC2046  # three numbers
 	set -- $(ticks) "$@"
 	_b=$1 _t=$2 _p=$3
@@ -43,6 +52,10 @@ run() {	# run NAME COMMAND...
 	# shellcheck disable=SC2046
 	set -- $(ticks)
 	echo "NET_END $_n $(($1 - _b)) $(($2 - _t)) $(($3 - _p))"
+	if [ "${PROFILE_S:-0}" -gt 0 ]; then
+		wait
+		cat /tmp/profile.$n
+	fi
 }
 run tcp_tx iperf3 -c 10.77.0.1 -t "$rt" -J
 run tcp_rx iperf3 -c 10.77.0.1 -t "$rt" -J -R

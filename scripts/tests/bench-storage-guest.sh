@@ -5,6 +5,8 @@
 # BENCH_RUNTIME s after 2 s of ramp, 4 s apart (vtl2's sampler cuts its
 # windows at the idle gaps). Per workload: "FIO_BEGIN name", fio's JSON,
 # "FIO_END name busy_ticks total_ticks" (this VM's /proc/stat over the run).
+# PROFILE_S=S (make bench-profile-guest): perf samples this VM for S s of
+# each run, printed after its FIO_END (vmlib.sh profile_window).
 dev=${BENCH_DEV:-/dev/sda}
 rt=${BENCH_RUNTIME:-20}
 i=0
@@ -14,22 +16,33 @@ while [ ! -b "$dev" ] && [ $i -lt 120 ]; do
 	i=$((i + 1))
 done
 [ -b "$dev" ] || { echo "BENCH_ERROR no $dev"; exit 1; }
-ticks() {	# busy and total USER_HZ ticks of all CPUs
-	awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
+# shellcheck source=scripts/tests/vmlib.sh
+. ./vmlib.sh	# vm_ticks, profile_window
+ios() {	# reads and writes the device completed
+	awk '{print $1 + $5}' "/sys/block/${dev#/dev/}/stat"
 }
+n=0
 run() {	# run NAME RW BS QD
 	sleep 4
 	echo "FIO_BEGIN $1"
+	n=$((n + 1))
+	if [ "${PROFILE_S:-0}" -gt 0 ]; then	# past fio's ramp
+		(sleep 3; profile_window $n "$PROFILE_S" ios) >/tmp/profile.$n &
+	fi
 	# shellcheck disable=SC2046  # two numbers
-	set -- "$1" "$2" "$3" "$4" $(ticks)
+	set -- "$1" "$2" "$3" "$4" $(vm_ticks)
 	# threads, not processes: one VM CPU, less to schedule
 	fio --name="$1" --filename="$dev" --direct=1 --ioengine=io_uring --thread \
 		--rw="$2" --bs="$3" --iodepth="$4" --size=900M \
 		--time_based --runtime="$rt" --ramp_time=2 --norandommap \
 		--randrepeat=0 --output-format=json
 	# shellcheck disable=SC2046
-	set -- "$@" $(ticks)
+	set -- "$@" $(vm_ticks)
 	echo "FIO_END $1 $(($7 - $5)) $(($8 - $6))"
+	if [ "${PROFILE_S:-0}" -gt 0 ]; then
+		wait
+		cat /tmp/profile.$n
+	fi
 }
 run randread4k.qd1 randread 4k 1
 run randread4k.qd32 randread 4k 32

@@ -110,3 +110,35 @@ monitor_blocks() {
 		sleep 5
 	done
 }
+
+vm_ticks() {	# busy and total USER_HZ ticks of all this VM's CPUs
+	awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
+}
+
+# profile_window N SECONDS COUNT...: perf samples this whole VM for
+# SECONDS (cpu-clock: TCG has no PMU, so a timer sample at each tick),
+# COUNT (a command printing a number: I/Os, packets) read before and
+# after, then prints
+#   PROFILE_BEGIN n counted busy_ticks total_ticks   (over the window)
+#   perf's flat profile by symbol, PROFILE_BY_OBJECT n, by object,
+#   PROFILE_END n
+# (scripts/bench.sh profile_print reads it).
+profile_window() {
+	_pn=$1 _ps=$2
+	shift 2
+	_c0=$("$@")
+	_t0=$(vm_ticks)
+	perf record -q -a -e cpu-clock -F 250 -o "/tmp/perf.$_pn" -- \
+		sleep "$_ps" 2>/dev/null
+	_t1=$(vm_ticks)
+	_c1=$("$@")
+	# shellcheck disable=SC2086  # two numbers each
+	set -- $_t0 $_t1
+	echo "PROFILE_BEGIN $_pn $((_c1 - _c0)) $(($3 - $1)) $(($4 - $2))"
+	perf report -i "/tmp/perf.$_pn" --stdio -q --sort sym --percent-limit 0.7 \
+		2>/dev/null | head -40
+	echo "PROFILE_BY_OBJECT $_pn"
+	perf report -i "/tmp/perf.$_pn" --stdio -q --sort dso 2>/dev/null | head -12
+	echo "PROFILE_END $_pn"
+	rm -f "/tmp/perf.$_pn"
+}
