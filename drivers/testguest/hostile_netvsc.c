@@ -536,26 +536,39 @@ static int hn_session(const char *(*fn)(struct hn_dev *hn, u32 n, u64 *out),
 	return 0;
 }
 
-static ssize_t soak_store(struct device_driver *drv, const char *buf,
-			  size_t count)
+/*
+ * "N" written to a session of @fn for N rounds (1..@max); the result:
+ * "PASS|FAIL netvsc_@name rounds=N @what=<its count> seconds=S[ why]".
+ */
+static ssize_t hn_rounds_store(const char *buf, size_t count, u32 max,
+			       const char *(*fn)(struct hn_dev *hn, u32 n,
+						 u64 *out),
+			       const char *name, const char *what)
 {
 	unsigned long t = jiffies;
 	const char *f;
-	u64 pkts = 0;
+	u64 out = 0;
 	u32 n;
 
-	if (kstrtou32(buf, 0, &n) || !n || n > 10000000)
+	if (kstrtou32(buf, 0, &n) || !n || n > max)
 		return -EINVAL;
-	if (hn_session(hn_soak, n, &pkts, &f))
+	if (hn_session(fn, n, &out, &f))
 		return -ENODEV;
 	snprintf(hn_result, sizeof(hn_result),
-		 "%s netvsc_soak rounds=%u packets=%llu seconds=%u%s%s",
-		 f ? "FAIL" : "PASS", n, pkts,
+		 "%s netvsc_%s rounds=%u %s=%llu seconds=%u%s%s",
+		 f ? "FAIL" : "PASS", name, n, what, out,
 		 jiffies_to_msecs(jiffies - t) / 1000, f ? " " : "",
 		 f ? f : "");
 	pr_info("%s\n", hn_result);
 	mutex_unlock(&hn_mutex);
 	return count;
+}
+
+static ssize_t soak_store(struct device_driver *drv, const char *buf,
+			  size_t count)
+{
+	return hn_rounds_store(buf, count, 10000000, hn_soak, "soak",
+			       "packets");
 }
 static DRIVER_ATTR_WO(soak);
 
@@ -722,20 +735,8 @@ static const char *hn_subch(struct hn_dev *hn, u32 n, u64 *subs)
 static ssize_t subch_store(struct device_driver *drv, const char *buf,
 			   size_t count)
 {
-	const char *f;
-	u64 subs = 0;
-	u32 n;
-
-	if (kstrtou32(buf, 0, &n) || !n || n > 1000)
-		return -EINVAL;
-	if (hn_session(hn_subch, n, &subs, &f))
-		return -ENODEV;
-	snprintf(hn_result, sizeof(hn_result),
-		 "%s netvsc_subch rounds=%u subchannels=%llu%s%s",
-		 f ? "FAIL" : "PASS", n, subs, f ? " " : "", f ? f : "");
-	pr_info("%s\n", hn_result);
-	mutex_unlock(&hn_mutex);
-	return count;
+	return hn_rounds_store(buf, count, 1000, hn_subch, "subch",
+			       "subchannels");
 }
 static DRIVER_ATTR_WO(subch);
 
