@@ -4,8 +4,9 @@
 # (vmbus.echo) and the VTL0 memory map (vtl2.memory), both path khcl
 # only (their baselines have no meaning: no paravisor, nothing to map);
 # storage (storage.*): khcl against direct and hostpv, three runs on one
-# backing file, one after another (QEMU locks images). The network lines
-# come with its data path.
+# backing file, one after another (QEMU locks images); network (net.*):
+# the same three paths to the rig's peer. Those lines also carry the host's
+# CPU over its workload (rig.sh --host-cpu). The profile parts print text.
 #   scripts/bench.sh [echo|memory|storage|net|profile|profile-net|profile-guest|profile-guest-net ...]
 #                      (default: echo memory storage net)
 #   BENCH_RUNTIME=S   seconds per storage workload (default 20)
@@ -143,11 +144,6 @@ bench_storage() {
 	log "storage: $(($(date +%s) - t0)) s; raw outputs in $out"
 }
 
-# The network workloads (bench-net-guest.sh: iperf3 TCP both ways, UDP
-# 64-byte packets, ping request/response) to the rig's peer: direct (vtl2
-# alone, khcl_mana_xlat leaving its NIC alone), hostpv (the test guest's
-# virtio-net on the peer, vtl2 up and idle), khcl (the test guest's
-# hv_netvsc behind khcl; vtl2 samples its counters and /proc/stat).
 # The network's hostpv path (the test guest's own virtio-net on the peer,
 # vtl2 up, its NIC left alone) -> $out/hostpv, and its khcl path (the
 # test guest's hv_netvsc behind khcl, vtl2 sampling its counters)
@@ -172,6 +168,11 @@ net_khcl_run() {
 	cp "$(logs_of_last)/vtl2.out" "$out/khcl-vtl2"
 }
 
+# The network workloads (bench-net-guest.sh: iperf3 TCP both ways, UDP
+# 64-byte packets, ping request/response) to the rig's peer: direct (vtl2
+# alone, khcl_mana_xlat leaving its NIC alone), hostpv (the test guest's
+# virtio-net on the peer, vtl2 up and idle), khcl (the test guest's
+# hv_netvsc behind khcl; vtl2 samples its counters and /proc/stat).
 bench_net() {
 	local rt=${BENCH_RUNTIME:-20} out t0
 	t0=$(date +%s)
