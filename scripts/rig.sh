@@ -20,9 +20,11 @@
 #     --guest-virtio-disk F   the test guest gets a QEMU virtio-blk on F
 #                             (the host-PV baseline; same drive options)
 #     --guest-reboot-script F when the guest's script prints KHCL_REBOOT and
-#                             its VM goes down (reboot -f), boot it again
-#                             with F as its script (the first boot's
-#                             output is kept in vtl0-boot1.out)
+#                             its VM goes down (reboot -f), tell vtl2 of the
+#                             VTL0 reset and wait until it closed what the
+#                             old guest had (scripts/mbox-reset.py), then
+#                             boot it again with F as its script (the first
+#                             boot's output is kept in vtl0-boot1.out)
 #     --shell                 the test guest's console on this terminal:
 #                             its disk behind khcl found and mounted on
 #                             /mnt/disk, its NIC behind khcl up on the
@@ -37,8 +39,9 @@
 #                             QEMU virtio-net on the peer (the host-PV
 #                             baseline; tap kt1)
 #     --vtl2-cpus N           vtl2 vCPUs (default 1)
-#     --net-queues N          with --net-peer: vtl2's virtio-net has N
-#                             queue pairs (a multi-queue tap; default 1)
+#     --net-queues N          with --net-peer: vtl2's virtio-net (and the
+#                             test guest's own, --guest-virtio-net) has N
+#                             queue pairs (multi-queue taps; default 1)
 #     --timeout S             whole-run timeout (default 300)
 #     --only-vtl2             boot vtl2 alone (no test guest)
 #     --host-cpu              the host's CPU over each workload the VMs'
@@ -172,9 +175,13 @@ start_vtl0() {
 	fi
 	local ns=()
 	if [ "$guest_vnet" = 1 ]; then
+		local q='' mq=''
+		# N queue pairs: 2N + 2 MSI-X vectors
+		[ "$net_queues" -gt 1 ] &&
+			q=",queues=$net_queues" mq=",mq=on,vectors=$((2 * net_queues + 2))"
 		# shellcheck disable=SC2054
-		extra+=(-netdev tap,id=n1,ifname=kt1,script=no,downscript=no
-			-device virtio-net-pci,netdev=n1)
+		extra+=(-netdev "tap,id=n1,ifname=kt1,script=no,downscript=no$q"
+			-device "virtio-net-pci,netdev=n1$mq")
 		ns=(ip netns exec "khcl-$run")
 	fi
 	"${ns[@]}" "${qemu[@]}" -smp "$(smp_of "$guest_cpus")" -m 1G \
@@ -266,7 +273,7 @@ if [ -z "$vtl2_after" ] || [ $only_vtl2 -eq 1 ]; then
 fi
 
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
-timed_out=0
+timed_out=0 reset_failed=0
 while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$vtl2_after" ]; }; do
 	if [ -z "$vtl2_pid" ] && [ -n "$vtl2_after" ]; then
 		if grep -qE "$vtl2_after" "$logs/vtl0.out"; then
@@ -286,6 +293,14 @@ while alive "$vtl0_pid" || alive "$vtl2_pid" || { [ -z "$vtl2_pid" ] && [ -n "$v
 	if [ -n "$reboot_script" ] && [ -n "$vtl0_pid" ] && ! alive "$vtl0_pid" &&
 		grep -q '^KHCL_REBOOT' "$logs/vtl0.out"; then
 		wait "$vtl0_pid" 2>/dev/null || true
+		# the VTL0 reset Hyper-V would tell the paravisor about: vtl2
+		# closes what the old guest had before the new one boots
+		if ! python3 "$KHCL_ROOT/scripts/mbox-reset.py" "$mailbox" 30 >>"$logs/rig.log"; then
+			log "vtl2 did not handle the guest's reset: $(tail -1 "$logs/rig.log")"
+			reset_failed=1
+			break
+		fi
+		log "$(tail -1 "$logs/rig.log")"
 		mv "$logs/vtl0.out" "$logs/vtl0-boot1.out"
 		mv "$logs/vtl0.console" "$logs/vtl0-boot1.console"
 		touch "$logs/vtl0.out" "$logs/vtl0.console"
@@ -312,6 +327,7 @@ done
 
 status=0
 [ $timed_out -eq 0 ] || status=1
+[ $reset_failed -eq 0 ] || status=1
 for vm in vtl0 vtl2; do
 	[ -s "$logs/$vm.console" ] || continue
 	grep -m1 '^khcl: ' "$logs/$vm.console" | sed "s/^/$vm: /" >&2 || true

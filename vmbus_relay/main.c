@@ -332,6 +332,26 @@ static void vmbus_on_up(struct khcl_transport_client *c)
 	pr_info("transport up; waiting for the guest's INITIATE_CONTACT\n");
 }
 
+/*
+ * The guest was reset: what it still had queued goes with it, then the
+ * server closes everything (each VSP's close waits for its I/O, so no
+ * DMA into the old guest's memory outlives this).
+ */
+static void vmbus_on_reset(struct khcl_transport_client *c)
+{
+	struct khcl_vmbus *vb = &khcl_vmbus;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->rxq_lock, flags);
+	vb->rxq_count = 0;
+	spin_unlock_irqrestore(&vb->rxq_lock, flags);
+	flush_work(&vb->rx_work);
+	mutex_lock(&vb->lock);
+	khcl_vmb_server_guest_reset(&vb->srv);
+	mutex_unlock(&vb->lock);
+	pr_info("the guest was reset: every channel closed, waiting for its INITIATE_CONTACT\n");
+}
+
 static int __init khcl_vmbus_init(void)
 {
 	struct khcl_vmbus *vb = &khcl_vmbus;
@@ -375,6 +395,7 @@ static int __init khcl_vmbus_init(void)
 		goto err_wq;
 	vb->client.msg = vmbus_on_msg;
 	vb->client.event = vmbus_on_event;
+	vb->client.reset = vmbus_on_reset;
 	vb->client.up = vmbus_on_up;
 	ret = khcl_transport_attach(&vb->client);
 	if (ret)

@@ -628,6 +628,12 @@ static int vmb_modify(struct khcl_vmb_server *s,
 	return ret;
 }
 
+void khcl_vmb_server_guest_reset(struct khcl_vmb_server *s)
+{
+	vmb_reset(s);
+	s->guest_resets++;
+}
+
 static int vmb_unload(struct khcl_vmb_server *s)
 {
 	struct khcl_vmb_hdr r = { 0 };

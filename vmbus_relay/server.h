@@ -132,6 +132,7 @@ struct khcl_vmb_server {
 	u64 refused[KHCL_CHMSG_COUNT];	/* requests answered with a failure */
 	u64 teardowns_deferred;		/* GPADL_TEARDOWN of a GPADL in use */
 	u64 connects, unloads;
+	u64 guest_resets;		/* the guest reset without an UNLOAD */
 };
 
 int khcl_vmb_server_init(struct khcl_vmb_server *s,
@@ -170,6 +171,13 @@ void khcl_vmb_server_rescind(struct khcl_vmb_server *s, u32 relid);
  * mapped it). A teardown the guest asked for meanwhile completes now.
  */
 void khcl_vmb_server_gpadl_put(struct khcl_vmb_server *s, u32 handle);
+
+/*
+ * The guest was reset under us (it rebooted without an UNLOAD): every
+ * channel closed, every GPADL unmapped, nothing sent; the next guest
+ * starts with INITIATE_CONTACT.
+ */
+void khcl_vmb_server_guest_reset(struct khcl_vmb_server *s);
 
 /* Force a channel closed after a data-path protocol violation. */
 void khcl_vmb_server_chan_reset(struct khcl_vmb_server *s, u32 relid);

@@ -35,8 +35,9 @@ static ssize_t stats_show(struct kobject *k, struct kobj_attribute *a,
 	int n, i;
 
 	mutex_lock(&vb->lock);
-	n = sysfs_emit(buf, "connects %llu\nunloads %llu\ntx_msgs %llu\n",
-		       vb->srv.connects, vb->srv.unloads, vb->srv.tx_msgs);
+	n = sysfs_emit(buf, "connects %llu\nunloads %llu\nguest_resets %llu\ntx_msgs %llu\n",
+		       vb->srv.connects, vb->srv.unloads, vb->srv.guest_resets,
+		       vb->srv.tx_msgs);
 	n += sysfs_emit_at(buf, n, "rx_deferred %llu\ntx_dropped %llu\nbad_type %llu\nunknown_events %llu\ngpadls %u\ngpadl_pages %llu\n",
 			   vb->rxq_deferred, vb->txq_dropped, vb->bad_type,
 			   vb->unknown_events, vb->srv.ngpadls,

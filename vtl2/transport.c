@@ -75,6 +75,20 @@ void khcl_transport_deliver_event(struct khcl_transport *t, u32 conn_id)
 }
 EXPORT_SYMBOL_GPL(khcl_transport_deliver_event);
 
+void khcl_transport_deliver_reset(struct khcl_transport *t)
+{
+	struct khcl_transport_client *c;
+
+	might_sleep();
+	mutex_lock(&khcl_transport_lock);
+	c = rcu_dereference_protected(khcl_client,
+				      lockdep_is_held(&khcl_transport_lock));
+	if (c && c->reset && rcu_access_pointer(khcl_backend) == t)
+		c->reset(c);
+	mutex_unlock(&khcl_transport_lock);
+}
+EXPORT_SYMBOL_GPL(khcl_transport_deliver_reset);
+
 int khcl_transport_attach(struct khcl_transport_client *c)
 {
 	int ret = 0;

@@ -6,6 +6,7 @@
 #include <linux/pci.h>
 #include <linux/timer.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include "../../include/khcl/khcl_vtl2.h"
 #include "../../include/khcl/mailbox.h"
 
@@ -14,7 +15,7 @@
 
 struct khcl_mbox_stats {
 	u64 msgs_rx, msgs_tx, tx_busy, bad_msgs, rx_deferred;
-	u64 events_rx, events_tx, irqs, polls, doorbells;
+	u64 events_rx, events_tx, irqs, polls, doorbells, vtl0_resets;
 };
 
 struct khcl_ivshmem {
@@ -33,6 +34,10 @@ struct khcl_ivshmem {
 	spinlock_t rx_lock, tx_lock;
 	int irq;
 	struct timer_list poll_timer;
+	/* VTL0's side, watched for a reset (mailbox.h) */
+	struct timer_list watch_timer;
+	struct work_struct reset_work;
+	bool vtl0_reset_done;	/* the RESET vtl0.state still shows */
 	struct khcl_mbox_stats stats;
 };
 

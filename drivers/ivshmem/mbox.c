@@ -167,6 +167,38 @@ static irqreturn_t mbox_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+#define MBOX_WATCH_MS	50
+
+/* VTL0's state, watched for a reset (mailbox.h: KHCL_MBOX_STATE_RESET). */
+static void mbox_watch(struct timer_list *t)
+{
+	struct khcl_ivshmem *iv = from_timer(iv, t, watch_timer);
+	u32 state = READ_ONCE(mbox_hdr(iv)->vtl0.state);
+
+	if (state != KHCL_MBOX_STATE_RESET) {
+		iv->vtl0_reset_done = false;
+	} else if (!iv->vtl0_reset_done) {
+		iv->vtl0_reset_done = true;
+		schedule_work(&iv->reset_work);
+		return;		/* the work re-arms us */
+	}
+	mod_timer(&iv->watch_timer, jiffies + msecs_to_jiffies(MBOX_WATCH_MS));
+}
+
+static void mbox_reset_work(struct work_struct *w)
+{
+	struct khcl_ivshmem *iv = container_of(w, struct khcl_ivshmem,
+					       reset_work);
+	u32 *resets = &mbox_hdr(iv)->vtl2.reserved[KHCL_MBOX_VTL2_RESETS];
+
+	dev_info(&iv->pdev->dev, "VTL0 reset: closing what the old guest had\n");
+	khcl_transport_deliver_reset(&iv->transport);
+	iv->stats.vtl0_resets++;
+	/* everything of the old guest is closed before we say so */
+	smp_store_release(resets, READ_ONCE(*resets) + 1);
+	mod_timer(&iv->watch_timer, jiffies + msecs_to_jiffies(MBOX_WATCH_MS));
+}
+
 static void mbox_poll(struct timer_list *t)
 {
 	struct khcl_ivshmem *iv = from_timer(iv, t, poll_timer);
@@ -218,6 +250,10 @@ int khcl_mbox_start(struct khcl_ivshmem *iv)
 			goto err;
 		}
 	}
+	iv->vtl0_reset_done = false;
+	INIT_WORK(&iv->reset_work, mbox_reset_work);
+	timer_setup(&iv->watch_timer, mbox_watch, 0);
+	mod_timer(&iv->watch_timer, jiffies + msecs_to_jiffies(MBOX_WATCH_MS));
 	/* header and cleared areas are visible before we say UP */
 	smp_store_release(&hdr->vtl2.state, KHCL_MBOX_STATE_UP);
 	/* anything the guest posted while we were away */
@@ -237,6 +273,12 @@ void khcl_mbox_stop(struct khcl_ivshmem *iv)
 		return;
 	/* ordered after everything we posted */
 	smp_store_release(&mbox_hdr(iv)->vtl2.state, KHCL_MBOX_STATE_DOWN);
+	/* the work re-arms the timer: stop the timer, then the work, then
+	 * the timer it may have re-armed
+	 */
+	del_timer_sync(&iv->watch_timer);
+	cancel_work_sync(&iv->reset_work);
+	timer_shutdown_sync(&iv->watch_timer);
 	if (poll_ms) {
 		timer_shutdown_sync(&iv->poll_timer);
 	} else {

@@ -141,6 +141,13 @@ struct khcl_transport_client {
 	void (*event)(struct khcl_transport_client *c, u32 conn_id);
 	/* a backend (re)appeared: the guest may have restarted */
 	void (*up)(struct khcl_transport_client *c);
+	/*
+	 * The guest was reset (it rebooted without an UNLOAD; on Hyper-V the
+	 * host tells the paravisor before VTL0 runs again). Process context;
+	 * returns once nothing of the old guest is in use: channels closed,
+	 * DMA into its memory ended, mappings gone.
+	 */
+	void (*reset)(struct khcl_transport_client *c);
 };
 
 /* Backends. */
@@ -149,6 +156,8 @@ void khcl_transport_unregister(struct khcl_transport *t);
 bool khcl_transport_deliver_msg(struct khcl_transport *t,
 				const struct khcl_synic_msg *m);
 void khcl_transport_deliver_event(struct khcl_transport *t, u32 conn_id);
+/* The guest was reset; process context, returns when the client is done. */
+void khcl_transport_deliver_reset(struct khcl_transport *t);
 
 /* The client (the VMBus server). */
 int khcl_transport_attach(struct khcl_transport_client *c);

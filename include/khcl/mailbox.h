@@ -67,6 +67,18 @@ struct khcl_mbox_side {
 
 #define KHCL_MBOX_STATE_DOWN	0
 #define KHCL_MBOX_STATE_UP	1
+/*
+ * vtl0.state only: a VTL0 reset (the guest rebooted without unloading;
+ * on Hyper-V the host tells the paravisor before VTL0 runs again). The
+ * rig, not the guest, writes it for the guest that is gone; VTL2 closes
+ * everything of that guest and then counts the reset in
+ * vtl2.reserved[KHCL_MBOX_VTL2_RESETS]; the rig boots the next guest
+ * (whose transport writes UP) only after that count moved
+ * (scripts/mbox-reset.py). A guest's own DOWN (its transport unloading
+ * after UNLOAD) is not a reset.
+ */
+#define KHCL_MBOX_STATE_RESET	2
+#define KHCL_MBOX_VTL2_RESETS	0
 
 struct khcl_mbox_hdr {
 	u32 magic;		/* written by VTL2 when it attaches */
