@@ -12,16 +12,23 @@
 #   BENCH_RUNTIME=S   seconds per storage workload (default 20)
 #   BENCH_POLL_DEPTH=N  storage: also khcl in polled mode (poll_depth=N,
 #                       nvme.poll_queues=1), lines with "poll_depth":N
+#   BENCH_CPUS=N      storage and network: N vCPUs in each VM (and N queue
+#                     pairs in each virtio-net; khcl offers sub-channels to
+#                     match), "vcpus_vtl0":N, "vcpus_vtl2":N (default 1)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$KHCL_ROOT"
 
 parts=${*:-echo memory storage net}
+cpus=${BENCH_CPUS:-1}
+# the storage and network runs: each VM's vCPUs, each NIC's queue pairs
+vms=(--guest-cpus "$cpus" --vtl2-cpus "$cpus")
+nq=(--net-queues "$cpus")
 kernel=$(cat out/rig/source-version 2>/dev/null || echo unknown)
 common() {	# common RUNTIME_S: the keys every line carries
-	printf '"accel":"tcg","vcpus_vtl0":1,"vcpus_vtl2":1,"qemu_drive":"%s","runtime_s":%s,"kernel":"%s"' \
-		"$drive_opts" "$1" "$kernel"
+	printf '"accel":"tcg","vcpus_vtl0":%s,"vcpus_vtl2":%s,"qemu_drive":"%s","runtime_s":%s,"kernel":"%s"' \
+		"$cpus" "$cpus" "$drive_opts" "$1" "$kernel"
 }
 drive_opts=$(sed -n 's/^drive_opts="\(.*\)"$/\1/p' scripts/rig.sh)
 logs_of_last() { cat out/logs/last 2>/dev/null || die "no rig run logs"; }
@@ -95,7 +102,7 @@ backing_file() {	# backing_file DIR: DIR/disk.raw, 1 GiB of random data
 #   for the guest's command line)
 khcl_run() {
 	rm -f out/logs/last
-	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu \
+	scripts/rig.sh --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu "${vms[@]}" \
 		--guest-append "BENCH_DEV=/dev/sda BENCH_RUNTIME=$rt ${guest_extra:-}" \
 		--vtl2-append "$2" \
 		--guest-script scripts/tests/bench-storage-guest.sh \
@@ -109,7 +116,7 @@ khcl_run() {
 # and idle) -> $out/hostpv (uses $disk, $rt, $out, $guest_extra)
 hostpv_run() {
 	rm -f out/logs/last
-	scripts/rig.sh --guest-virtio-disk "$disk" --timeout 900 --host-cpu \
+	scripts/rig.sh --guest-virtio-disk "$disk" --timeout 900 --host-cpu "${vms[@]}" \
 		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_DEV=/dev/vda BENCH_RUNTIME=$rt ${guest_extra:-}" \
 		--guest-script scripts/tests/bench-storage-guest.sh >&2 ||
 		die "storage bench, hostpv: failed (logs: $(logs_of_last))"
@@ -124,7 +131,7 @@ bench_storage() {
 	backing_file "$out"
 	log "storage: direct (fio in vtl2 on /dev/nvme0n1), ${rt} s per workload"
 	rm -f out/logs/last
-	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu \
+	scripts/rig.sh --only-vtl2 --vtl2-role bench --disk "$disk" --timeout 900 --host-cpu "${vms[@]}" \
 		--vtl2-append "KHCL_SKIP=khcl_nvme_xlat BENCH_DEV=/dev/nvme0n1 BENCH_RUNTIME=$rt" \
 		--vtl2-script scripts/tests/bench-storage-guest.sh >&2 ||
 		die "storage bench, direct: failed (logs: $(logs_of_last))"
@@ -151,6 +158,7 @@ bench_storage() {
 net_hostpv_run() {
 	rm -f out/logs/last
 	scripts/rig.sh --net-peer --guest-virtio-net --timeout 900 --host-cpu \
+		"${vms[@]}" "${nq[@]}" \
 		--vtl2-append "khcl_mana_xlat.backend=" \
 		--guest-append "KHCL_SKIP=khcl_vmbus_guest,khcl_echo_client BENCH_NET=virtio BENCH_RUNTIME=$rt ${guest_extra:-}" \
 		--guest-script scripts/tests/bench-net-guest.sh >&2 ||
@@ -160,6 +168,7 @@ net_hostpv_run() {
 net_khcl_run() {
 	rm -f out/logs/last
 	scripts/rig.sh --vtl2-role bench --net-peer --timeout 900 --host-cpu \
+		"${vms[@]}" "${nq[@]}" \
 		--guest-append "BENCH_NET=khcl BENCH_RUNTIME=$rt ${guest_extra:-}" \
 		--guest-script scripts/tests/bench-net-guest.sh \
 		--vtl2-script scripts/tests/bench-net-vtl2.sh --vtl2-background >&2 ||
@@ -181,6 +190,7 @@ bench_net() {
 	log "net: direct (iperf3 in vtl2 on its virtio-net), ${rt} s per workload"
 	rm -f out/logs/last
 	scripts/rig.sh --only-vtl2 --vtl2-role bench --net-peer --timeout 900 --host-cpu \
+		"${vms[@]}" "${nq[@]}" \
 		--vtl2-append "khcl_mana_xlat.backend= BENCH_NET=virtio BENCH_ADDR=10.77.0.2 BENCH_RUNTIME=$rt" \
 		--vtl2-script scripts/tests/bench-net-guest.sh >&2 ||
 		die "net bench, direct: failed (logs: $(logs_of_last))"

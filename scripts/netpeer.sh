@@ -9,8 +9,8 @@
 #   MAC 02:6b:68:63:6c:fe; on VLAN 5 it is 10.77.5.1, answered by
 #   scripts/vlanpeer.py (ARP and ping: this host's kernel may lack 802.1Q).
 #   scripts/netpeer.sh up NAME     namespace, bridge, taps, iperf3 -s
-#                                  (NET_QUEUES > 1: kt0 multi-queue, as
-#                                  QEMU's queues= then opens it)
+#                                  (NET_QUEUES > 1: both taps multi-queue,
+#                                  as QEMU's queues= then opens them)
 #   scripts/netpeer.sh down NAME   its processes killed, namespace deleted
 # rig.sh --net-peer brings one up for vtl2's NIC and down on any exit.
 set -euo pipefail
@@ -28,7 +28,7 @@ up)
 	ip -n "$ns" link add br0 type bridge
 	for t in kt0 kt1; do
 		mq=()
-		[ "$t" = kt0 ] && [ "${NET_QUEUES:-1}" -gt 1 ] && mq=(multi_queue)
+		[ "${NET_QUEUES:-1}" -gt 1 ] && mq=(multi_queue)
 		ip -n "$ns" tuntap add dev "$t" mode tap "${mq[@]}"
 		ip -n "$ns" link set "$t" master br0 up
 	done
