@@ -434,6 +434,46 @@ static void vmb_unload_reconnect(struct kunit *test)
 	st_teardown_server(test, &s);
 }
 
+/*
+ * The guest reset under the server (a reboot, no UNLOAD): everything of
+ * it closed and unmapped, nothing sent (nobody is there), the next guest
+ * starts with INITIATE_CONTACT and gets the offers again.
+ */
+static void vmb_guest_reset(struct kunit *test)
+{
+	static struct khcl_vmb_server s;	/* 15 KiB: not on the stack */
+	u32 sent;
+
+	st_setup(test, &s);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 8), 0);
+	KUNIT_ASSERT_EQ(test, st_gpadl(&s, 1, 6, 0x200, 8), 0);
+	KUNIT_ASSERT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
+	KUNIT_EXPECT_EQ(test, st.opened, 1);
+	sent = st.sent_total;
+	khcl_vmb_server_guest_reset(&s);
+	KUNIT_EXPECT_EQ(test, st.sent_total, sent);
+	KUNIT_EXPECT_EQ(test, st.opened, 0);
+	KUNIT_EXPECT_EQ(test, st.mapped, 0);
+	KUNIT_EXPECT_EQ(test, s.ngpadls, 0U);
+	KUNIT_EXPECT_EQ(test, s.state, KHCL_CONN_DISCONNECTED);
+	KUNIT_EXPECT_EQ(test, s.guest_resets, 1ull);
+	KUNIT_EXPECT_EQ(test, s.unloads, 0ull);
+	/* the old guest's messages are refused; the next one connects */
+	KUNIT_EXPECT_NE(test, st_simple(&s, KHCL_CHMSG_REQUESTOFFERS, 0), 0);
+	KUNIT_EXPECT_EQ(test, st_contact(&s, KHCL_VMB_V5_3), 0);
+	st.nlog = 0;
+	KUNIT_EXPECT_EQ(test, st_simple(&s, KHCL_CHMSG_REQUESTOFFERS, 0), 0);
+	KUNIT_EXPECT_EQ(test, st.nlog, 2U);	/* the offer, ALLOFFERS */
+	KUNIT_EXPECT_EQ(test, st_gpadl(&s, 1, 5, 0x100, 8), 0);
+	KUNIT_EXPECT_EQ(test, st_open_chan(&s, 1, 5, 4), 0);
+	KUNIT_EXPECT_EQ(test, st.opened, 1);
+	/* a reset with nothing open is harmless */
+	khcl_vmb_server_guest_reset(&s);
+	khcl_vmb_server_guest_reset(&s);
+	KUNIT_EXPECT_EQ(test, s.guest_resets, 3ull);
+	st_teardown_server(test, &s);
+}
+
 static void vmb_malformed(struct kunit *test)
 {
 	static const u32 types[] = {
@@ -710,6 +750,7 @@ static struct kunit_case vmb_cases[] = {
 	KUNIT_CASE(vmb_gpadl_hostile),
 	KUNIT_CASE(vmb_open_close),
 	KUNIT_CASE(vmb_unload_reconnect),
+	KUNIT_CASE(vmb_guest_reset),
 	KUNIT_CASE(vmb_malformed),
 	KUNIT_CASE(vmb_rescind_modify),
 	KUNIT_CASE(vmb_subchannels),
