@@ -10,7 +10,7 @@
 # perf samples this VM for S s of each run, printed after its NET_END
 # (vmlib.sh profile_window).
 # shellcheck source=scripts/tests/vmlib.sh
-. ./vmlib.sh	# wait_for, khcl_nic, profile_window
+. ./vmlib.sh	# wait_for, khcl_nic, vm_ticks, profile_start, profile_show
 rt=${BENCH_RUNTIME:-20}
 if [ "${BENCH_NET:-khcl}" = khcl ]; then
 	modprobe hv_netvsc 2>/dev/null
@@ -34,16 +34,12 @@ packets() {	# the NIC's packets both ways
 ticks() {	# busy and total USER_HZ ticks of all CPUs, the NIC's packets
 	echo "$(vm_ticks) $(packets)"
 }
-n=0
 run() {	# run NAME COMMAND...
 	_n=$1
 	shift
 	sleep 4
 	echo "NET_BEGIN $_n"
-	n=$((n + 1))
-	if [ "${PROFILE_S:-0}" -gt 0 ]; then
-		(sleep 2; profile_window $n "$PROFILE_S" packets) >/tmp/profile.$n &
-	fi
+	profile_start 2 packets
 	# shellcheck disable=SC2046  # three numbers
 	set -- $(ticks) "$@"
 	_b=$1 _t=$2 _p=$3
@@ -52,10 +48,7 @@ run() {	# run NAME COMMAND...
 	# shellcheck disable=SC2046
 	set -- $(ticks)
 	echo "NET_END $_n $(($1 - _b)) $(($2 - _t)) $(($3 - _p))"
-	if [ "${PROFILE_S:-0}" -gt 0 ]; then
-		wait
-		cat /tmp/profile.$n
-	fi
+	profile_show
 }
 run tcp_tx iperf3 -c 10.77.0.1 -t "$rt" -J
 run tcp_rx iperf3 -c 10.77.0.1 -t "$rt" -J -R

@@ -17,18 +17,14 @@ while [ ! -b "$dev" ] && [ $i -lt 120 ]; do
 done
 [ -b "$dev" ] || { echo "BENCH_ERROR no $dev"; exit 1; }
 # shellcheck source=scripts/tests/vmlib.sh
-. ./vmlib.sh	# vm_ticks, profile_window
+. ./vmlib.sh	# vm_ticks, profile_start, profile_show
 ios() {	# reads and writes the device completed
 	awk '{print $1 + $5}' "/sys/block/${dev#/dev/}/stat"
 }
-n=0
 run() {	# run NAME RW BS QD
 	sleep 4
 	echo "FIO_BEGIN $1"
-	n=$((n + 1))
-	if [ "${PROFILE_S:-0}" -gt 0 ]; then	# past fio's ramp
-		(sleep 3; profile_window $n "$PROFILE_S" ios) >/tmp/profile.$n &
-	fi
+	profile_start 3 ios	# past fio's ramp
 	# shellcheck disable=SC2046  # two numbers
 	set -- "$1" "$2" "$3" "$4" $(vm_ticks)
 	# threads, not processes: one VM CPU, less to schedule
@@ -39,10 +35,7 @@ run() {	# run NAME RW BS QD
 	# shellcheck disable=SC2046
 	set -- "$@" $(vm_ticks)
 	echo "FIO_END $1 $(($7 - $5)) $(($8 - $6))"
-	if [ "${PROFILE_S:-0}" -gt 0 ]; then
-		wait
-		cat /tmp/profile.$n
-	fi
+	profile_show
 }
 run randread4k.qd1 randread 4k 1
 run randread4k.qd32 randread 4k 32

@@ -142,3 +142,20 @@ profile_window() {
 	echo "PROFILE_END $_pn"
 	rm -f "/tmp/perf.$_pn"
 }
+
+# With PROFILE_S set (make bench-profile-guest), a bench script's
+# workloads are profiled: profile_start DELAY COUNT as one begins (its
+# window, DELAY s later, runs in the background into a file),
+# profile_show once it ended (waits for the window, prints it).
+prof_n=0
+profile_start() {
+	prof_n=$((prof_n + 1))
+	[ "${PROFILE_S:-0}" -gt 0 ] || return 0
+	(sleep "$1"; profile_window "$prof_n" "$PROFILE_S" "$2") \
+		>"/tmp/profile.$prof_n" &
+}
+profile_show() {
+	[ "${PROFILE_S:-0}" -gt 0 ] || return 0
+	wait
+	cat "/tmp/profile.$prof_n"
+}
