@@ -534,6 +534,34 @@ static void vr_polled(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vr.batch_errors, 0U);
 }
 
+/*
+ * khcl_vmbus.timing: off, nothing is timed; on, each request once, with
+ * the 1-2 ms the VSP held it (ended from hard-irq timers) in vsp_ns.
+ */
+static void vr_timing(struct kunit *test)
+{
+	struct vr_ctx *c = vr_up(test, 16 * 1024, 0);
+	u32 i, n = 16, on;
+
+	vr.hold = true;
+	for (on = 0; on < 2; on++) {
+		khcl_vsp_test_timing(on);
+		for (i = 1; i <= n; i++)
+			KUNIT_ASSERT_EQ(test, vr_put(&c->in, i, i, 40), 0);
+		vr_kick(c);
+		vr_wait(test, vr_nheld() == n);
+		vr_end_held_from_irq(1000, 2000);
+		vr_collect(test, c, n, false);
+		khcl_vsp_test_timing(false);
+		KUNIT_EXPECT_EQ(test, vr_ctr("timed"), on ? (u64)n : 0ull);
+	}
+	KUNIT_EXPECT_GE(test, vr_ctr("vsp_ns"), (u64)n * 1000 * NSEC_PER_USEC);
+	KUNIT_EXPECT_LT(test, vr_ctr("vsp_ns"), (u64)n * NSEC_PER_SEC);
+	KUNIT_EXPECT_GT(test, vr_ctr("answer_ns"), 0ull);
+	KUNIT_EXPECT_GE(test, vr_ctr("wakes"), 1ull);
+	KUNIT_EXPECT_GT(test, vr_ctr("wake_ns"), 0ull);
+}
+
 static struct kunit_case vr_cases[] = {
 	KUNIT_CASE(vr_irq_random_order),
 	KUNIT_CASE(vr_full_ring),
@@ -541,6 +569,7 @@ static struct kunit_case vr_cases[] = {
 	KUNIT_CASE(vr_rewrite_after_read),
 	KUNIT_CASE(vr_reserve),
 	KUNIT_CASE(vr_polled),
+	KUNIT_CASE(vr_timing),
 	{}
 };
 

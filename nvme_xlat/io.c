@@ -159,6 +159,8 @@ static void sv_io_start(struct sv_req *sr)
 	atomic64_inc(&sr->lun->ios);
 	atomic64_inc(&sv_ios);
 	atomic_inc(&sv_inflight);
+	/* khcl_vmbus.timing: from here to its end is the device's time */
+	sr->t_start = sr->req.t_read ? ktime_get_ns() : 0;
 }
 
 /* ... and ends, its outcome in sr->reply: answer, LUN put, RESETs go */
@@ -166,6 +168,10 @@ static void sv_io_done(struct sv_req *sr)
 {
 	struct sv_lun *l = sr->lun;
 
+	if (sr->t_start) {
+		atomic64_add(ktime_get_ns() - sr->t_start, &sv_device_ns);
+		atomic64_inc(&sv_device_timed);
+	}
 	/* before the answer: the channel may close once it is sent */
 	atomic_dec(sr->chan_inflight);
 	sr->lun = NULL;

@@ -65,6 +65,8 @@ u32 sv_max_pfns;
 
 atomic64_t sv_bytes_copied, sv_bytes_bounced, sv_ios, sv_io_errors;
 atomic64_t sv_bytes_compared;
+/* khcl_vmbus.timing: I/Os timed, their time in the device (bio to end) */
+atomic64_t sv_device_ns, sv_device_timed;
 atomic_t sv_inflight;
 static atomic64_t sv_srbs, sv_refused, sv_copy_faults, sv_bytes_answered;
 static atomic64_t sv_rescans, sv_resets;
@@ -384,6 +386,8 @@ KHCL_VSP_STAT(bytes_answered, sv_bytes_answered);
 KHCL_VSP_STAT(bytes_compared, sv_bytes_compared);
 KHCL_VSP_STAT(rescans, sv_rescans);
 KHCL_VSP_STAT(resets, sv_resets);
+KHCL_VSP_STAT(device_ns, sv_device_ns);
+KHCL_VSP_STAT(device_timed, sv_device_timed);
 
 static struct khcl_knobs *sv_knobs;
 

@@ -61,6 +61,7 @@ struct sv_req {
 	struct list_head poll_node;
 	atomic_t *chan_inflight;	/* its channel's I/Os in flight */
 	struct llist_node reset_node;	/* a RESET waiting for I/O to end */
+	u64 t_start;			/* timing: submitted at (ns) */
 	union {
 		struct bio bio;
 		struct {		/* a persistent reservation command */
@@ -76,6 +77,7 @@ struct sv_req {
 extern u32 sv_max_pfns;
 extern atomic64_t sv_bytes_copied, sv_bytes_bounced, sv_ios, sv_io_errors;
 extern atomic64_t sv_bytes_compared;
+extern atomic64_t sv_device_ns, sv_device_timed;
 extern atomic_t sv_inflight;		/* I/Os submitted, not ended */
 
 /* lun.c */

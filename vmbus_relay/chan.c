@@ -37,6 +37,10 @@ static unsigned int drain_ms = 5000;
 module_param(drain_ms, uint, 0644);
 MODULE_PARM_DESC(drain_ms, "Close: each time requests stay in flight this long, count and log it, then wait on (100..600000)");
 
+bool khcl_chan_timing;
+module_param_named(timing, khcl_chan_timing, bool, 0644);
+MODULE_PARM_DESC(timing, "Time each request's stages (channels/<relid>/timing): the guest's signal to the worker, the packet to its end in the VSP, its end to its answer on the ring");
+
 enum { REQ_FREE, REQ_VSP, REQ_ENDED };
 
 /* The smallest packet a guest can queue: descriptor and trailer. */
@@ -301,6 +305,9 @@ void khcl_chan_close(struct khcl_vsp_chan *ch)
 void khcl_chan_event(struct khcl_vsp_chan *ch)
 {
 	ch->events_in++;
+	/* the first signal the worker has not started for yet */
+	if (READ_ONCE(khcl_chan_timing) && !READ_ONCE(ch->t_event))
+		WRITE_ONCE(ch->t_event, ktime_get_ns());
 	if (READ_ONCE(ch->open) && !READ_ONCE(ch->failed))
 		khcl_chan_kick(ch);
 }
@@ -339,8 +346,12 @@ static void chan_req_ended(struct khcl_vsp_req *req, u16 type)
 		return;
 	}
 	req->type = type;
+	if (req->t_read)
+		req->t_end = ktime_get_ns();
 	trace_khcl_vsp_req_end(ch->relid, req->trans_id, type, req->len);
-	if (llist_add(&req->node, &ch->done))
+	if (!llist_add(&req->node, &ch->done))
+		return;		/* a write of the list is due already */
+	if (current_work() != &ch->work)	/* it writes them before it ends */
 		khcl_chan_kick(ch);
 }
 
@@ -419,11 +430,23 @@ static void chan_publish(struct khcl_vsp_chan *ch, bool *sig)
 		*sig = true;
 }
 
+/* timing: a request's stages, counted as it leaves (its answer written) */
+static void chan_timed(struct khcl_vsp_chan *ch, struct khcl_vsp_req *req,
+		       u64 *now)
+{
+	if (!*now)
+		*now = ktime_get_ns();
+	ch->timed++;
+	ch->vsp_ns += req->t_end - req->t_read;
+	ch->answer_ns += *now - req->t_end;
+}
+
 /* Write what the VSP ended, in order, as one batch. */
 static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 {
 	struct khcl_vsp_req *req;
 	bool writing, retried;
+	u64 now = 0;
 	enum khcl_ring_err e;
 
 	chan_backlog_add(ch, llist_reverse_order(llist_del_all(&ch->done)));
@@ -463,6 +486,8 @@ static void chan_tx(struct khcl_vsp_chan *ch, bool *sig)
 			ch->answers_dropped++;	/* the VSP's mistake */
 		else
 			chan_fail(ch, &ch->out, e);
+		if (req->t_read)
+			chan_timed(ch, req, &now);
 		ch->backlog = ch->backlog->next;
 		chan_req_free(ch, req);
 	}
@@ -505,6 +530,8 @@ static enum chan_rx_stop chan_rx(struct khcl_vsp_chan *ch,
 						 ((struct khcl_vmpkt_desc *)
 						  ch->pktbuf)->type, len);
 			ch->packets_in++;
+			if (READ_ONCE(khcl_chan_timing))
+				req->t_read = ktime_get_ns();
 			(*budget)--;
 			ch->vsp->ops->packet(ch, req, (void *)ch->pktbuf,
 					     ch->pktbuf, len);
@@ -542,9 +569,16 @@ static void chan_work(struct work_struct *w)
 	enum chan_rx_stop stop;
 	struct khcl_vsp_req *req;
 	bool sig = false, poll;
+	u64 t;
 
 	if (!READ_ONCE(ch->mapped))
 		return;
+	t = READ_ONCE(ch->t_event);
+	if (t) {	/* timing: the guest's signal to this run */
+		WRITE_ONCE(ch->t_event, 0);
+		ch->wakes++;
+		ch->wake_ns += ktime_get_ns() - t;
+	}
 	/* control results first: ->ctl_done is serialised with ->packet */
 	n = llist_reverse_order(llist_del_all(&ch->ctl_done));
 	for (; n; n = next) {
@@ -679,6 +713,22 @@ static ssize_t requests_show(struct khcl_vsp_chan *ch, char *buf)
 }
 static struct chan_attr chan_attr_requests = __ATTR_RO(requests);
 
+/*
+ * khcl_vmbus.timing: sums in ns. wake: the guest's signal (the first the
+ * worker had not started for) to the worker's run; vsp: a packet read to
+ * its request's end in the VSP (storage: the device's time in it);
+ * answer: that end to its answer on the ring (the hop back to the
+ * worker). Read by the worker unlocked: figures, not a snapshot.
+ */
+static ssize_t timing_show(struct khcl_vsp_chan *ch, char *buf)
+{
+	return sysfs_emit(buf, "wakes %llu\nwake_ns %llu\nrequests %llu\nvsp_ns %llu\nanswer_ns %llu\n",
+			  READ_ONCE(ch->wakes), READ_ONCE(ch->wake_ns),
+			  READ_ONCE(ch->timed), READ_ONCE(ch->vsp_ns),
+			  READ_ONCE(ch->answer_ns));
+}
+static struct chan_attr chan_attr_timing = __ATTR_RO(timing);
+
 static struct attribute *chan_attrs[] = {
 	&chan_attr_name.attr, &chan_attr_class_id.attr, &chan_attr_state.attr,
 	&chan_attr_sub_index.attr, &chan_attr_primary.attr,
@@ -688,7 +738,7 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_no_request.attr, &chan_attr_batches.attr,
 	&chan_attr_answers_dropped.attr, &chan_attr_drain_overstays.attr,
 	&chan_attr_double_ends.attr, &chan_attr_polls.attr,
-	&chan_attr_requests.attr,
+	&chan_attr_requests.attr, &chan_attr_timing.attr,
 	&chan_attr_ring_errors.attr, NULL,
 };
 ATTRIBUTE_GROUPS(chan);

@@ -67,6 +67,8 @@ struct khcl_vsp_chan {
 	u64 packets_in, packets_out, events_in, signals_out, batches;
 	u64 ring_full, ring_errors[KHCL_RING_NERR], no_request;
 	u64 answers_dropped, drain_overstays, double_ends, polls;
+	/* khcl_vmbus.timing (ns): see timing_show() */
+	u64 t_event, wakes, wake_ns, timed, vsp_ns, answer_ns;
 };
 
 struct khcl_vmbus {
@@ -120,6 +122,7 @@ void khcl_chan_stop(struct khcl_vsp_chan *ch);
 void khcl_chan_close(struct khcl_vsp_chan *ch);
 void khcl_chan_event(struct khcl_vsp_chan *ch);
 void khcl_chan_kick(struct khcl_vsp_chan *ch);
+extern bool khcl_chan_timing;	/* khcl_vmbus.timing */
 void khcl_chan_ctl_done(struct khcl_vsp_req *req, long result);
 void khcl_chan_sysfs_add(struct khcl_vsp_chan *ch);
 void khcl_chan_sysfs_del(struct khcl_vsp_chan *ch);

@@ -370,6 +370,12 @@ void khcl_vsp_test_close(struct khcl_vsp *vsp)
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_test_close);
 
+void khcl_vsp_test_timing(bool on)
+{
+	WRITE_ONCE(khcl_chan_timing, on);
+}
+EXPORT_SYMBOL_GPL(khcl_vsp_test_timing);
+
 u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name)
 {
 	struct khcl_vsp_chan *ch = vsp->chan;
@@ -381,7 +387,8 @@ u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name)
 		TC(packets_in), TC(packets_out), TC(events_in),
 		TC(signals_out), TC(batches), TC(ring_full), TC(no_request),
 		TC(answers_dropped), TC(drain_overstays), TC(double_ends),
-		TC(polls),
+		TC(polls), TC(wakes), TC(wake_ns), TC(timed), TC(vsp_ns),
+		TC(answer_ns),
 #undef TC
 	};
 	u32 i;

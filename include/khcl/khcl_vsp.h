@@ -52,6 +52,8 @@ struct khcl_vsp_req {
 	long ctl_result;
 	void *ctl_va;
 	u32 ctl_len;
+	/* khcl_vmbus.timing: read from the ring, ended (ns; 0: untimed) */
+	u64 t_read, t_end;
 };
 
 struct khcl_vsp_ops {
@@ -193,11 +195,14 @@ u64 khcl_vmbus_counter(const char *name);
  * test playing the guest: each ring is a header page then @in_bytes
  * (@out_bytes) of data; signals go to the transport backend for
  * @target_vp. khcl_vsp_test_close closes it as CLOSECHANNEL would, and
- * khcl_vsp_test_counter reads a counter of its channels/<relid>/.
+ * khcl_vsp_test_counter reads a counter of its channels/<relid>/ (the
+ * timing sums by their fields' names: timed, vsp_ns ...);
+ * khcl_vsp_test_timing sets khcl_vmbus.timing.
  */
 int khcl_vsp_test_open(struct khcl_vsp *vsp, void *in_ring, u32 in_bytes,
 		       void *out_ring, u32 out_bytes, u32 target_vp);
 void khcl_vsp_test_close(struct khcl_vsp *vsp);
 u64 khcl_vsp_test_counter(struct khcl_vsp *vsp, const char *name);
+void khcl_vsp_test_timing(bool on);
 
 #endif /* KHCL_VSP_H */
