@@ -7,8 +7,9 @@
 Each *_OUT holds, per workload, "FIO_BEGIN name", fio's JSON and
 "FIO_END name busy_ticks total_ticks" (bench-storage-guest.sh). The khcl
 run's vtl2 output holds samples "S uptime ios busy total copied bounced"
-(bench-storage-vtl2.sh), cut here into one window per workload at the
-idle gaps the guest leaves between them. With the last three, a second
+and seven stage sums (bench-storage-vtl2.sh, khcl_vmbus.timing), cut here
+into one window per workload at the idle gaps the guest leaves between
+them. With the last three, a second
 khcl run in polled mode (nvme_xlat poll_depth) gives khcl lines of its
 own; every khcl line says its "poll_depth" (0: interrupts). Lines
 "HOST name ..." (scripts/hostcpu.py) add the host's CPU to a workload.
@@ -62,11 +63,28 @@ def fio_runs(path):
 def windows(path):
     """Busy time and I/Os of vtl2 per burst of I/O (one per workload)."""
     out = []
-    for a, b in bursts(path, 6, 0):
+    for a, b in bursts(path, 13, 0):
         ios = b[1] - a[1]
         if ios >= 50:
-            out.append({"ios": ios, "busy_us": (b[2] - a[2]) * USER_HZ_US,
-                        "copied": b[4] - a[4], "bounced": b[5] - a[5]})
+            w = {"ios": ios, "busy_us": (b[2] - a[2]) * USER_HZ_US,
+                 "copied": b[4] - a[4], "bounced": b[5] - a[5]}
+            w.update(stages([y - x for x, y in zip(a[6:], b[6:])]))
+            out.append(w)
+    return out
+
+
+def stages(d):
+    """Per request, in us: the stages vtl2 timed over a window (deltas of
+    wakes wake_ns requests vsp_ns answer_ns device_ios device_ns)."""
+    wakes, wake_ns, reqs, vsp_ns, answer_ns, dev_ios, dev_ns = d
+    out = {}
+    if wakes:
+        out["vtl2_wake_us"] = round(wake_ns / wakes / 1000, 1)
+    if reqs:
+        out["vtl2_vsp_us"] = round(vsp_ns / reqs / 1000, 1)
+        out["vtl2_answer_us"] = round(answer_ns / reqs / 1000, 1)
+    if dev_ios:
+        out["vtl2_device_us"] = round(dev_ns / dev_ios / 1000, 1)
     return out
 
 
@@ -83,12 +101,16 @@ def khcl_metrics(guest, vtl2):
             d["cpu_us_per_io_vtl2"] = round(w["busy_us"] / w["ios"], 1)
             d["bytes_copied"] = w["copied"]
             d["bytes_bounced"] = w["bounced"]
+            d.update({k: v for k, v in w.items() if k in STAGE_KEYS})
         out[name] = d
     return out
 
 
+STAGE_KEYS = ["vtl2_wake_us", "vtl2_vsp_us", "vtl2_device_us",
+              "vtl2_answer_us"]
 KEYS = ["iops", "mbytes_per_s", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
-        "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"] + HOST_KEYS
+        "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"] + HOST_KEYS \
+    + STAGE_KEYS
 
 
 def main():

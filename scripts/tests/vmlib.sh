@@ -115,6 +115,23 @@ vm_ticks() {	# busy and total USER_HZ ticks of all this VM's CPUs
 	awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t}' /proc/stat
 }
 
+# vsp_stages VSP (vtl2, khcl_vmbus.timing on): the stage sums of VSP's
+# channels, then nvme_xlat's device sums (storvsp; else 0 0):
+#   wakes wake_ns requests vsp_ns answer_ns device_ios device_ns
+vsp_stages() {
+	for _c in /sys/kernel/khcl/vmbus/channels/*; do
+		[ "$(cat "$_c/name" 2>/dev/null)" != "$1" ] || cat "$_c/timing"
+	done | awk '{ s[$1] += $2 }
+		END { printf "%.0f %.0f %.0f %.0f %.0f", s["wakes"], s["wake_ns"],
+			s["requests"], s["vsp_ns"], s["answer_ns"] }'
+	if [ "$1" = storvsp ]; then
+		_m=/sys/module/khcl_nvme_xlat/parameters
+		echo " $(cat $_m/device_timed) $(cat $_m/device_ns)"
+	else
+		echo " 0 0"
+	fi
+}
+
 # profile_window N SECONDS COUNT...: perf samples this whole VM for
 # SECONDS (cpu-clock: TCG has no PMU, so a timer sample at each tick),
 # COUNT (a command printing a number: I/Os, packets) read before and
