@@ -46,3 +46,22 @@ def with_host_cpu(path, runs):
             runs[p[1]].update(zip(HOST_KEYS, [float(x) for x in p[2:5]] +
                                   [int(p[5])]))
     return runs
+
+
+STAGE_KEYS = ["vtl2_wake_us", "vtl2_vsp_us", "vtl2_device_us",
+              "vtl2_answer_us"]
+
+
+def stages(d):
+    """Per request, in us: the stages vtl2 timed over a window (deltas of
+    wakes wake_ns requests vsp_ns answer_ns device_ios device_ns)."""
+    wakes, wake_ns, reqs, vsp_ns, answer_ns, dev_ios, dev_ns = d
+    out = {}
+    if wakes:
+        out["vtl2_wake_us"] = round(wake_ns / wakes / 1000, 1)
+    if reqs:
+        out["vtl2_vsp_us"] = round(vsp_ns / reqs / 1000, 1)
+        out["vtl2_answer_us"] = round(answer_ns / reqs / 1000, 1)
+    if dev_ios:
+        out["vtl2_device_us"] = round(dev_ns / dev_ios / 1000, 1)
+    return out

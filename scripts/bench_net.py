@@ -15,7 +15,8 @@ import json
 import re
 import sys
 
-from bench_lib import HOST_KEYS, bursts, lines, with_host_cpu
+from bench_lib import HOST_KEYS, STAGE_KEYS, bursts, lines, stages, \
+    with_host_cpu
 
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["tcp_tx", "tcp_rx", "udp_pps_64b", "rr_latency"]
@@ -74,9 +75,14 @@ def runs(path):
 def windows(path):
     """Busy time and packets of vtl2 per burst of traffic (a workload):
     more than 3 packets a sample (stray ARP/ND is less), 50 in all."""
-    return [{"packets": b[1] - a[1], "busy_us": (b[2] - a[2]) * USER_HZ_US,
-             "copied": b[4] - a[4], "zerocopy": b[5] - a[5]}
-            for a, b in bursts(path, 6, 3) if b[1] - a[1] >= 50]
+    out = []
+    for a, b in bursts(path, 13, 3):
+        if b[1] - a[1] >= 50:
+            w = {"packets": b[1] - a[1], "busy_us": (b[2] - a[2]) * USER_HZ_US,
+                 "copied": b[4] - a[4], "zerocopy": b[5] - a[5]}
+            w.update(stages([y - x for x, y in zip(a[6:], b[6:])]))
+            out.append(w)
+    return out
 
 
 def per_pkt(d, vm):
@@ -87,7 +93,7 @@ def per_pkt(d, vm):
 
 KEYS = ["mbit_per_s", "pps", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
         "cpu_us_per_io_vtl0", "bytes_copied", "zerocopy_bytes",
-        "lost_percent"] + HOST_KEYS
+        "lost_percent"] + HOST_KEYS + STAGE_KEYS
 RATIO = KEYS[:6]
 
 
@@ -115,6 +121,7 @@ def main():
                                                 2)
                 d["bytes_copied"] = w["copied"]
                 d["zerocopy_bytes"] = w["zerocopy"]
+                d.update({k: v for k, v in w.items() if k in STAGE_KEYS})
             out.append(("khcl", d, "n/a"))
         out += [(p, d, o) for p, (d, o) in base.items()]
         for path, d, other in out:

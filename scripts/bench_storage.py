@@ -17,7 +17,8 @@ own; every khcl line says its "poll_depth" (0: interrupts). Lines
 import json
 import sys
 
-from bench_lib import HOST_KEYS, bursts, lines, with_host_cpu
+from bench_lib import HOST_KEYS, STAGE_KEYS, bursts, lines, stages, \
+    with_host_cpu
 
 USER_HZ_US = 10000      # /proc/stat ticks are 1/100 s
 ORDER = ["randread4k.qd1", "randread4k.qd32", "randwrite4k.qd32",
@@ -73,20 +74,6 @@ def windows(path):
     return out
 
 
-def stages(d):
-    """Per request, in us: the stages vtl2 timed over a window (deltas of
-    wakes wake_ns requests vsp_ns answer_ns device_ios device_ns)."""
-    wakes, wake_ns, reqs, vsp_ns, answer_ns, dev_ios, dev_ns = d
-    out = {}
-    if wakes:
-        out["vtl2_wake_us"] = round(wake_ns / wakes / 1000, 1)
-    if reqs:
-        out["vtl2_vsp_us"] = round(vsp_ns / reqs / 1000, 1)
-        out["vtl2_answer_us"] = round(answer_ns / reqs / 1000, 1)
-    if dev_ios:
-        out["vtl2_device_us"] = round(dev_ns / dev_ios / 1000, 1)
-    return out
-
 
 def khcl_metrics(guest, vtl2):
     """name -> the khcl path's metrics, vtl2's share from its windows."""
@@ -106,8 +93,6 @@ def khcl_metrics(guest, vtl2):
     return out
 
 
-STAGE_KEYS = ["vtl2_wake_us", "vtl2_vsp_us", "vtl2_device_us",
-              "vtl2_answer_us"]
 KEYS = ["iops", "mbytes_per_s", "p50_us", "p99_us", "cpu_us_per_io_vtl2",
         "cpu_us_per_io_vtl0", "bytes_bounced", "bytes_copied"] + HOST_KEYS \
     + STAGE_KEYS

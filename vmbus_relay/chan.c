@@ -387,8 +387,11 @@ struct khcl_vsp_req *khcl_vsp_req_get(struct khcl_vsp_chan *ch)
 {
 	struct khcl_vsp_req *req = chan_req_take(ch, true);
 
-	if (req)
-		trace_khcl_vsp_req_start(ch->relid, 0, 0, 0);
+	if (!req)
+		return NULL;
+	trace_khcl_vsp_req_start(ch->relid, 0, 0, 0);
+	if (READ_ONCE(khcl_chan_timing))	/* its "read": taken */
+		req->t_read = ktime_get_ns();
 	return req;
 }
 EXPORT_SYMBOL_GPL(khcl_vsp_req_get);
@@ -715,8 +718,9 @@ static struct chan_attr chan_attr_requests = __ATTR_RO(requests);
 
 /*
  * khcl_vmbus.timing: sums in ns. wake: the guest's signal (the first the
- * worker had not started for) to the worker's run; vsp: a packet read to
- * its request's end in the VSP (storage: the device's time in it);
+ * worker had not started for) to the worker's run; vsp: a packet read
+ * (a request the guest did not ask for: taken) to its request's end in
+ * the VSP (storage: the device's time in it);
  * answer: that end to its answer on the ring (the hop back to the
  * worker). Read by the worker unlocked: figures, not a snapshot.
  */
