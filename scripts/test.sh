@@ -130,6 +130,7 @@ rig_case net_reboot vtl0.out scripts/tests/net-reboot2-guest.sh --net-peer \
 	--guest-script scripts/tests/net-reboot-guest.sh \
 	--guest-reboot-script scripts/tests/net-reboot2-guest.sh \
 	--vtl2-script scripts/tests/vmbus-monitor-vtl2.sh --vtl2-background
+net_tracepoints net_reboot "$logs/vtl2.out" send recv
 if grep -q '^PASS rebooting_mid_transfer' "$logs/vtl0-boot1.out" 2>/dev/null; then
 	res PASS net_reboot rebooted_mid_transfer "$(tr -d '\r' <"$logs/vtl0-boot1.out" | grep -m1 '^PASS rebooting')"
 else
@@ -292,6 +293,8 @@ vmbus_rig rig vmbus_polled scripts/tests/vmbus-guest.sh \
 reps=20
 vmbus_rig debug vmbus_hostile scripts/tests/vmbus-hostile-guest.sh \
 	"HOSTILE_REPS=$reps khcl.vmbus_guest.wait_s=400"
+# the lying netvsc's malformed sends went by the drop tracepoint
+net_tracepoints vmbus_hostile "$logs/vtl2.out" drop
 # vtl2 refused and counted what each case sent, at least once per
 # repetition: the counters (stats file) at their highest in the monitor's
 # blocks (they only grow; the last block may be cut short by the rig's

@@ -216,6 +216,30 @@ net_counters() {
 	fi
 }
 
+# net_tracepoints SUITE FILE KIND...: the debug kernel's khcl_net
+# tracepoints fired: in some monitor block of FILE (vmlib.sh
+# monitor_blocks counts the events of its own trace instance) each KIND
+# (send, recv, drop, link) was seen at least once
+net_tracepoints() {
+	local suite=$1 file=$2 k n seen='' miss=''
+	shift 2
+	for k in "$@"; do
+		n=$(tr -d '\r' <"$file" 2>/dev/null |
+			sed -n "s/^--- khcl_net trace events: .*\b$k=\([0-9]*\).*/\1/p" |
+			sort -n | tail -1)
+		if [ "${n:-0}" -ge 1 ] 2>/dev/null; then
+			seen="$seen $k=$n"
+		else
+			miss="$miss $k"
+		fi
+	done
+	if [ -z "$miss" ]; then
+		res PASS "$suite" net_tracepoints "most in one block:$seen"
+	else
+		res FAIL "$suite" net_tracepoints "never seen:$miss; $file"
+	fi
+}
+
 # net_sections_back SUITE FILE: after the guest's traffic (its script ends
 # quiet), every receive section khcl lent it came back: none leaked, RSC
 # runs included

@@ -65,10 +65,20 @@ on_peer() {
 	fi
 }
 
+# the khcl_net events in monitor_blocks' trace instance, by kind
+net_trace_counts() {
+	[ -r "$_nt/trace" ] || return 0
+	awk '/ khcl_net_[a-z]*:/ { sub(/.* khcl_net_/, ""); sub(/:.*/, ""); n[$0]++ }
+		END { printf "--- khcl_net trace events: send=%d recv=%d drop=%d link=%d\n", n["send"], n["recv"], n["drop"], n["link"] }' "$_nt/trace"
+}
+
 # monitor_blocks: vtl2's monitor (vmbus-monitor-vtl2.sh), until the rig
 # stops it: every 5 s the VMBus server's state, counters and channels and
 # every khcl module's parameters, so the last block before the rig stops
-# shows what the guest's run did to them (scripts/testlib.sh reads them)
+# shows what the guest's run did to them (scripts/testlib.sh reads them).
+# With tracing (debug kernel) the network VSP's events go to a trace
+# instance of their own, counted in each block by kind (testlib.sh
+# net_tracepoints).
 monitor_blocks() {
 	# a small trace buffer: each block reads all of it for the last lines
 	_t=/sys/kernel/debug/tracing/buffer_size_kb
@@ -77,8 +87,14 @@ monitor_blocks() {
 		ev=/sys/kernel/debug/tracing/events/khcl_vmbus/$ev/enable
 		[ -w "$ev" ] && echo 1 >"$ev"
 	done
+	_nt=/sys/kernel/debug/tracing/instances/khcl_net
+	if [ -d /sys/kernel/debug/tracing/events/khcl_net ] && mkdir $_nt; then
+		echo 256 >$_nt/buffer_size_kb
+		echo 1 >$_nt/events/khcl_net/enable
+	fi
 	while :; do
 		echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
+		net_trace_counts	# and at the end: a block can take 40 s
 		for f in version state stats; do
 			echo "--- $f"
 			cat "/sys/kernel/khcl/vmbus/$f"
@@ -100,6 +116,7 @@ monitor_blocks() {
 			echo "--- last khcl_vmbus trace events"
 			grep khcl_vmbus /sys/kernel/debug/tracing/trace | tail -4
 		fi
+		net_trace_counts
 		# debug kernel: a kmemleak scan takes 20 s and more under TCG; one
 		# block in four, so the counters stay fresh
 		n=$((${n:-0} + 1))
