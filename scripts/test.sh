@@ -140,12 +140,15 @@ fi
 # channel), a link flap of vtl2's NIC (net-ops-vtl2.sh, cued by the
 # guest's promiscuous filter); traffic resumes after each. The guest's
 # NIC has the backend's own MAC here (mac= empty, as on MANA; QEMU's
-# default for vtl2's virtio-net)
+# default for vtl2's virtio-net). Debug kernel: KASAN, lockdep and
+# kmemleak watch each reconfiguration, and the link tracepoint fires
 rig_case net_ops vtl0.out scripts/tests/net-ops-guest.sh --net-peer --guest-cpus 2 \
+	--vtl2-role debug \
 	--vtl2-append "khcl_mana_xlat.mac=" --guest-append "NET_MAC=52:54:00:12:34:56" \
 	--guest-script scripts/tests/net-ops-guest.sh \
 	--vtl2-script scripts/tests/net-ops-vtl2.sh --vtl2-background --timeout 700
 vtl2_checks net_ops "$logs/vtl2.out" rsc_toggle
+net_tracepoints net_ops "$logs/vtl2.out" send recv link
 if ip netns list 2>/dev/null | grep -q '^khcl-'; then
 	res FAIL netpeer namespace_deleted "left: $(ip netns list | grep '^khcl-' | tr '\n' ' ')"
 else

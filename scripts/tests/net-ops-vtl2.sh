@@ -6,6 +6,7 @@
 # coalesced segments as RSC and, meanwhile, cut them back.
 # shellcheck source=scripts/tests/vmlib.sh
 . ./vmlib.sh
+net_trace_start		# the debug kernel's: the flap's link events too
 guest_filter 0x20	# be=: the backend
 p=/sys/module/khcl_mana_xlat/parameters
 if [ "$(cat $p/rx_rsc)" -gt 0 ] && [ "$(cat $p/rx_segmented)" -gt 0 ]; then

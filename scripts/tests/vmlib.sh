@@ -65,7 +65,17 @@ on_peer() {
 	fi
 }
 
-# the khcl_net events in monitor_blocks' trace instance, by kind
+# With tracing (debug kernel): the network VSP's events into a trace
+# instance of their own (once; monitor_blocks counts them)
+_nt=/sys/kernel/debug/tracing/instances/khcl_net
+net_trace_start() {
+	[ -d /sys/kernel/debug/tracing/events/khcl_net ] && [ ! -d $_nt ] &&
+		mkdir $_nt || return 0
+	echo 256 >$_nt/buffer_size_kb
+	echo 1 >$_nt/events/khcl_net/enable
+}
+
+# the khcl_net events in that trace instance, by kind
 net_trace_counts() {
 	[ -r "$_nt/trace" ] || return 0
 	awk '/ khcl_net_[a-z]*:/ { sub(/.* khcl_net_/, ""); sub(/:.*/, ""); n[$0]++ }
@@ -87,11 +97,7 @@ monitor_blocks() {
 		ev=/sys/kernel/debug/tracing/events/khcl_vmbus/$ev/enable
 		[ -w "$ev" ] && echo 1 >"$ev"
 	done
-	_nt=/sys/kernel/debug/tracing/instances/khcl_net
-	if [ -d /sys/kernel/debug/tracing/events/khcl_net ] && mkdir $_nt; then
-		echo 256 >$_nt/buffer_size_kb
-		echo 1 >$_nt/events/khcl_net/enable
-	fi
+	net_trace_start
 	while :; do
 		echo "=== uptime $(cut -d' ' -f1 /proc/uptime)"
 		net_trace_counts	# and at the end: a block can take 40 s
