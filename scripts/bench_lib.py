@@ -52,10 +52,12 @@ STAGE_KEYS = ["vtl2_wake_us", "vtl2_vsp_us", "vtl2_device_us",
               "vtl2_answer_us"]
 
 
-def stages(d):
-    """Per request, in us: the stages vtl2 timed over a window (deltas of
-    wakes wake_ns requests vsp_ns answer_ns device_ios device_ns)."""
-    wakes, wake_ns, reqs, vsp_ns, answer_ns, dev_ios, dev_ns = d
+def stages(a, b):
+    """Per request, in us: the stages vtl2 timed between samples A and B
+    of bursts() (their last seven fields: wakes wake_ns requests vsp_ns
+    answer_ns device_ios device_ns, vmlib.sh vsp_stages)."""
+    wakes, wake_ns, reqs, vsp_ns, answer_ns, dev_ios, dev_ns = \
+        [y - x for x, y in zip(a[-7:], b[-7:])]
     out = {}
     if wakes:
         out["vtl2_wake_us"] = round(wake_ns / wakes / 1000, 1)

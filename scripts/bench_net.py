@@ -80,7 +80,7 @@ def windows(path):
         if b[1] - a[1] >= 50:
             w = {"packets": b[1] - a[1], "busy_us": (b[2] - a[2]) * USER_HZ_US,
                  "copied": b[4] - a[4], "zerocopy": b[5] - a[5]}
-            w.update(stages([y - x for x, y in zip(a[6:], b[6:])]))
+            w.update(stages(a, b))
             out.append(w)
     return out
 

@@ -69,7 +69,7 @@ def windows(path):
         if ios >= 50:
             w = {"ios": ios, "busy_us": (b[2] - a[2]) * USER_HZ_US,
                  "copied": b[4] - a[4], "bounced": b[5] - a[5]}
-            w.update(stages([y - x for x, y in zip(a[6:], b[6:])]))
+            w.update(stages(a, b))
             out.append(w)
     return out
 
